@@ -1,0 +1,108 @@
+package io.github.eksnoderemediator.events;
+
+import io.github.eksnoderemediator.port.InstanceId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One invocation's input, parsed: an EventBridge event or a manual payload. Every entry point
+ * (EventBridge, {@code aws lambda invoke}, the local command) goes through {@link EventParser}
+ * into one of these, so they all run the same code. What a function does with each kind is the
+ * function's business: the parser only says what arrived.
+ */
+public sealed interface Input {
+
+  /** How the report and logs name this input, e.g. {@code RunInstances via CloudTrail}. */
+  String description();
+
+  /** True when EventBridge delivered it (Lambda retries failures); false for a manual call. */
+  boolean fromEventBridge();
+
+  /**
+   * {@code EC2 Instance State-change Notification}.
+   *
+   * @param eventId the EventBridge event id
+   * @param instanceId {@code detail.instance-id}
+   * @param state {@code detail.state}, as EC2 names it ({@code pending}, {@code running}, ...)
+   */
+  record StateChange(String eventId, InstanceId instanceId, String state) implements Input {
+    @Override
+    public String description() {
+      return "EC2 state change to " + state;
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return true;
+    }
+  }
+
+  /**
+   * {@code AWS API Call via CloudTrail} for {@code RunInstances} or {@code CreateFleet}.
+   *
+   * @param eventId the EventBridge event id
+   * @param eventName {@code RunInstances} or {@code CreateFleet}
+   * @param instanceIds every instance the call launched, in event order, without repeats; empty
+   *     when the call failed or launched nothing
+   * @param errorCode {@code detail.errorCode} of a failed call
+   */
+  record LaunchCall(
+      String eventId, String eventName, List<InstanceId> instanceIds, Optional<String> errorCode)
+      implements Input {
+    public LaunchCall {
+      instanceIds = List.copyOf(instanceIds);
+    }
+
+    @Override
+    public String description() {
+      return eventName + " via CloudTrail";
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return true;
+    }
+  }
+
+  /**
+   * A manual payload: {@code {"instanceId": "i-..."}} or {@code {"instanceIds": [...]}}, with
+   * optional {@code "dryRun": true}.
+   *
+   * @param instanceIds the instances, without repeats, in the order given
+   * @param dryRun report what would change and write nothing
+   */
+  record ManualRequest(List<InstanceId> instanceIds, boolean dryRun) implements Input {
+    public ManualRequest {
+      instanceIds = List.copyOf(instanceIds);
+    }
+
+    @Override
+    public String description() {
+      return "manual request";
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return false;
+    }
+  }
+
+  /**
+   * A well-formed EventBridge event this service has no use for (another source, another
+   * detail type, another API call). It is answered with the reason and no AWS call.
+   *
+   * @param eventId the EventBridge event id
+   * @param reason why it is not handled, for example {@code source aws.eks is not handled}
+   */
+  record Unsupported(String eventId, String reason) implements Input {
+    @Override
+    public String description() {
+      return "unsupported event";
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return true;
+    }
+  }
+}
