@@ -10,4 +10,13 @@ public final class ConfigException extends RuntimeException {
   public ConfigException(String path, String problem) {
     super(path + ": " + problem);
   }
+
+  private ConfigException(String message) {
+    super(message);
+  }
+
+  /** Wraps a message that already names where the problem is. */
+  public static ConfigException of(String message) {
+    return new ConfigException(message);
+  }
 }

@@ -71,7 +71,7 @@ public record RemediatorConfig(
     try {
       root = Json.parse(json.getBytes(StandardCharsets.UTF_8), where);
     } catch (JsonInputException e) {
-      throw new ConfigException(where, e.getMessage());
+      throw ConfigException.of(e.getMessage());
     }
     StrictObject config = StrictObject.of(root, "", (path, problem) -> error(where, path, problem));
     config.allowOnly(Set.of("clusters", "optOutTagKey", "imds", "waits"));

@@ -37,10 +37,20 @@ public final class Json {
           location == null
               ? ""
               : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-      throw new JsonInputException(what + " is not valid JSON" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      throw new JsonInputException(what + " is not valid JSON" + where + ": " + reason(e));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Jackson's reason without its source excerpt, which repeats what the location says. */
+  private static String reason(JsonProcessingException e) {
+    String first = e.getOriginalMessage().lines().findFirst().orElse("");
+    int source = first.indexOf(" (start marker at [Source");
+    if (source < 0) {
+      source = first.indexOf(" at [Source");
+    }
+    return (source < 0 ? first : first.substring(0, source)).trim();
   }
 
   /** Compact JSON for one log line or an environment variable. */

@@ -1,0 +1,41 @@
+package io.github.eksnoderemediator.aws;
+
+import java.time.Duration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * Builds the SDK clients, once per process (Lambda INIT). Region, credentials and endpoint come
+ * from the standard AWS environment ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL}, profiles, the
+ * Lambda execution role): nothing here reads them by hand.
+ */
+public final class AwsClients {
+  /**
+   * Throttling and 5xx are retried by the SDK's standard strategy (exponential backoff with
+   * jitter, a retry quota). EC2's token buckets refill at 5 per second for the mutating calls this
+   * service makes, so a few more attempts than the default 3 ride out a burst.
+   */
+  static final int MAX_ATTEMPTS = 6;
+
+  private AwsClients() {}
+
+  public static Ec2Client ec2() {
+    return Ec2Client.builder()
+        .httpClientBuilder(
+            UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20)))
+        .overrideConfiguration(overrides())
+        .build();
+  }
+
+  private static ClientOverrideConfiguration overrides() {
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+        .apiCallAttemptTimeout(Duration.ofSeconds(20))
+        .apiCallTimeout(Duration.ofSeconds(60))
+        .build();
+  }
+}

@@ -1,0 +1,49 @@
+package io.github.eksnoderemediator.aws;
+
+import io.github.eksnoderemediator.port.Ec2CallException;
+import io.github.eksnoderemediator.port.Ec2CallException.Kind;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one place that classifies AWS errors, by error code (never by message text). Codes are from
+ * the EC2 API Reference, "Error codes for the Amazon EC2 API".
+ */
+public final class AwsErrors {
+  static final String INSTANCE_NOT_FOUND = "InvalidInstanceID.NotFound";
+  private static final Set<String> INCORRECT_STATE = Set.of("IncorrectInstanceState", "IncorrectState");
+  private static final Set<String> UNAUTHORIZED =
+      Set.of("UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "AuthFailure");
+
+  private AwsErrors() {}
+
+  /** Maps what the SDK threw, after its own retries, to what the caller can do about it. */
+  public static Ec2CallException classify(SdkException e) {
+    if (!(e instanceof AwsServiceException service) || service.awsErrorDetails() == null) {
+      // No answer from the service: I/O failure, timeout, or the SDK gave up on retries.
+      return new Ec2CallException(Kind.UNAVAILABLE, "ClientError", oneLine(e.getMessage()), e);
+    }
+    String code = String.valueOf(service.awsErrorDetails().errorCode());
+    String message = oneLine(service.awsErrorDetails().errorMessage());
+    Kind kind;
+    if (INSTANCE_NOT_FOUND.equals(code)) {
+      kind = Kind.NOT_FOUND;
+    } else if (INCORRECT_STATE.contains(code)) {
+      kind = Kind.INCORRECT_STATE;
+    } else if (UNAUTHORIZED.contains(code)) {
+      kind = Kind.UNAUTHORIZED;
+    } else if (service.isThrottlingException()) {
+      kind = Kind.THROTTLED;
+    } else if (service.statusCode() >= 500) {
+      kind = Kind.UNAVAILABLE;
+    } else {
+      kind = Kind.INVALID_REQUEST;
+    }
+    return new Ec2CallException(kind, code, message, e);
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("\\s+", " ").trim();
+  }
+}

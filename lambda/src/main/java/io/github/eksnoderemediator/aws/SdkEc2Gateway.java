@@ -1,0 +1,121 @@
+package io.github.eksnoderemediator.aws;
+
+import io.github.eksnoderemediator.port.Ec2CallException;
+import io.github.eksnoderemediator.port.Ec2Gateway;
+import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.port.InstanceState;
+import io.github.eksnoderemediator.port.InstanceView;
+import io.github.eksnoderemediator.port.MetadataOptions;
+import io.github.eksnoderemediator.port.MetadataOptions.ApplyState;
+import io.github.eksnoderemediator.port.MetadataOptions.Endpoint;
+import io.github.eksnoderemediator.port.MetadataOptions.Tokens;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.HttpTokensState;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceMetadataEndpointState;
+import software.amazon.awssdk.services.ec2.model.InstanceMetadataOptionsResponse;
+import software.amazon.awssdk.services.ec2.model.InstanceMetadataOptionsState;
+import software.amazon.awssdk.services.ec2.model.ModifyInstanceMetadataOptionsResponse;
+import software.amazon.awssdk.services.ec2.model.OperatorResponse;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/** {@link Ec2Gateway} over the AWS SDK: the only class that knows EC2's wire types. */
+public final class SdkEc2Gateway implements Ec2Gateway {
+  private final Ec2Client ec2;
+
+  public SdkEc2Gateway(Ec2Client ec2) {
+    this.ec2 = ec2;
+  }
+
+  @Override
+  public Optional<InstanceView> describeInstance(InstanceId id) {
+    DescribeInstancesResponse response;
+    try {
+      response = ec2.describeInstances(r -> r.instanceIds(id.value()));
+    } catch (SdkException e) {
+      Ec2CallException failure = AwsErrors.classify(e);
+      if (failure.kind() == Ec2CallException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw failure;
+    }
+    return response.reservations().stream()
+        .flatMap(r -> r.instances().stream())
+        .filter(i -> id.value().equals(i.instanceId()))
+        .findFirst()
+        .map(SdkEc2Gateway::view);
+  }
+
+  @Override
+  public MetadataOptions modifyMetadataOptions(InstanceId id, MetadataOptions target) {
+    ModifyInstanceMetadataOptionsResponse response;
+    try {
+      // All three fields, every time: older API docs say an omitted HttpTokens means optional.
+      // InstanceMetadataTags and HttpProtocolIpv6 are never sent.
+      response =
+          ec2.modifyInstanceMetadataOptions(
+              r ->
+                  r.instanceId(id.value())
+                      .httpTokens(HttpTokensState.fromValue(target.httpTokens().ec2Name()))
+                      .httpPutResponseHopLimit(target.hopLimit())
+                      .httpEndpoint(InstanceMetadataEndpointState.fromValue(target.httpEndpoint().ec2Name())));
+    } catch (SdkException e) {
+      throw AwsErrors.classify(e);
+    }
+    InstanceMetadataOptionsResponse options = response.instanceMetadataOptions();
+    return options == null ? target.withState(ApplyState.PENDING) : options(id, options);
+  }
+
+  static InstanceView view(Instance instance) {
+    InstanceId id = new InstanceId(instance.instanceId());
+    InstanceState state = InstanceState.fromName(instance.state() == null ? null : instance.state().nameAsString());
+    if (state == null) {
+      throw unexpected(id, "an unknown instance state");
+    }
+    Map<String, String> tags = new HashMap<>();
+    for (Tag tag : instance.tags()) {
+      tags.put(tag.key(), tag.value() == null ? "" : tag.value());
+    }
+    if (instance.metadataOptions() == null) {
+      throw unexpected(id, "no metadata options");
+    }
+    OperatorResponse operator = instance.operator();
+    Optional<String> managedBy =
+        operator != null && Boolean.TRUE.equals(operator.managed())
+            ? Optional.of(operator.principal() == null ? "an AWS service" : operator.principal())
+            : Optional.empty();
+    return new InstanceView(
+        id, state, tags, options(id, instance.metadataOptions()), instance.launchTime(), managedBy);
+  }
+
+  private static MetadataOptions options(InstanceId id, InstanceMetadataOptionsResponse o) {
+    Tokens tokens =
+        switch (o.httpTokens() == null ? HttpTokensState.UNKNOWN_TO_SDK_VERSION : o.httpTokens()) {
+          case REQUIRED -> Tokens.REQUIRED;
+          case OPTIONAL -> Tokens.OPTIONAL;
+          default -> throw unexpected(id, "HttpTokens " + o.httpTokensAsString());
+        };
+    Endpoint endpoint =
+        switch (o.httpEndpoint() == null ? InstanceMetadataEndpointState.UNKNOWN_TO_SDK_VERSION : o.httpEndpoint()) {
+          case ENABLED -> Endpoint.ENABLED;
+          case DISABLED -> Endpoint.DISABLED;
+          default -> throw unexpected(id, "HttpEndpoint " + o.httpEndpointAsString());
+        };
+    if (o.httpPutResponseHopLimit() == null) {
+      throw unexpected(id, "no hop limit");
+    }
+    ApplyState applyState = o.state() == InstanceMetadataOptionsState.APPLIED ? ApplyState.APPLIED : ApplyState.PENDING;
+    return new MetadataOptions(tokens, o.httpPutResponseHopLimit(), endpoint, applyState);
+  }
+
+  /** EC2 answered with something this code cannot reason about: never guess a value. */
+  private static Ec2CallException unexpected(InstanceId id, String what) {
+    return new Ec2CallException(
+        Ec2CallException.Kind.INVALID_REQUEST, "UnexpectedResponse", "EC2 reported " + what + " for " + id, null);
+  }
+}

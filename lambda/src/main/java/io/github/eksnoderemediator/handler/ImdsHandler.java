@@ -1,0 +1,51 @@
+package io.github.eksnoderemediator.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.github.eksnoderemediator.events.EventParser;
+import io.github.eksnoderemediator.imds.ImdsService;
+import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.report.Report;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The IMDS function: EventBridge events and manual payloads in, a JSON {@link Report} out.
+ *
+ * <p>A stream handler on purpose: EventBridge events and manual payloads go through one parser
+ * into one request type, so both paths run the same code.
+ *
+ * <p>Malformed input throws {@link io.github.eksnoderemediator.events.InvalidInputException}
+ * (one line, nothing written). An EventBridge-delivered invocation with a failed instance throws
+ * {@link RemediationFailedException} so Lambda retries it; a manual invocation returns the report
+ * with the failure in it.
+ */
+public final class ImdsHandler implements RequestStreamHandler {
+  private final ImdsService service;
+
+  /** Lambda INIT: production wiring, built once. */
+  public ImdsHandler() {
+    this(Wiring.imdsService(System.getenv()));
+  }
+
+  ImdsHandler(ImdsService service) {
+    this.service = service;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    Report report = process(input.readAllBytes(), false);
+    if (report.eventBridge() && !report.failures().isEmpty()) {
+      throw new RemediationFailedException(report.failureSummary());
+    }
+    output.write(Json.compact(report).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Parses and handles one input: what Lambda runs, and what the local command runs. */
+  public Report process(byte[] input, boolean forceDryRun) {
+    return service.handle(EventParser.parse(input), forceDryRun);
+  }
+}

@@ -1,0 +1,11 @@
+package io.github.eksnoderemediator.report;
+
+/** Where decisions are recorded: one structured line each. */
+@FunctionalInterface
+public interface DecisionLog {
+  /**
+   * @param input what arrived, as the report names it
+   * @param eventId the EventBridge event id, or null
+   */
+  void record(String input, String eventId, InstanceResult result);
+}

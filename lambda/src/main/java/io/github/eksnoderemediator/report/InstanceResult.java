@@ -1,0 +1,105 @@
+package io.github.eksnoderemediator.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.eksnoderemediator.node.EksNode;
+import io.github.eksnoderemediator.port.InstanceId;
+
+/**
+ * The outcome for one instance: one entry of the report and one structured log line.
+ *
+ * @param instanceId the instance
+ * @param cluster its cluster, when identified
+ * @param nodeKind who launched it, when identified
+ * @param nodeGroup its node group, when its tags name one
+ * @param nodePool its Karpenter node pool, when its tags name one
+ * @param decision changed, compliant, skipped or failed
+ * @param reason a sentence explaining the decision
+ * @param before the options found
+ * @param after the options after the change (in a dry run: what they would be)
+ * @param policy the band the node got and where it came from
+ * @param applied for a change: whether EC2 reported the options {@code applied} within the wait
+ * @param dryRun true when nothing was written on purpose
+ * @param retryable for a failure: whether trying again later can help
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InstanceResult(
+    String instanceId,
+    String cluster,
+    String nodeKind,
+    String nodeGroup,
+    String nodePool,
+    Decision decision,
+    String reason,
+    OptionsView before,
+    OptionsView after,
+    PolicyView policy,
+    Boolean applied,
+    boolean dryRun,
+    Boolean retryable) {
+
+  /** Starts a result for an instance whose node identity is known (or null when not). */
+  public static Builder of(InstanceId id, EksNode node, boolean dryRun) {
+    return new Builder(id, node, dryRun);
+  }
+
+  /** Collects the parts of a result; {@link #decide} finishes it. */
+  public static final class Builder {
+    private final InstanceId id;
+    private final EksNode node;
+    private final boolean dryRun;
+    private OptionsView before;
+    private OptionsView after;
+    private PolicyView policy;
+    private Boolean applied;
+
+    private Builder(InstanceId id, EksNode node, boolean dryRun) {
+      this.id = id;
+      this.node = node;
+      this.dryRun = dryRun;
+    }
+
+    public Builder before(OptionsView v) {
+      this.before = v;
+      return this;
+    }
+
+    public Builder after(OptionsView v) {
+      this.after = v;
+      return this;
+    }
+
+    public Builder policy(PolicyView v) {
+      this.policy = v;
+      return this;
+    }
+
+    public Builder applied(boolean v) {
+      this.applied = v;
+      return this;
+    }
+
+    public InstanceResult decide(Decision decision, String reason) {
+      return new InstanceResult(
+          id.value(),
+          node == null ? null : node.cluster(),
+          node == null ? null : node.kind().toString(),
+          node == null ? null : node.nodeGroup().orElse(null),
+          node == null ? null : node.nodePool().orElse(null),
+          decision,
+          reason,
+          before,
+          after,
+          policy,
+          applied,
+          dryRun,
+          null);
+    }
+
+    public InstanceResult fail(boolean retryable, String reason) {
+      InstanceResult r = decide(Decision.FAILED, reason);
+      return new InstanceResult(
+          r.instanceId, r.cluster, r.nodeKind, r.nodeGroup, r.nodePool, r.decision, r.reason,
+          r.before, r.after, r.policy, r.applied, r.dryRun, retryable);
+    }
+  }
+}

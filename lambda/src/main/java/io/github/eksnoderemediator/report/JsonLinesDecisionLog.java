@@ -1,0 +1,47 @@
+package io.github.eksnoderemediator.report;
+
+import io.github.eksnoderemediator.json.Json;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes one JSON object per line: in Lambda the line lands in CloudWatch Logs as is, where Logs
+ * Insights can filter on its fields ({@code filter decision = "failed"}).
+ */
+public final class JsonLinesDecisionLog implements DecisionLog {
+  private final PrintStream out;
+  private final Clock clock;
+
+  public JsonLinesDecisionLog(PrintStream out, Clock clock) {
+    this.out = out;
+    this.clock = clock;
+  }
+
+  @Override
+  public void record(String input, String eventId, InstanceResult result) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("timestamp", clock.instant().toString());
+    line.put("level", level(result));
+    line.put("message", "imds " + result.decision().label());
+    line.put("input", input);
+    if (eventId != null) {
+      line.put("eventId", eventId);
+    }
+    line.put("result", result);
+    String json = Json.compact(line);
+    synchronized (out) {
+      out.println(json);
+    }
+  }
+
+  private static String level(InstanceResult result) {
+    return switch (result.decision()) {
+      case FAILED -> "ERROR";
+      // An opt-out is an operator's deliberate exception to a security control: make it stand out.
+      case SKIPPED -> result.reason().startsWith("opted out") ? "WARN" : "INFO";
+      default -> "INFO";
+    };
+  }
+}

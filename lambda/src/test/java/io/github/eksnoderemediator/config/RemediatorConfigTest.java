@@ -1,0 +1,128 @@
+package io.github.eksnoderemediator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RemediatorConfigTest {
+
+  private static RemediatorConfig parse(String json) {
+    return RemediatorConfig.parse(json, "test");
+  }
+
+  @Test
+  void fromEnvironment_usesDefaults_whenUnsetOrBlank() {
+    assertThat(RemediatorConfig.fromEnvironment(Map.of())).isEqualTo(RemediatorConfig.DEFAULT);
+    assertThat(RemediatorConfig.fromEnvironment(Map.of("REMEDIATOR_CONFIG", "  ")))
+        .isEqualTo(RemediatorConfig.DEFAULT);
+    assertThat(RemediatorConfig.DEFAULT.imds().hopLimit()).isEqualTo(new HopLimitBand(2, 2));
+    assertThat(RemediatorConfig.DEFAULT.clusterInScope("any")).isTrue();
+  }
+
+  @Test
+  void parse_readsEveryField() {
+    RemediatorConfig c =
+        parse(
+            """
+            {"clusters": ["prod", "staging"],
+             "optOutTagKey": "team/skip-imds",
+             "imds": {"hopLimit": {"min": 1, "max": 2}, "httpEndpoint": "enabled",
+                      "overrides": [{"cluster": "prod", "nodePool": "batch", "hopLimit": 1}]},
+             "waits": {"notFoundSeconds": 3, "tagSettleSeconds": 0, "appliedSeconds": 4, "firstBackoffMillis": 50}}
+            """);
+    assertThat(c.clusters()).containsExactlyInAnyOrder("prod", "staging");
+    assertThat(c.clusterInScope("prod")).isTrue();
+    assertThat(c.clusterInScope("dev")).isFalse();
+    assertThat(c.optOutTagKey()).isEqualTo("team/skip-imds");
+    assertThat(c.imds().hopLimit()).isEqualTo(new HopLimitBand(1, 2));
+    assertThat(c.imds().httpEndpoint()).isEqualTo(HttpEndpointSetting.ENABLED);
+    assertThat(c.imds().overrides())
+        .containsExactly(new HopLimitOverride("prod", Optional.empty(), Optional.of("batch"), 1, 1));
+    assertThat(c.waits())
+        .isEqualTo(new Waits(Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(4), Duration.ofMillis(50)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          {"imds": {"hopLimit": 70}}                                  | test imds.hopLimit: must be an integer from 1 to 64, got 70
+          {"imds": {"hopLimit": {"min": 3, "max": 2}}}                | test imds.hopLimit: min 3 is greater than max 2
+          {"imds": {"hopLimit": {}}}                                  | test imds.hopLimit: must give min, max or both
+          {"imds": {"hoplimit": 2}}                                   | test imds.hoplimit: unknown field (expected one of hopLimit, httpEndpoint, overrides)
+          {"clusters": "prod"}                                        | test clusters: must be a JSON array, got the string "prod"
+          {"clusters": ["prod cluster"]}                              | test clusters[0]: must be an EKS cluster name, got the string "prod cluster"
+          {"optOutTagKey": "aws:reserved"}                            | test optOutTagKey: must be a tag key (1-128 characters, not starting with aws:), got "aws:reserved"
+          {"imds": {"httpEndpoint": "on"}}                            | test imds.httpEndpoint: must be unchanged, enabled or disabled, got "on"
+          {"imds": {"overrides": [{"hopLimit": 1}]}}                  | test imds.overrides[0].cluster: is required
+          {"imds": {"overrides": [{"cluster": "prod"}]}}              | test imds.overrides[0].hopLimit: is required
+          {"clusters": ["prod"], "imds": {"overrides": [{"cluster": "dev", "hopLimit": 1}]}} | test imds.overrides[0].cluster: "dev" is not one of the clusters in scope [prod]
+          {"imds": {"overrides": [{"cluster": "p", "nodeGroup": "a", "nodePool": "b", "hopLimit": 1}]}} | test imds.overrides[0]: names both a nodeGroup and a nodePool; use one override for each
+          {"imds": {"overrides": [{"cluster": "p", "hopLimit": 1}, {"cluster": "p", "hopLimit": 2}]}} | test imds.overrides[1]: repeats an earlier override for the same cluster, node group or node pool
+          {"waits": {"notFoundSeconds": -1}}                          | test waits.notFoundSeconds: must be an integer from 0 to 600, got -1
+          [1, 2]                                                      | test: must be a JSON object, got an array
+          {"clusters": [                                              | test is not valid JSON at line 1, column 15: Unexpected end-of-input: expected close marker for Array
+          """)
+  void parse_rejectsWithOneLineNamingTheField(String json, String message) {
+    assertThatThrownBy(() -> parse(json))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void parse_acceptsAnEmptyObjectAsTheDefaults() {
+    assertThat(parse("{}")).isEqualTo(RemediatorConfig.DEFAULT);
+  }
+
+  @Test
+  void bandFor_prefersNodePoolOverClusterOverDefault() {
+    ImdsConfig imds =
+        parse(
+                """
+                {"imds": {"overrides": [
+                  {"cluster": "prod", "hopLimit": {"min": 1, "max": 2}},
+                  {"cluster": "prod", "nodePool": "untrusted", "hopLimit": {"max": 1}},
+                  {"cluster": "prod", "nodeGroup": "ingress", "hopLimit": {"min": 2}}]}}
+                """)
+            .imds();
+    assertThat(imds.bandFor("dev", Optional.empty(), Optional.empty()))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(2, 2), "default"));
+    assertThat(imds.bandFor("prod", Optional.of("other"), Optional.empty()))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 2), "cluster prod"));
+    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("untrusted")))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 1), "nodePool prod/untrusted"));
+    assertThat(imds.bandFor("prod", Optional.of("ingress"), Optional.empty()))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(2, 2), "nodeGroup prod/ingress"));
+  }
+
+  @Test
+  void bandFor_aMaxBelowTheInheritedMinMovesTheMin() {
+    ImdsConfig imds =
+        parse("{\"imds\": {\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"p\", \"hopLimit\": {\"max\": 1}}]}}").imds();
+    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("p")).band()).isEqualTo(new HopLimitBand(1, 1));
+  }
+
+  @Test
+  void envelope_spansEveryBandANodeCanGet() {
+    assertThat(RemediatorConfig.DEFAULT.imds().envelope()).isEqualTo(new HopLimitBand(2, 2));
+    ImdsConfig imds =
+        parse("{\"imds\": {\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"p\", \"hopLimit\": 1},"
+                + "{\"cluster\": \"dev\", \"hopLimit\": {\"min\": 2, \"max\": 3}}]}}")
+            .imds();
+    assertThat(imds.envelope()).isEqualTo(new HopLimitBand(1, 3));
+  }
+
+  @Test
+  void parse_deduplicatesClusters() {
+    assertThat(parse("{\"clusters\": [\"a\", \"a\", \"b\"]}").clusters()).isEqualTo(Set.of("a", "b"));
+  }
+}
