@@ -5,6 +5,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 
 /**
  * Builds the SDK clients, once per process (Lambda INIT). Region, credentials and endpoint come
@@ -22,13 +23,17 @@ public final class AwsClients {
   private AwsClients() {}
 
   public static Ec2Client ec2() {
+    return ec2Builder().build();
+  }
+
+  /** The production configuration, for tests that add an endpoint or an interceptor. */
+  public static Ec2ClientBuilder ec2Builder() {
     return Ec2Client.builder()
         .httpClientBuilder(
             UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(3))
                 .socketTimeout(Duration.ofSeconds(20)))
-        .overrideConfiguration(overrides())
-        .build();
+        .overrideConfiguration(overrides());
   }
 
   private static ClientOverrideConfiguration overrides() {

@@ -1,13 +1,295 @@
 package io.github.eksnoderemediator.events;
 
-/** Turns raw invocation bytes into an {@link Input}. */
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.json.JsonInputException;
+import io.github.eksnoderemediator.json.StrictObject;
+import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.port.InstanceState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns raw invocation bytes into an {@link Input}. Pure: no AWS call, no clock, no environment.
+ *
+ * <p>An object with {@code source} or {@code detail-type} is an EventBridge event; anything else
+ * must be a manual payload ({@code instanceId} or {@code instanceIds}, optional {@code dryRun}).
+ * EventBridge events are read leniently (AWS adds fields; only what is read is checked), manual
+ * payloads strictly (a typo such as {@code dryrun} is an error, not a silent default).
+ */
 public final class EventParser {
+  /** More ids than any real launch reports; a guard against absurd input, not a business limit. */
+  static final int MAX_LAUNCHED_IDS = 10_000;
+
+  /** How many instances one manual call may name. */
+  static final int MAX_MANUAL_IDS = 1_000;
+
+  private static final String EC2_SOURCE = "aws.ec2";
+  private static final String STATE_CHANGE = "EC2 Instance State-change Notification";
+  private static final String API_CALL = "AWS API Call via CloudTrail";
+  private static final String RUN_INSTANCES = "RunInstances";
+  private static final String CREATE_FLEET = "CreateFleet";
+  private static final Set<String> MANUAL_FIELDS = Set.of("instanceId", "instanceIds", "dryRun");
+  private static final int MAX_PATH_LENGTH = 200;
+  private static final int MAX_JSON_ERROR_LENGTH = 300;
+  private static final String ID_FORMAT = "an EC2 instance id (i- and 8 or 17 hex digits)";
+
   private EventParser() {}
 
   /**
-   * @throws InvalidInputException with a one-line message naming what is wrong
+   * Parses one invocation's input.
+   *
+   * @param document the raw bytes Lambda received
+   * @return what arrived: a state change, a launch call, a manual request, or an event that is not
+   *     handled (with the reason)
+   * @throws InvalidInputException with a one-line message naming the field that is wrong
    */
   public static Input parse(byte[] document) {
-    throw new UnsupportedOperationException("not yet");
+    JsonNode root = readJson(document);
+    if (!root.isObject()) {
+      throw new InvalidInputException(
+          "expected a JSON object (an EventBridge event or a manual payload), got "
+              + StrictObject.describe(root));
+    }
+    StrictObject object = StrictObject.of(root, "", EventParser::error);
+    return root.has("source") || root.has("detail-type")
+        ? parseEvent(object)
+        : parseManual(object, fieldNames(root));
+  }
+
+  private static JsonNode readJson(byte[] document) {
+    if (document == null) {
+      throw new InvalidInputException("input is empty");
+    }
+    try {
+      return Json.parse(document, "input");
+    } catch (JsonInputException e) {
+      throw new InvalidInputException(oneLine(e.getMessage(), MAX_JSON_ERROR_LENGTH));
+    }
+  }
+
+  private static Input parseEvent(StrictObject event) {
+    String eventId = event.text("id", null, null).orElse("");
+    String source = requiredText(event, "source");
+    String detailType = requiredText(event, "detail-type");
+    Optional<StrictObject> detail = event.object("detail");
+    if (EC2_SOURCE.equals(source) && STATE_CHANGE.equals(detailType)) {
+      return parseStateChange(eventId, detail.orElseThrow(() -> missing(event, "detail")));
+    }
+    if (EC2_SOURCE.equals(source) && API_CALL.equals(detailType)) {
+      return parseApiCall(eventId, detail.orElseThrow(() -> missing(event, "detail")));
+    }
+    return new Input.Unsupported(
+        eventId,
+        "source "
+            + StrictObject.abbreviate(source)
+            + ", detail type \""
+            + StrictObject.abbreviate(detailType)
+            + "\" is not handled");
+  }
+
+  private static Input parseStateChange(String eventId, StrictObject detail) {
+    InstanceId instanceId =
+        instanceId(
+            detail.node("instance-id").orElseThrow(() -> missing(detail, "instance-id")),
+            detail.child("instance-id"));
+    String state = requiredText(detail, "state");
+    if (InstanceState.fromName(state) == null) {
+      String states =
+          Arrays.stream(InstanceState.values())
+              .map(InstanceState::ec2Name)
+              .collect(Collectors.joining(", "));
+      throw detail.fail(
+          detail.child("state"),
+          "must be one of " + states + ", got \"" + StrictObject.abbreviate(state) + "\"");
+    }
+    return new Input.StateChange(eventId, instanceId, state);
+  }
+
+  private static Input parseApiCall(String eventId, StrictObject detail) {
+    String eventName = requiredText(detail, "eventName");
+    if (!RUN_INSTANCES.equals(eventName) && !CREATE_FLEET.equals(eventName)) {
+      return new Input.Unsupported(
+          eventId, "CloudTrail call " + StrictObject.abbreviate(eventName) + " is not handled");
+    }
+    // A failed call has errorCode and no responseElements (CloudTrail records RunInstances and
+    // CreateFleet alike), so say it failed rather than that it launched nothing.
+    Optional<String> errorCode = detail.text("errorCode", null, null);
+    if (errorCode.isPresent()) {
+      return new Input.LaunchCall(eventId, eventName, List.of(), errorCode);
+    }
+    LaunchedIds ids = new LaunchedIds(detail.child("responseElements"));
+    // Absent containers mean "launched nothing" rather than an error: only present values of the
+    // wrong shape are rejected. The state-change rule still sees any instance missed here.
+    Optional<StrictObject> response = detail.object("responseElements");
+    if (RUN_INSTANCES.equals(eventName)) {
+      response.ifPresent(r -> addRunInstancesIds(r, ids));
+    } else {
+      response.ifPresent(r -> addCreateFleetIds(r, ids));
+    }
+    return new Input.LaunchCall(eventId, eventName, ids.list(), Optional.empty());
+  }
+
+  private static void addRunInstancesIds(StrictObject response, LaunchedIds ids) {
+    Optional<StrictObject> instancesSet = response.object("instancesSet");
+    if (instancesSet.isEmpty()) {
+      return;
+    }
+    for (StrictObject.Element element : instancesSet.get().array("items", MAX_LAUNCHED_IDS)) {
+      StrictObject item = StrictObject.of(element.value(), element.path(), EventParser::error);
+      ids.add(
+          item.node("instanceId").orElseThrow(() -> missing(item, "instanceId")),
+          item.child("instanceId"));
+    }
+  }
+
+  private static void addCreateFleetIds(StrictObject response, LaunchedIds ids) {
+    Optional<StrictObject> fleetInstanceSet =
+        xmlObject(response, "CreateFleetResponse").flatMap(r -> xmlObject(r, "fleetInstanceSet"));
+    if (fleetInstanceSet.isEmpty()) {
+      return;
+    }
+    for (StrictObject.Element fleetElement : singleOrList(fleetInstanceSet.get(), "item")) {
+      StrictObject fleetItem =
+          StrictObject.of(fleetElement.value(), fleetElement.path(), EventParser::error);
+      Optional<StrictObject> instanceIds = xmlObject(fleetItem, "instanceIds");
+      if (instanceIds.isPresent()) {
+        for (StrictObject.Element idElement : singleOrList(instanceIds.get(), "item")) {
+          ids.add(idElement.value(), idElement.path());
+        }
+      }
+    }
+  }
+
+  private static Input parseManual(StrictObject payload, List<String> fieldNames) {
+    String expected =
+        "expected an EventBridge event or a manual payload with \"instanceId\" or \"instanceIds\"";
+    if (fieldNames.stream().noneMatch(MANUAL_FIELDS::contains)) {
+      // Nothing here looks like a manual payload, so "unknown field" would mislead: say what was
+      // expected and what arrived (for example an SQS or SNS event sent to the wrong function).
+      throw new InvalidInputException(
+          expected
+              + (fieldNames.isEmpty()
+                  ? ", got an empty object"
+                  : ", got fields " + StrictObject.abbreviate(String.join(", ", fieldNames))));
+    }
+    payload.allowOnly(MANUAL_FIELDS);
+    boolean one = payload.has("instanceId");
+    boolean many = payload.has("instanceIds");
+    if (one && many) {
+      throw payload.fail(
+          payload.child("instanceIds"),
+          "cannot be combined with instanceId; give one or the other");
+    }
+    if (!one && !many) {
+      throw new InvalidInputException(expected);
+    }
+    boolean dryRun = payload.bool("dryRun").orElse(false);
+    if (one) {
+      return new Input.ManualRequest(
+          List.of(instanceId(payload.node("instanceId").orElseThrow(), "instanceId")), dryRun);
+    }
+    List<StrictObject.Element> elements = payload.array("instanceIds", MAX_MANUAL_IDS);
+    if (elements.isEmpty()) {
+      throw payload.fail(payload.child("instanceIds"), "must list at least one instance id");
+    }
+    Set<InstanceId> ids = new LinkedHashSet<>();
+    for (StrictObject.Element element : elements) {
+      ids.add(instanceId(element.value(), element.path()));
+    }
+    return new Input.ManualRequest(List.copyOf(ids), dryRun);
+  }
+
+  /**
+   * CloudTrail converts EC2's XML responses to JSON, and an empty element such as {@code
+   * <fleetInstanceSet/>} becomes {@code ""} rather than being omitted. Treat that like absence.
+   */
+  private static Optional<StrictObject> xmlObject(StrictObject parent, String field) {
+    Optional<JsonNode> value = parent.node(field);
+    if (value.isPresent() && value.get().isTextual() && value.get().textValue().isEmpty()) {
+      return Optional.empty();
+    }
+    return parent.object(field);
+  }
+
+  /**
+   * The same XML-to-JSON conversion turns a repeated {@code <item>} into a list but a lone one into
+   * the bare value, so {@code item} is either. A lone value keeps the path without an index.
+   */
+  private static List<StrictObject.Element> singleOrList(StrictObject parent, String field) {
+    Optional<JsonNode> value = parent.node(field);
+    if (value.isEmpty()) {
+      return List.of();
+    }
+    if (value.get().isArray()) {
+      return parent.array(field, MAX_LAUNCHED_IDS);
+    }
+    return List.of(new StrictObject.Element(value.get(), parent.child(field)));
+  }
+
+  private static InstanceId instanceId(JsonNode value, String path) {
+    if (value.isTextual() && InstanceId.isValid(value.textValue())) {
+      return new InstanceId(value.textValue());
+    }
+    String got =
+        value.isTextual()
+            ? "\"" + StrictObject.abbreviate(value.textValue()) + "\""
+            : StrictObject.describe(value);
+    throw error(path, "must be " + ID_FORMAT + ", got " + got);
+  }
+
+  private static String requiredText(StrictObject object, String field) {
+    return object.text(field, null, null).orElseThrow(() -> missing(object, field));
+  }
+
+  private static RuntimeException missing(StrictObject parent, String field) {
+    return parent.fail(parent.child(field), "is required");
+  }
+
+  /**
+   * Every field error is built here. Paths are usually ours, but an unknown field's name comes from
+   * the input and may be huge or hold a newline; the message must stay one short line.
+   */
+  private static InvalidInputException error(String path, String problem) {
+    return InvalidInputException.at(oneLine(path, MAX_PATH_LENGTH), problem);
+  }
+
+  private static String oneLine(String text, int maxLength) {
+    String clean = text.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() <= maxLength ? clean : clean.substring(0, maxLength - 3) + "...";
+  }
+
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /** Instance ids of one launch call: validated, in first-seen order, without repeats, capped. */
+  private static final class LaunchedIds {
+    private final String where;
+    private final Set<InstanceId> ids = new LinkedHashSet<>();
+    private int seen;
+
+    LaunchedIds(String where) {
+      this.where = where;
+    }
+
+    void add(JsonNode value, String path) {
+      if (++seen > MAX_LAUNCHED_IDS) {
+        throw error(
+            where, "lists more than " + MAX_LAUNCHED_IDS + " instance ids; refusing to process it");
+      }
+      ids.add(instanceId(value, path));
+    }
+
+    List<InstanceId> list() {
+      return List.copyOf(ids);
+    }
   }
 }

@@ -92,7 +92,7 @@ public sealed interface Input {
    * detail type, another API call). It is answered with the reason and no AWS call.
    *
    * @param eventId the EventBridge event id
-   * @param reason why it is not handled, for example {@code source aws.eks is not handled}
+   * @param reason why it is not handled, for example {@code source aws.eks, detail type "EKS Nodegroup Update" is not handled}
    */
   record Unsupported(String eventId, String reason) implements Input {
     @Override

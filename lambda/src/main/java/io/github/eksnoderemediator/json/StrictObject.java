@@ -42,8 +42,10 @@ public final class StrictObject {
     return path;
   }
 
+  /** The path of a field of this object; hostile field names are clipped to one short line. */
   public String child(String field) {
-    return path.isEmpty() ? field : path + "." + field;
+    String name = abbreviate(field);
+    return path.isEmpty() ? name : path + "." + name;
   }
 
   public boolean has(String field) {
