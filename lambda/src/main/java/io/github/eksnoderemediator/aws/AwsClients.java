@@ -1,8 +1,11 @@
 package io.github.eksnoderemediator.aws;
 
+import io.github.eksnoderemediator.config.ConfigException;
 import java.time.Duration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
@@ -34,6 +37,18 @@ public final class AwsClients {
                 .connectionTimeout(Duration.ofSeconds(3))
                 .socketTimeout(Duration.ofSeconds(20)))
         .overrideConfiguration(overrides());
+  }
+
+  /**
+   * Fails with one line when no Region is configured, instead of the provider chain's dump. Lambda
+   * always sets {@code AWS_REGION}; a person running the local command may not have.
+   */
+  public static void requireRegion() {
+    try {
+      new DefaultAwsRegionProviderChain().getRegion();
+    } catch (SdkClientException e) {
+      throw ConfigException.of("no AWS Region configured: set AWS_REGION (or a region in your AWS profile)");
+    }
   }
 
   private static ClientOverrideConfiguration overrides() {

@@ -1,5 +1,6 @@
 package io.github.eksnoderemediator.handler;
 
+import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
@@ -21,7 +22,7 @@ import java.util.List;
  * </pre>
  *
  * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed;
- * 2 the input, the configuration or the command line is wrong (one line on stderr).
+ * 2 the input, the configuration, the Region or the command line is wrong (one line on stderr).
  */
 public final class Main {
   static final int OK = 0;
@@ -33,7 +34,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(List.of(args), System.out, System.err, ImdsHandler::new));
+    System.exit(
+        run(
+            List.of(args),
+            System.out,
+            System.err,
+            () -> {
+              AwsClients.requireRegion();
+              return new ImdsHandler();
+            }));
   }
 
   /** Builds the handler lazily, so a usage error never needs AWS configuration. */
@@ -74,7 +83,7 @@ public final class Main {
       err.println("error: " + e.getMessage());
       return BAD_INPUT;
     } catch (RuntimeException e) {
-      // For example no Region or no credentials: the SDK says which.
+      // For example no credentials: the SDK says which.
       err.println("error: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
       return FAILED;
     }

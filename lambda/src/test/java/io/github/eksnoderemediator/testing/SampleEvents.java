@@ -59,4 +59,16 @@ public final class SampleEvents {
   private static boolean hasEvents(Path dir) {
     return Files.isDirectory(dir.resolve("events"));
   }
+
+  /**
+   * A sample with its placeholder instance ids ({@code i-0a1b2c3d4e5f6000N}) replaced, so the
+   * real-shaped event can name instances that exist in the emulator.
+   */
+  public static byte[] withIds(String name, java.util.Map<String, String> placeholderToReal) {
+    String text = readString(name);
+    for (var e : placeholderToReal.entrySet()) {
+      text = text.replace(e.getKey(), e.getValue());
+    }
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

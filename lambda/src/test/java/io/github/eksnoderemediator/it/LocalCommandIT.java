@@ -1,0 +1,170 @@
+package io.github.eksnoderemediator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.testing.Ec2Fixtures;
+import io.github.eksnoderemediator.testing.Instances;
+import io.github.eksnoderemediator.testing.MotoServer;
+import io.github.eksnoderemediator.testing.RecordingProxy;
+import io.github.eksnoderemediator.testing.SampleEvents;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local command exactly as an operator runs it: {@code java -jar lambda/target/remediator.jar
+ * handle <file>}, configured only through the standard AWS environment and {@code
+ * REMEDIATOR_CONFIG}, against the emulator behind a recording proxy.
+ */
+class LocalCommandIT {
+  private static final Path JAR = SampleEvents.root().resolve("lambda/target/remediator.jar");
+  private static RecordingProxy proxy;
+  private static Ec2Fixtures fixtures;
+
+  @TempDir Path dir;
+
+  record Run(int exit, String stdout, String stderr) {
+    JsonNode report() {
+      try {
+        return Json.MAPPER.readTree(stdout);
+      } catch (IOException e) {
+        throw new AssertionError("stdout is not a JSON report: " + stdout, e);
+      }
+    }
+  }
+
+  @BeforeAll
+  static void startEmulator() throws Exception {
+    assertThat(JAR).as("the shaded jar (built by mvn package)").exists();
+    MotoServer moto = MotoServer.shared();
+    proxy = new RecordingProxy(moto.endpoint());
+    fixtures = new Ec2Fixtures(moto.endpoint());
+  }
+
+  @AfterAll
+  static void stopProxy() {
+    proxy.close();
+  }
+
+  @BeforeEach
+  void clearCalls() {
+    proxy.clear();
+  }
+
+  private Run run(byte[] input, String... extra) throws Exception {
+    Path file = dir.resolve("input.json");
+    Files.write(file, input);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "handle", file.toString()));
+    command.addAll(List.of(extra));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("REMEDIATOR_CONFIG"));
+    env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+    env.put("AWS_REGION", MotoServer.REGION);
+    env.put("AWS_ACCESS_KEY_ID", "testing");
+    env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    env.put("REMEDIATOR_CONFIG", "{\"waits\": {\"notFoundSeconds\": 1, \"firstBackoffMillis\": 200}}");
+    Path out = dir.resolve("stdout");
+    Path err = dir.resolve("stderr");
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the command finishes").isTrue();
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void handle_remediatesEveryKindOfNode_fromRealShapedEvents() throws Exception {
+    InstanceId managed = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
+    InstanceId karpenter = fixtures.launch(Instances.KARPENTER_PROD, "optional", 1);
+    InstanceId selfManaged = fixtures.launch(Instances.SELF_MANAGED_PROD, "optional", 1);
+
+    Run a = run(SampleEvents.withIds("cloudtrail-runinstances-managed-nodegroup.json", Map.of("i-0a1b2c3d4e5f60002", managed.value())));
+    Run b = run(SampleEvents.withIds("cloudtrail-createfleet-one-instance.json", Map.of("i-0a1b2c3d4e5f60006", karpenter.value())));
+    Run c = run(SampleEvents.withIds("state-change-pending.json", Map.of("i-0a1b2c3d4e5f60001", selfManaged.value())));
+
+    for (Run r : List.of(a, b, c)) {
+      assertThat(r.exit()).as(r.stderr()).isZero();
+      assertThat(r.report().path("results").get(0).path("decision").asText()).isEqualTo("changed");
+    }
+    assertThat(a.report().path("results").get(0).path("nodeKind").asText()).isEqualTo("managed-node-group");
+    assertThat(b.report().path("results").get(0).path("nodeKind").asText()).isEqualTo("karpenter");
+    assertThat(c.report().path("results").get(0).path("nodeKind").asText()).isEqualTo("self-managed");
+    for (InstanceId id : List.of(managed, karpenter, selfManaged)) {
+      assertThat(fixtures.options(id)).isEqualTo("required/2/enabled");
+    }
+    // The decision log goes to stderr, one JSON object per line, one line per decision.
+    assertThat(a.stderr().lines().filter(l -> l.startsWith("{")).toList()).hasSize(1)
+        .allSatisfy(l -> assertThat(Json.MAPPER.readTree(l).path("result").path("instanceId").asText()).isEqualTo(managed.value()));
+  }
+
+  @Test
+  void handle_leavesNonEksAndCompliantInstancesWithoutAModifyCall() throws Exception {
+    InstanceId bastion = fixtures.launch(Map.of("Name", "bastion"), "optional", 1);
+    InstanceId compliant = fixtures.launch(Instances.MANAGED_PROD, "required", 2);
+
+    Run r = run(("{\"instanceIds\": [\"" + bastion + "\", \"" + compliant + "\"]}").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.report().path("results").get(0).path("decision").asText()).isEqualTo("skipped");
+    assertThat(r.report().path("results").get(1).path("decision").asText()).isEqualTo("compliant");
+    assertThat(proxy.calls("ModifyInstanceMetadataOptions")).isEmpty();
+    assertThat(fixtures.options(bastion)).isEqualTo("optional/1/enabled");
+  }
+
+  @Test
+  void handle_dryRunFlag_writesNothing() throws Exception {
+    InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
+
+    Run r = run(SampleEvents.withIds("manual-one-instance.json", Map.of("i-0a1b2c3d4e5f60002", node.value())), "--dry-run");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.report().path("dryRun").asBoolean()).isTrue();
+    assertThat(r.report().path("results").get(0).path("reason").asText()).startsWith("dry run, would change:");
+    assertThat(proxy.calls("ModifyInstanceMetadataOptions")).isEmpty();
+    assertThat(fixtures.options(node)).isEqualTo("optional/1/enabled");
+  }
+
+  @Test
+  void handle_rejectsMalformedInput_withOneLine_andNoAwsCall() throws Exception {
+    for (String bad : List.of("invalid/truncated-state-change.json", "invalid/manual-wrong-id-kind.json",
+        "invalid/manual-misspelled-field.json", "invalid/state-change-missing-instance-id.json")) {
+      Run r = run(SampleEvents.read(bad));
+      assertThat(r.exit()).as(bad).isEqualTo(2);
+      assertThat(r.stderr().lines().toList()).as(bad).hasSize(1);
+      assertThat(r.stderr()).as(bad).startsWith("error: ");
+      assertThat(r.stdout()).as(bad).isEmpty();
+    }
+    assertThat(proxy.calls()).isEmpty();
+  }
+
+  @Test
+  void handle_ignoresAnEventItHasNoUseFor_withExitZero() throws Exception {
+    Run r = run(SampleEvents.read("cloudtrail-terminateinstances.json"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.report().path("ignored").asText()).isEqualTo("CloudTrail call TerminateInstances is not handled");
+    assertThat(proxy.calls()).isEmpty();
+  }
+
+  @Test
+  void handle_exitsOne_whenAnInstanceFailed() throws Exception {
+    Run r = run("{\"instanceId\": \"i-00000000000000000\"}".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.report().path("results").get(0).path("decision").asText()).isEqualTo("failed");
+    assertThat(r.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).hasSize(1);
+  }
+}

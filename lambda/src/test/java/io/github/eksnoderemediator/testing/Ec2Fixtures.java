@@ -1,0 +1,85 @@
+package io.github.eksnoderemediator.testing;
+
+import io.github.eksnoderemediator.aws.AwsClients;
+import io.github.eksnoderemediator.port.InstanceId;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.HttpTokensState;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceType;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/** Creates EC2 resources in the emulator through the real SDK. */
+public final class Ec2Fixtures {
+  /** An AMI id moto ships with. */
+  static final String AMI = "ami-12c6146b";
+
+  private final Ec2Client ec2;
+  private final String subnetId;
+
+  public Ec2Fixtures(URI endpoint) {
+    this.ec2 = client(endpoint);
+    String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+    this.subnetId =
+        ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone(MotoServer.REGION + "a"))
+            .subnet()
+            .subnetId();
+  }
+
+  /** The SDK client the service itself uses, pointed at {@code endpoint}, with test credentials. */
+  public static Ec2Client client(URI endpoint) {
+    return AwsClients.ec2Builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(MotoServer.REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .build();
+  }
+
+  public Ec2Client ec2() {
+    return ec2;
+  }
+
+  /** Launches one instance with these tags and metadata options. */
+  public InstanceId launch(Map<String, String> tags, String httpTokens, int hopLimit) {
+    return launch(1, tags, httpTokens, hopLimit).get(0);
+  }
+
+  public List<InstanceId> launch(int count, Map<String, String> tags, String httpTokens, int hopLimit) {
+    List<Tag> tagList = new ArrayList<>();
+    tags.forEach((k, v) -> tagList.add(Tag.builder().key(k).value(v).build()));
+    return ec2
+        .runInstances(
+            r -> {
+              r.imageId(AMI)
+                  .minCount(count)
+                  .maxCount(count)
+                  .instanceType(InstanceType.M5_LARGE)
+                  .subnetId(subnetId)
+                  .metadataOptions(m -> m.httpTokens(HttpTokensState.fromValue(httpTokens)).httpPutResponseHopLimit(hopLimit));
+              if (!tagList.isEmpty()) {
+                r.tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(tagList));
+              }
+            })
+        .instances()
+        .stream()
+        .map(i -> new InstanceId(i.instanceId()))
+        .toList();
+  }
+
+  public Instance describe(InstanceId id) {
+    return ec2.describeInstances(r -> r.instanceIds(id.value())).reservations().get(0).instances().get(0);
+  }
+
+  /** {@code tokens/hopLimit/endpoint}, e.g. {@code required/2/enabled}. */
+  public String options(InstanceId id) {
+    var o = describe(id).metadataOptions();
+    return o.httpTokensAsString() + "/" + o.httpPutResponseHopLimit() + "/" + o.httpEndpointAsString();
+  }
+}
