@@ -267,4 +267,33 @@ class ImdsRemediationIT {
         .isNotEmpty()
         .allSatisfy(c -> assertThat(c.param("HttpTokens")).isEqualTo("required"));
   }
+
+  @Test
+  void throttlingAndServerErrors_areRetriedByTheSdk_andTheNodeEndsHardened() {
+    InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
+    proxy.failNext(1, 400, "RequestLimitExceeded");
+    proxy.failNext(1, 503, "Unavailable");
+
+    Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes());
+
+    assertThat(report.results().get(0).decision()).isEqualTo(Decision.CHANGED);
+    assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
+    assertThat(proxy.calls()).extracting(RecordingProxy.Call::action)
+        .containsExactly("DescribeInstances", "DescribeInstances", "DescribeInstances", "ModifyInstanceMetadataOptions");
+  }
+
+  @Test
+  void anIamDenial_isReportedAtOnce_withoutRetries_andNothingChanges() {
+    InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
+    proxy.failNext("ModifyInstanceMetadataOptions", 1, 403, "UnauthorizedOperation");
+
+    Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes());
+
+    InstanceResult r = report.results().get(0);
+    assertThat(r.decision()).isEqualTo(Decision.FAILED);
+    assertThat(r.retryable()).isFalse();
+    assertThat(r.reason()).startsWith("ModifyInstanceMetadataOptions failed: UnauthorizedOperation");
+    assertThat(proxy.calls("ModifyInstanceMetadataOptions")).hasSize(1);
+    assertThat(fixtures.options(node)).isEqualTo("optional/1/enabled");
+  }
 }

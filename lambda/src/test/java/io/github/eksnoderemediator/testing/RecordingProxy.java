@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
 
 /**
  * An HTTP proxy on a free loopback port that forwards everything to the emulator and records the
- * EC2 {@code Action} of each request. A process under test (the shaded jar, say) points {@code
+ * EC2 {@code Action} of each request; it can also answer requests with injected EC2 errors. A process under test (the shaded jar, say) points {@code
  * AWS_ENDPOINT_URL} here, and the test can then prove which calls it made and which it did not.
  */
 public final class RecordingProxy implements AutoCloseable {
@@ -29,6 +29,14 @@ public final class RecordingProxy implements AutoCloseable {
   private final HttpClient client = HttpClient.newHttpClient();
   private final URI target;
   private final List<Call> calls = new ArrayList<>();
+  private final java.util.ArrayDeque<Fault> faults = new java.util.ArrayDeque<>();
+
+  /**
+   * An EC2-style error answered instead of forwarding.
+   *
+   * @param action the EC2 action it applies to, or null for any
+   */
+  public record Fault(String action, int status, String code) {}
 
   /** One forwarded EC2 request: its action and the form parameters it carried. */
   public record Call(String action, String body) {
@@ -66,6 +74,30 @@ public final class RecordingProxy implements AutoCloseable {
 
   public synchronized void clear() {
     calls.clear();
+    faults.clear();
+  }
+
+  /** Answers the next {@code count} requests with this fault instead of forwarding them. */
+  public void failNext(int count, int status, String code) {
+    failNext(null, count, status, code);
+  }
+
+  /** Answers the next {@code count} requests for {@code action} with this fault. */
+  public synchronized void failNext(String action, int count, int status, String code) {
+    for (int i = 0; i < count; i++) {
+      faults.add(new Fault(action, status, code));
+    }
+  }
+
+  private Fault takeFault(String action) {
+    for (var it = faults.iterator(); it.hasNext(); ) {
+      Fault f = it.next();
+      if (f.action() == null || f.action().equals(action)) {
+        it.remove();
+        return f;
+      }
+    }
+    return null;
   }
 
   private void forward(HttpExchange exchange) throws IOException {
@@ -73,8 +105,24 @@ public final class RecordingProxy implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String text = new String(body, StandardCharsets.UTF_8);
       Call call = new Call(new Call(null, text).param("Action"), text);
+      Fault fault;
       synchronized (this) {
         calls.add(call);
+        fault = takeFault(call.action());
+      }
+      if (fault != null) {
+        // The EC2 query protocol's error document, as AWS sends it.
+        byte[] error =
+            ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>" + fault.code()
+                    + "</Code><Message>injected by the test proxy</Message></Error></Errors>"
+                    + "<RequestID>00000000-0000-0000-0000-000000000000</RequestID></Response>")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "text/xml;charset=UTF-8");
+        exchange.sendResponseHeaders(fault.status(), error.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(error);
+        }
+        return;
       }
       HttpRequest.Builder request =
           HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
