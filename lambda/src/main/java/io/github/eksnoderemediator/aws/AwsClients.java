@@ -5,8 +5,8 @@ import java.time.Duration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 
@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
  */
 public final class AwsClients {
   /**
-   * Throttling and 5xx are retried by the SDK's standard strategy (exponential backoff with
-   * jitter, a retry quota). EC2's token buckets refill at 5 per second for the mutating calls this
-   * service makes, so a few more attempts than the default 3 ride out a burst.
+   * Throttling and 5xx are retried by the SDK's standard strategy (exponential backoff with jitter,
+   * a retry quota). EC2's token buckets refill at 5 per second for the mutating calls this service
+   * makes, so a few more attempts than the default 3 ride out a burst.
    */
   static final int MAX_ATTEMPTS = 6;
 
@@ -47,13 +47,15 @@ public final class AwsClients {
     try {
       new DefaultAwsRegionProviderChain().getRegion();
     } catch (SdkClientException e) {
-      throw ConfigException.of("no AWS Region configured: set AWS_REGION (or a region in your AWS profile)");
+      throw ConfigException.of(
+          "no AWS Region configured: set AWS_REGION (or a region in your AWS profile)");
     }
   }
 
   private static ClientOverrideConfiguration overrides() {
     return ClientOverrideConfiguration.builder()
-        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+        .retryStrategy(
+            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
         .apiCallAttemptTimeout(Duration.ofSeconds(20))
         .apiCallTimeout(Duration.ofSeconds(60))
         .build();

@@ -12,7 +12,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsErrors {
   static final String INSTANCE_NOT_FOUND = "InvalidInstanceID.NotFound";
-  private static final Set<String> INCORRECT_STATE = Set.of("IncorrectInstanceState", "IncorrectState");
+  private static final Set<String> INCORRECT_STATE =
+      Set.of("IncorrectInstanceState", "IncorrectState");
   private static final Set<String> UNAUTHORIZED =
       Set.of("UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "AuthFailure");
 

@@ -63,7 +63,9 @@ public final class SdkEc2Gateway implements Ec2Gateway {
                   r.instanceId(id.value())
                       .httpTokens(HttpTokensState.fromValue(target.httpTokens().ec2Name()))
                       .httpPutResponseHopLimit(target.hopLimit())
-                      .httpEndpoint(InstanceMetadataEndpointState.fromValue(target.httpEndpoint().ec2Name())));
+                      .httpEndpoint(
+                          InstanceMetadataEndpointState.fromValue(
+                              target.httpEndpoint().ec2Name())));
     } catch (SdkException e) {
       throw AwsErrors.classify(e);
     }
@@ -73,7 +75,8 @@ public final class SdkEc2Gateway implements Ec2Gateway {
 
   static InstanceView view(Instance instance) {
     InstanceId id = new InstanceId(instance.instanceId());
-    InstanceState state = InstanceState.fromName(instance.state() == null ? null : instance.state().nameAsString());
+    InstanceState state =
+        InstanceState.fromName(instance.state() == null ? null : instance.state().nameAsString());
     if (state == null) {
       throw unexpected(id, "an unknown instance state");
     }
@@ -101,7 +104,9 @@ public final class SdkEc2Gateway implements Ec2Gateway {
           default -> throw unexpected(id, "HttpTokens " + o.httpTokensAsString());
         };
     Endpoint endpoint =
-        switch (o.httpEndpoint() == null ? InstanceMetadataEndpointState.UNKNOWN_TO_SDK_VERSION : o.httpEndpoint()) {
+        switch (o.httpEndpoint() == null
+            ? InstanceMetadataEndpointState.UNKNOWN_TO_SDK_VERSION
+            : o.httpEndpoint()) {
           case ENABLED -> Endpoint.ENABLED;
           case DISABLED -> Endpoint.DISABLED;
           default -> throw unexpected(id, "HttpEndpoint " + o.httpEndpointAsString());
@@ -109,13 +114,17 @@ public final class SdkEc2Gateway implements Ec2Gateway {
     if (o.httpPutResponseHopLimit() == null) {
       throw unexpected(id, "no hop limit");
     }
-    ApplyState applyState = o.state() == InstanceMetadataOptionsState.APPLIED ? ApplyState.APPLIED : ApplyState.PENDING;
+    ApplyState applyState =
+        o.state() == InstanceMetadataOptionsState.APPLIED ? ApplyState.APPLIED : ApplyState.PENDING;
     return new MetadataOptions(tokens, o.httpPutResponseHopLimit(), endpoint, applyState);
   }
 
   /** EC2 answered with something this code cannot reason about: never guess a value. */
   private static Ec2CallException unexpected(InstanceId id, String what) {
     return new Ec2CallException(
-        Ec2CallException.Kind.INVALID_REQUEST, "UnexpectedResponse", "EC2 reported " + what + " for " + id, null);
+        Ec2CallException.Kind.INVALID_REQUEST,
+        "UnexpectedResponse",
+        "EC2 reported " + what + " for " + id,
+        null);
   }
 }

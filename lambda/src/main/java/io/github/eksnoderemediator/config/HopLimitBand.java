@@ -28,9 +28,9 @@ public record HopLimitBand(int min, int max) {
   }
 
   /**
-   * This band with the bounds an override gives. A bound not given is inherited; an inherited
-   * bound that would cross a given one moves to it, so {@code {max: 1}} over {@code [2, 2]} is
-   * {@code [1, 1]}.
+   * This band with the bounds an override gives. A bound not given is inherited; an inherited bound
+   * that would cross a given one moves to it, so {@code {max: 1}} over {@code [2, 2]} is {@code [1,
+   * 1]}.
    */
   public HopLimitBand narrowedBy(Integer givenMin, Integer givenMax) {
     int newMin = givenMin != null ? givenMin : min;

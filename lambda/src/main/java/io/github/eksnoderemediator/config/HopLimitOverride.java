@@ -13,7 +13,11 @@ import java.util.Optional;
  * @param max the upper bound, or null to inherit
  */
 public record HopLimitOverride(
-    String cluster, Optional<String> nodeGroup, Optional<String> nodePool, Integer min, Integer max) {
+    String cluster,
+    Optional<String> nodeGroup,
+    Optional<String> nodePool,
+    Integer min,
+    Integer max) {
 
   public HopLimitOverride {
     if (nodeGroup.isPresent() && nodePool.isPresent()) {

@@ -24,11 +24,14 @@ public record ImdsConfig(
    * The band for one node, and where it came from. Precedence: a node group or node pool override,
    * over a cluster override, over the default; each applies on top of the one below it.
    */
-  public ResolvedBand bandFor(String cluster, Optional<String> nodeGroup, Optional<String> nodePool) {
+  public ResolvedBand bandFor(
+      String cluster, Optional<String> nodeGroup, Optional<String> nodePool) {
     HopLimitBand band = hopLimit;
     String source = "default";
     Optional<HopLimitOverride> clusterWide =
-        overrides.stream().filter(o -> o.isClusterWide() && o.cluster().equals(cluster)).findFirst();
+        overrides.stream()
+            .filter(o -> o.isClusterWide() && o.cluster().equals(cluster))
+            .findFirst();
     if (clusterWide.isPresent()) {
       band = band.narrowedBy(clusterWide.get().min(), clusterWide.get().max());
       source = clusterWide.get().describe();

@@ -16,10 +16,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Everything the functions are told by the operator. It is written once, as the {@code
- * remediator} object in {@code cdk.json}'s context; the CDK app validates it at synth time and
- * hands the same JSON to the function in {@value #ENV_VAR}, where the function validates it again
- * at start. The format is documented in docs/configuration.md.
+ * Everything the functions are told by the operator. It is written once, as the {@code remediator}
+ * object in {@code cdk.json}'s context; the CDK app validates it at synth time and hands the same
+ * JSON to the function in {@value #ENV_VAR}, where the function validates it again at start. The
+ * format is documented in docs/configuration.md.
  *
  * @param clusters the clusters in scope; empty means every cluster
  * @param optOutTagKey instances carrying this tag key (any value) are never touched
@@ -96,7 +96,10 @@ public record RemediatorConfig(
             .map(v -> band(imds, v, imds.child("hopLimit")))
             .orElse(HopLimitBand.DEFAULT);
     HttpEndpointSetting endpoint =
-        imds.text("httpEndpoint", Pattern.compile("unchanged|enabled|disabled"), "unchanged, enabled or disabled")
+        imds.text(
+                "httpEndpoint",
+                Pattern.compile("unchanged|enabled|disabled"),
+                "unchanged, enabled or disabled")
             .map(s -> HttpEndpointSetting.valueOf(s.toUpperCase(java.util.Locale.ROOT)))
             .orElse(HttpEndpointSetting.UNCHANGED);
 
@@ -109,7 +112,9 @@ public record RemediatorConfig(
           o.text("cluster", EKS_NAME, "an EKS cluster name")
               .orElseThrow(() -> o.fail(o.child("cluster"), "is required"));
       if (!clusters.isEmpty() && !clusters.contains(cluster)) {
-        throw o.fail(o.child("cluster"), "\"" + cluster + "\" is not one of the clusters in scope " + clusters);
+        throw o.fail(
+            o.child("cluster"),
+            "\"" + cluster + "\" is not one of the clusters in scope " + clusters);
       }
       Optional<String> nodeGroup = o.text("nodeGroup", EKS_NAME, "a node group name");
       Optional<String> nodePool = o.text("nodePool", K8S_NAME, "a Karpenter node pool name");
@@ -119,9 +124,14 @@ public record RemediatorConfig(
       JsonNode limit =
           o.node("hopLimit").orElseThrow(() -> o.fail(o.child("hopLimit"), "is required"));
       Integer[] bounds = bounds(o, limit, o.child("hopLimit"));
-      String selector = cluster + "|" + nodeGroup.map(g -> "g:" + g).orElse("") + nodePool.map(p -> "p:" + p).orElse("");
+      String selector =
+          cluster
+              + "|"
+              + nodeGroup.map(g -> "g:" + g).orElse("")
+              + nodePool.map(p -> "p:" + p).orElse("");
       if (!selectors.add(selector)) {
-        throw o.fail(o.path(), "repeats an earlier override for the same cluster, node group or node pool");
+        throw o.fail(
+            o.path(), "repeats an earlier override for the same cluster, node group or node pool");
       }
       overrides.add(new HopLimitOverride(cluster, nodeGroup, nodePool, bounds[0], bounds[1]));
     }
@@ -153,18 +163,23 @@ public record RemediatorConfig(
   }
 
   private static Waits waits(StrictObject w) {
-    w.allowOnly(Set.of("notFoundSeconds", "tagSettleSeconds", "appliedSeconds", "firstBackoffMillis"));
+    w.allowOnly(
+        Set.of("notFoundSeconds", "tagSettleSeconds", "appliedSeconds", "firstBackoffMillis"));
     Waits d = Waits.DEFAULT;
     return new Waits(
         w.integer("notFoundSeconds", 0, 600).map(s -> Duration.ofSeconds(s)).orElse(d.notFound()),
         w.integer("tagSettleSeconds", 0, 600).map(s -> Duration.ofSeconds(s)).orElse(d.tagSettle()),
         w.integer("appliedSeconds", 0, 600).map(s -> Duration.ofSeconds(s)).orElse(d.applied()),
-        w.integer("firstBackoffMillis", 1, 60_000).map(s -> Duration.ofMillis(s)).orElse(d.firstBackoff()));
+        w.integer("firstBackoffMillis", 1, 60_000)
+            .map(s -> Duration.ofMillis(s))
+            .orElse(d.firstBackoff()));
   }
 
-  private static String text(StrictObject.Element e, Pattern format, String description, String where) {
+  private static String text(
+      StrictObject.Element e, Pattern format, String description, String where) {
     if (!e.value().isTextual() || !format.matcher(e.value().textValue()).matches()) {
-      throw error(where, e.path(), "must be " + description + ", got " + StrictObject.describe(e.value()));
+      throw error(
+          where, e.path(), "must be " + description + ", got " + StrictObject.describe(e.value()));
     }
     return e.value().textValue();
   }

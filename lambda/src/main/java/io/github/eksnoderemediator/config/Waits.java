@@ -7,12 +7,13 @@ import java.time.Duration;
  *
  * @param notFound how long to keep describing an instance that EC2 does not show yet (eventual
  *     consistency right after RunInstances)
- * @param tagSettle how long to wait for a freshly launched instance with no tags at all to get
- *     its launcher's tags
+ * @param tagSettle how long to wait for a freshly launched instance with no tags at all to get its
+ *     launcher's tags
  * @param applied how long to wait for modified metadata options to reach {@code applied}
  * @param firstBackoff the first pause; each next one doubles, up to the remaining budget
  */
-public record Waits(Duration notFound, Duration tagSettle, Duration applied, Duration firstBackoff) {
+public record Waits(
+    Duration notFound, Duration tagSettle, Duration applied, Duration firstBackoff) {
   public static final Waits DEFAULT =
       new Waits(
           Duration.ofSeconds(15),

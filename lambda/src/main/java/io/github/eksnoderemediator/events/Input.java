@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * One invocation's input, parsed: an EventBridge event or a manual payload. Every entry point
- * (EventBridge, {@code aws lambda invoke}, the local command) goes through {@link EventParser}
- * into one of these, so they all run the same code. What a function does with each kind is the
+ * (EventBridge, {@code aws lambda invoke}, the local command) goes through {@link EventParser} into
+ * one of these, so they all run the same code. What a function does with each kind is the
  * function's business: the parser only says what arrived.
  */
 public sealed interface Input {
@@ -88,11 +88,12 @@ public sealed interface Input {
   }
 
   /**
-   * A well-formed EventBridge event this service has no use for (another source, another
-   * detail type, another API call). It is answered with the reason and no AWS call.
+   * A well-formed EventBridge event this service has no use for (another source, another detail
+   * type, another API call). It is answered with the reason and no AWS call.
    *
    * @param eventId the EventBridge event id
-   * @param reason why it is not handled, for example {@code source aws.eks, detail type "EKS Nodegroup Update" is not handled}
+   * @param reason why it is not handled, for example {@code source aws.eks, detail type "EKS
+   *     Nodegroup Update" is not handled}
    */
   record Unsupported(String eventId, String reason) implements Input {
     @Override

@@ -14,13 +14,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * The IMDS function: EventBridge events and manual payloads in, a JSON {@link Report} out.
  *
- * <p>A stream handler on purpose: EventBridge events and manual payloads go through one parser
- * into one request type, so both paths run the same code.
+ * <p>A stream handler on purpose: EventBridge events and manual payloads go through one parser into
+ * one request type, so both paths run the same code.
  *
- * <p>Malformed input throws {@link io.github.eksnoderemediator.events.InvalidInputException}
- * (one line, nothing written). An EventBridge-delivered invocation with a failed instance throws
- * {@link RemediationFailedException} so Lambda retries it; a manual invocation returns the report
- * with the failure in it.
+ * <p>Malformed input throws {@link io.github.eksnoderemediator.events.InvalidInputException} (one
+ * line, nothing written). An EventBridge-delivered invocation with a failed instance throws {@link
+ * RemediationFailedException} so Lambda retries it; a manual invocation returns the report with the
+ * failure in it.
  */
 public final class ImdsHandler implements RequestStreamHandler {
   private final ImdsService service;

@@ -1,10 +1,10 @@
 package io.github.eksnoderemediator.handler;
 
 import io.github.eksnoderemediator.aws.AwsClients;
+import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
-import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.report.Report;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,15 +21,16 @@ import java.util.List;
  * java -jar remediator.jar handle &lt;event-or-payload.json&gt; [--dry-run]
  * </pre>
  *
- * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed;
- * 2 the input, the configuration, the Region or the command line is wrong (one line on stderr).
+ * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed; 2
+ * the input, the configuration, the Region or the command line is wrong (one line on stderr).
  */
 public final class Main {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int BAD_INPUT = 2;
 
-  static final String USAGE = "usage: java -jar remediator.jar handle <event-or-payload.json> [--dry-run]";
+  static final String USAGE =
+      "usage: java -jar remediator.jar handle <event-or-payload.json> [--dry-run]";
 
   private Main() {}
 

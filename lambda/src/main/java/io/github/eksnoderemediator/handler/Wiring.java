@@ -22,7 +22,8 @@ final class Wiring {
     RemediatorConfig config = RemediatorConfig.fromEnvironment(env);
     Clock clock = Clock.systemUTC();
     return new ImdsService(
-        new ImdsRemediator(new SdkEc2Gateway(AwsClients.ec2()), config, BoundedWait.system(), clock),
+        new ImdsRemediator(
+            new SdkEc2Gateway(AwsClients.ec2()), config, BoundedWait.system(), clock),
         new JsonLinesDecisionLog(System.err, clock));
   }
 }

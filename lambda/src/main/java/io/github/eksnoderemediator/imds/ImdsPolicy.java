@@ -51,6 +51,8 @@ public final class ImdsPolicy {
     if (current.httpEndpoint() != endpoint) {
       changes.add("HttpEndpoint " + current.httpEndpoint() + " -> " + endpoint);
     }
-    return changes.isEmpty() ? new ImdsDecision.Compliant(band) : new ImdsDecision.Change(target, changes, band);
+    return changes.isEmpty()
+        ? new ImdsDecision.Compliant(band)
+        : new ImdsDecision.Change(target, changes, band);
   }
 }

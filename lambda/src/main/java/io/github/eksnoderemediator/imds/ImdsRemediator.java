@@ -51,7 +51,11 @@ public final class ImdsRemediator {
     InstanceView instance;
     try {
       Optional<InstanceView> found =
-          wait.until(() -> ec2.describeInstance(id), Optional::isPresent, waits.notFound(), waits.firstBackoff());
+          wait.until(
+              () -> ec2.describeInstance(id),
+              Optional::isPresent,
+              waits.notFound(),
+              waits.firstBackoff());
       if (found.isEmpty()) {
         return InstanceResult.of(id, null, dryRun)
             .fail(
@@ -62,7 +66,8 @@ public final class ImdsRemediator {
       }
       instance = awaitLauncherTags(found.get());
     } catch (Ec2CallException e) {
-      return InstanceResult.of(id, null, dryRun).fail(e.retryable(), "DescribeInstances failed: " + describe(e));
+      return InstanceResult.of(id, null, dryRun)
+          .fail(e.retryable(), "DescribeInstances failed: " + describe(e));
     }
 
     ScopeDecision inScope = scope.evaluate(instance);
@@ -94,17 +99,21 @@ public final class ImdsRemediator {
       case ImdsDecision.Change change when dryRun ->
           result
               .after(OptionsView.of(change.target()))
-              .decide(Decision.CHANGED, "dry run, would change: " + String.join("; ", change.changes()));
+              .decide(
+                  Decision.CHANGED,
+                  "dry run, would change: " + String.join("; ", change.changes()));
       case ImdsDecision.Change change -> apply(instance, change, result);
     };
   }
 
-  private InstanceResult apply(InstanceView instance, ImdsDecision.Change change, InstanceResult.Builder result) {
+  private InstanceResult apply(
+      InstanceView instance, ImdsDecision.Change change, InstanceResult.Builder result) {
     MetadataOptions response;
     try {
       response = ec2.modifyMetadataOptions(instance.id(), change.target());
     } catch (Ec2CallException e) {
-      return result.fail(e.retryable(), "ModifyInstanceMetadataOptions failed: " + explain(e, instance));
+      return result.fail(
+          e.retryable(), "ModifyInstanceMetadataOptions failed: " + explain(e, instance));
     }
     String changed = String.join("; ", change.changes());
     if (response.state() == ApplyState.APPLIED) {
@@ -168,7 +177,9 @@ public final class ImdsRemediator {
   }
 
   private String skipReason(OutOfScope out, InstanceView instance) {
-    if (out.why() == ScopeDecision.SkipReason.NOT_EKS_NODE && instance.tags().isEmpty() && isYoung(instance)) {
+    if (out.why() == ScopeDecision.SkipReason.NOT_EKS_NODE
+        && instance.tags().isEmpty()
+        && isYoung(instance)) {
       return out.reason()
           + " (no tags at all "
           + waits.tagSettle().toSeconds()
@@ -180,7 +191,10 @@ public final class ImdsRemediator {
   private static String explain(Ec2CallException e, InstanceView instance) {
     return switch (e.kind()) {
       case INCORRECT_STATE ->
-          describe(e) + " (instance was " + instance.state() + "; its running event or Lambda's retry will try again)";
+          describe(e)
+              + " (instance was "
+              + instance.state()
+              + "; its running event or Lambda's retry will try again)";
       case UNAUTHORIZED ->
           describe(e)
               + " (the role allows it only on instances carrying in-scope cluster tags and only to hardening values)";

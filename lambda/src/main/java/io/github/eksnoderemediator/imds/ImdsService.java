@@ -31,13 +31,20 @@ public final class ImdsService {
       case StateChange s when "pending".equals(s.state()) || "running".equals(s.state()) ->
           remediate(input, s.eventId(), List.of(s.instanceId()), forceDryRun);
       case StateChange s ->
-          Report.ignored(input.description(), s.eventId(), true, "state " + s.state() + " needs no IMDS remediation");
+          Report.ignored(
+              input.description(),
+              s.eventId(),
+              true,
+              "state " + s.state() + " needs no IMDS remediation");
       case LaunchCall l when l.errorCode().isPresent() ->
           Report.ignored(
-              input.description(), l.eventId(), true,
+              input.description(),
+              l.eventId(),
+              true,
               l.eventName() + " failed (" + l.errorCode().get() + "): it launched no instances");
       case LaunchCall l when l.instanceIds().isEmpty() ->
-          Report.ignored(input.description(), l.eventId(), true, l.eventName() + " launched no instances");
+          Report.ignored(
+              input.description(), l.eventId(), true, l.eventName() + " launched no instances");
       case LaunchCall l -> remediate(input, l.eventId(), l.instanceIds(), forceDryRun);
       case ManualRequest m -> remediate(input, null, m.instanceIds(), forceDryRun || m.dryRun());
       case Unsupported u -> Report.ignored(input.description(), u.eventId(), true, u.reason());

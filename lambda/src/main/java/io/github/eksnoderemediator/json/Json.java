@@ -50,7 +50,8 @@ public final class Json {
     if (source < 0) {
       source = first.indexOf(" at [Source");
     }
-    String reason = (source < 0 ? first : first.substring(0, source)).trim().replaceAll("\\p{Cntrl}", "?");
+    String reason =
+        (source < 0 ? first : first.substring(0, source)).trim().replaceAll("\\p{Cntrl}", "?");
     return reason.length() <= 200 ? reason : reason.substring(0, 197) + "...";
   }
 

@@ -60,7 +60,8 @@ public final class StrictObject {
       String name = names.next();
       if (!allowed.contains(name)) {
         throw fail(
-            child(name), "unknown field (expected one of " + String.join(", ", sorted(allowed)) + ")");
+            child(name),
+            "unknown field (expected one of " + String.join(", ", sorted(allowed)) + ")");
       }
     }
     return this;
@@ -88,7 +89,9 @@ public final class StrictObject {
               }
               String text = v.textValue();
               if (format != null && !format.matcher(text).matches()) {
-                throw fail(child(field), "must be " + formatDescription + ", got \"" + abbreviate(text) + "\"");
+                throw fail(
+                    child(field),
+                    "must be " + formatDescription + ", got \"" + abbreviate(text) + "\"");
               }
               return text;
             });
@@ -111,7 +114,8 @@ public final class StrictObject {
 
   public int integerValue(JsonNode v, String fieldPath, int min, int max) {
     if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
-      throw fail(fieldPath, "must be an integer from " + min + " to " + max + ", got " + describe(v));
+      throw fail(
+          fieldPath, "must be an integer from " + min + " to " + max + ", got " + describe(v));
     }
     return v.intValue();
   }
@@ -127,7 +131,8 @@ public final class StrictObject {
       throw fail(child(field), "must be a JSON array, got " + describe(array));
     }
     if (array.size() > maxSize) {
-      throw fail(child(field), "has " + array.size() + " elements; at most " + maxSize + " are allowed");
+      throw fail(
+          child(field), "has " + array.size() + " elements; at most " + maxSize + " are allowed");
     }
     List<Element> elements = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {

@@ -10,8 +10,8 @@ import io.github.eksnoderemediator.port.InstanceView;
 import java.util.Optional;
 
 /**
- * The scope rules: which instances the remediator may touch. Anything it cannot positively place
- * in scope is left alone: there is no fallback that widens the scope.
+ * The scope rules: which instances the remediator may touch. Anything it cannot positively place in
+ * scope is left alone: there is no fallback that widens the scope.
  */
 public final class NodeScope {
   /** The principal that operates EKS Auto Mode instances. */
@@ -49,13 +49,19 @@ public final class NodeScope {
     if (!config.clusterInScope(node.cluster())) {
       return new OutOfScope(
           SkipReason.CLUSTER_OUT_OF_SCOPE,
-          "cluster " + node.cluster() + " is not in scope " + config.clusters().stream().sorted().toList(),
+          "cluster "
+              + node.cluster()
+              + " is not in scope "
+              + config.clusters().stream().sorted().toList(),
           Optional.of(node));
     }
     if (instance.tags().containsKey(config.optOutTagKey())) {
       return new OutOfScope(
           SkipReason.OPTED_OUT,
-          "opted out by tag " + config.optOutTagKey() + "=" + instance.tags().get(config.optOutTagKey()),
+          "opted out by tag "
+              + config.optOutTagKey()
+              + "="
+              + instance.tags().get(config.optOutTagKey()),
           Optional.of(node));
     }
     return new InScope(node);

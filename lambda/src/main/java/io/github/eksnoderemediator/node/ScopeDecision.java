@@ -15,7 +15,8 @@ public sealed interface ScopeDecision {
    * @param reason a sentence for the report
    * @param node the node, when the tags identified one
    */
-  record OutOfScope(SkipReason why, String reason, Optional<EksNode> node) implements ScopeDecision {}
+  record OutOfScope(SkipReason why, String reason, Optional<EksNode> node)
+      implements ScopeDecision {}
 
   /** Why an instance is out of scope. */
   enum SkipReason {

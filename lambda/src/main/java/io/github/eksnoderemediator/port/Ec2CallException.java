@@ -1,8 +1,8 @@
 package io.github.eksnoderemediator.port;
 
 /**
- * An EC2 call failed after the SDK's own retries. {@link #kind()} says what the caller can do
- * about it; {@link #errorCode()} is EC2's code, for the report.
+ * An EC2 call failed after the SDK's own retries. {@link #kind()} says what the caller can do about
+ * it; {@link #errorCode()} is EC2's code, for the report.
  */
 public final class Ec2CallException extends RuntimeException {
   private static final long serialVersionUID = 1L;

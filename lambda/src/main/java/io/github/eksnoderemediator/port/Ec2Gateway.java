@@ -11,8 +11,8 @@ public interface Ec2Gateway {
   /**
    * Describes one instance.
    *
-   * @return empty when EC2 answers {@code InvalidInstanceID.NotFound}; right after launch that
-   *     can be eventual consistency, not absence
+   * @return empty when EC2 answers {@code InvalidInstanceID.NotFound}; right after launch that can
+   *     be eventual consistency, not absence
    * @throws Ec2CallException for any other failure
    */
   Optional<InstanceView> describeInstance(InstanceId id);
@@ -21,8 +21,7 @@ public interface Ec2Gateway {
    * Sets the instance's {@code HttpTokens}, {@code HttpPutResponseHopLimit} and {@code
    * HttpEndpoint} to {@code target}'s, always sending all three, and nothing else.
    *
-   * @return the options EC2 reports in its response (state {@code pending} on a running
-   *     instance)
+   * @return the options EC2 reports in its response (state {@code pending} on a running instance)
    * @throws Ec2CallException when EC2 refuses
    */
   MetadataOptions modifyMetadataOptions(InstanceId id, MetadataOptions target);

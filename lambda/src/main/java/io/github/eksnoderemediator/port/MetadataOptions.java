@@ -3,15 +3,16 @@ package io.github.eksnoderemediator.port;
 import java.util.Locale;
 
 /**
- * The three metadata options this service owns. {@code InstanceMetadataTags} and the IPv6
- * endpoint are not modelled on purpose: they are never read for a decision and never sent.
+ * The three metadata options this service owns. {@code InstanceMetadataTags} and the IPv6 endpoint
+ * are not modelled on purpose: they are never read for a decision and never sent.
  *
  * @param httpTokens {@code optional} or {@code required}
  * @param hopLimit the PUT-response hop limit, 1 to 64
  * @param httpEndpoint {@code enabled} or {@code disabled}
  * @param state {@code pending} while a change is on its way, {@code applied} once in force
  */
-public record MetadataOptions(Tokens httpTokens, int hopLimit, Endpoint httpEndpoint, ApplyState state) {
+public record MetadataOptions(
+    Tokens httpTokens, int hopLimit, Endpoint httpEndpoint, ApplyState state) {
 
   public MetadataOptions {
     if (httpTokens == null || httpEndpoint == null || state == null) {

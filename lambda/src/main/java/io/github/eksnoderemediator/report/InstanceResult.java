@@ -98,8 +98,19 @@ public record InstanceResult(
     public InstanceResult fail(boolean retryable, String reason) {
       InstanceResult r = decide(Decision.FAILED, reason);
       return new InstanceResult(
-          r.instanceId, r.cluster, r.nodeKind, r.nodeGroup, r.nodePool, r.decision, r.reason,
-          r.before, r.after, r.policy, r.applied, r.dryRun, retryable);
+          r.instanceId,
+          r.cluster,
+          r.nodeKind,
+          r.nodeGroup,
+          r.nodePool,
+          r.decision,
+          r.reason,
+          r.before,
+          r.after,
+          r.policy,
+          r.applied,
+          r.dryRun,
+          retryable);
     }
   }
 }

@@ -10,6 +10,9 @@ public record OptionsView(
     return o == null
         ? null
         : new OptionsView(
-            o.httpTokens().ec2Name(), o.hopLimit(), o.httpEndpoint().ec2Name(), o.state().toString());
+            o.httpTokens().ec2Name(),
+            o.hopLimit(),
+            o.httpEndpoint().ec2Name(),
+            o.state().toString());
   }
 }

@@ -37,12 +37,18 @@ public record Report(
   }
 
   public static Report of(
-      String input, String eventId, boolean eventBridge, boolean dryRun, List<InstanceResult> results) {
+      String input,
+      String eventId,
+      boolean eventBridge,
+      boolean dryRun,
+      List<InstanceResult> results) {
     Map<Decision, Long> summary =
         results.stream()
             .collect(
                 Collectors.groupingBy(
-                    InstanceResult::decision, () -> new EnumMap<>(Decision.class), Collectors.counting()));
+                    InstanceResult::decision,
+                    () -> new EnumMap<>(Decision.class),
+                    Collectors.counting()));
     return new Report(input, eventId, eventBridge, dryRun, null, results, summary);
   }
 

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * The one place that waits for what the SDK's retry strategy cannot know about: EC2's eventual
- * consistency right after a launch, tags that lag a launch, metadata options on their way to
- * {@code applied}. Exponential backoff inside a fixed budget; never unbounded.
+ * consistency right after a launch, tags that lag a launch, metadata options on their way to {@code
+ * applied}. Exponential backoff inside a fixed budget; never unbounded.
  */
 public final class BoundedWait {
   private final Clock clock;
@@ -26,8 +26,8 @@ public final class BoundedWait {
   }
 
   /**
-   * Calls {@code attempt} until {@code done} accepts its result or {@code budget} is spent,
-   * pausing {@code firstPause}, then twice as long each time, never past the budget.
+   * Calls {@code attempt} until {@code done} accepts its result or {@code budget} is spent, pausing
+   * {@code firstPause}, then twice as long each time, never past the budget.
    *
    * @return the last result, accepted or not: the caller decides what an unaccepted one means
    */
@@ -36,8 +36,8 @@ public final class BoundedWait {
   }
 
   /**
-   * Like {@link #until}, for a caller that already holds a first result: when {@code done}
-   * rejects it, the wait starts with a pause instead of an immediate, wasted call.
+   * Like {@link #until}, for a caller that already holds a first result: when {@code done} rejects
+   * it, the wait starts with a pause instead of an immediate, wasted call.
    */
   public <T> T continueUntil(
       T first, Supplier<T> attempt, Predicate<T> done, Duration budget, Duration firstPause) {

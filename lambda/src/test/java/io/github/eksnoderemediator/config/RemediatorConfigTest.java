@@ -44,9 +44,15 @@ class RemediatorConfigTest {
     assertThat(c.imds().hopLimit()).isEqualTo(new HopLimitBand(1, 2));
     assertThat(c.imds().httpEndpoint()).isEqualTo(HttpEndpointSetting.ENABLED);
     assertThat(c.imds().overrides())
-        .containsExactly(new HopLimitOverride("prod", Optional.empty(), Optional.of("batch"), 1, 1));
+        .containsExactly(
+            new HopLimitOverride("prod", Optional.empty(), Optional.of("batch"), 1, 1));
     assertThat(c.waits())
-        .isEqualTo(new Waits(Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(4), Duration.ofMillis(50)));
+        .isEqualTo(
+            new Waits(
+                Duration.ofSeconds(3),
+                Duration.ZERO,
+                Duration.ofSeconds(4),
+                Duration.ofMillis(50)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -107,22 +113,27 @@ class RemediatorConfigTest {
   @Test
   void bandFor_aMaxBelowTheInheritedMinMovesTheMin() {
     ImdsConfig imds =
-        parse("{\"imds\": {\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"p\", \"hopLimit\": {\"max\": 1}}]}}").imds();
-    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("p")).band()).isEqualTo(new HopLimitBand(1, 1));
+        parse(
+                "{\"imds\": {\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"p\", \"hopLimit\": {\"max\": 1}}]}}")
+            .imds();
+    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("p")).band())
+        .isEqualTo(new HopLimitBand(1, 1));
   }
 
   @Test
   void envelope_spansEveryBandANodeCanGet() {
     assertThat(RemediatorConfig.DEFAULT.imds().envelope()).isEqualTo(new HopLimitBand(2, 2));
     ImdsConfig imds =
-        parse("{\"imds\": {\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"p\", \"hopLimit\": 1},"
-                + "{\"cluster\": \"dev\", \"hopLimit\": {\"min\": 2, \"max\": 3}}]}}")
+        parse(
+                "{\"imds\": {\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"p\", \"hopLimit\": 1},"
+                    + "{\"cluster\": \"dev\", \"hopLimit\": {\"min\": 2, \"max\": 3}}]}}")
             .imds();
     assertThat(imds.envelope()).isEqualTo(new HopLimitBand(1, 3));
   }
 
   @Test
   void parse_deduplicatesClusters() {
-    assertThat(parse("{\"clusters\": [\"a\", \"a\", \"b\"]}").clusters()).isEqualTo(Set.of("a", "b"));
+    assertThat(parse("{\"clusters\": [\"a\", \"a\", \"b\"]}").clusters())
+        .isEqualTo(Set.of("a", "b"));
   }
 }

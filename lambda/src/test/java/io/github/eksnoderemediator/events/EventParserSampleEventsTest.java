@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every file in the repository's {@code events/} folder, against what {@code events/README.md}
- * says it is. A sample added without a row here, or a row whose file is gone, fails the build.
+ * Every file in the repository's {@code events/} folder, against what {@code events/README.md} says
+ * it is. A sample added without a row here, or a row whose file is gone, fails the build.
  */
 class EventParserSampleEventsTest {
 

@@ -33,7 +33,15 @@ class EventParserTest {
   @Nested
   class Documents {
     @ParameterizedTest
-    @ValueSource(strings = {"[]", "[{\"instanceId\": \"i-0a1b2c3d4e5f60001\"}]", "\"i-0a1b2c3d\"", "42", "true", "null"})
+    @ValueSource(
+        strings = {
+          "[]",
+          "[{\"instanceId\": \"i-0a1b2c3d4e5f60001\"}]",
+          "\"i-0a1b2c3d\"",
+          "42",
+          "true",
+          "null"
+        })
     void parse_topLevelNotAnObject_isRejected(String document) {
       assertThat(rejection(document)).startsWith("expected a JSON object").contains("got ");
     }
@@ -122,7 +130,9 @@ class EventParserTest {
     void parse_eventWithNonStringId_isRejected() {
       String document =
           "{\"id\": 7, \"source\": \"aws.ec2\", \"detail-type\": \"EC2 Instance State-change Notification\","
-              + " \"detail\": {\"instance-id\": \"" + ID_1 + "\", \"state\": \"running\"}}";
+              + " \"detail\": {\"instance-id\": \""
+              + ID_1
+              + "\", \"state\": \"running\"}}";
 
       assertThat(rejection(document)).isEqualTo("id: must be a string, got 7");
     }
@@ -131,7 +141,9 @@ class EventParserTest {
     void parse_eventWithoutId_hasEmptyEventId() {
       String document =
           "{\"source\": \"aws.ec2\", \"detail-type\": \"EC2 Instance State-change Notification\","
-              + " \"detail\": {\"instance-id\": \"" + ID_1 + "\", \"state\": \"running\"}}";
+              + " \"detail\": {\"instance-id\": \""
+              + ID_1
+              + "\", \"state\": \"running\"}}";
 
       assertThat(parse(document)).isEqualTo(new StateChange("", new InstanceId(ID_1), "running"));
     }
@@ -146,7 +158,8 @@ class EventParserTest {
           """
               .formatted(ID_1);
 
-      assertThat(parse(document)).isEqualTo(new StateChange("e-1", new InstanceId(ID_1), "pending"));
+      assertThat(parse(document))
+          .isEqualTo(new StateChange("e-1", new InstanceId(ID_1), "pending"));
     }
 
     @Test
@@ -155,7 +168,8 @@ class EventParserTest {
 
       assertThat(parse(document))
           .isEqualTo(
-              new Unsupported("e-1", "source aws.eks, detail type \"EKS Nodegroup Update\" is not handled"));
+              new Unsupported(
+                  "e-1", "source aws.eks, detail type \"EKS Nodegroup Update\" is not handled"));
     }
 
     @Test
@@ -185,13 +199,18 @@ class EventParserTest {
   class StateChanges {
     @Test
     void parse_stateChange_returnsInstanceAndState() {
-      assertThat(parse(stateChange("{\"instance-id\": \"" + ID_1 + "\", \"state\": \"shutting-down\"}")))
+      assertThat(
+              parse(
+                  stateChange("{\"instance-id\": \"" + ID_1 + "\", \"state\": \"shutting-down\"}")))
           .isEqualTo(new StateChange("e-1", new InstanceId(ID_1), "shutting-down"));
     }
 
     @Test
     void parse_stateChangeWithVolumeId_isRejectedNamingTheField() {
-      assertThat(rejection(stateChange("{\"instance-id\": \"vol-0a1b2c3d4e5f60001\", \"state\": \"running\"}")))
+      assertThat(
+              rejection(
+                  stateChange(
+                      "{\"instance-id\": \"vol-0a1b2c3d4e5f60001\", \"state\": \"running\"}")))
           .isEqualTo("detail.instance-id: " + ID_ERROR + "\"vol-0a1b2c3d4e5f60001\"");
     }
 
@@ -215,7 +234,9 @@ class EventParserTest {
 
     @Test
     void parse_stateChangeWithUnknownState_isRejectedListingTheStates() {
-      assertThat(rejection(stateChange("{\"instance-id\": \"" + ID_1 + "\", \"state\": \"rebooting\"}")))
+      assertThat(
+              rejection(
+                  stateChange("{\"instance-id\": \"" + ID_1 + "\", \"state\": \"rebooting\"}")))
           .isEqualTo(
               "detail.state: must be one of pending, running, stopping, stopped, shutting-down,"
                   + " terminated, got \"rebooting\"");
@@ -273,7 +294,9 @@ class EventParserTest {
     void parse_runInstancesWithInvalidSecondId_namesTheIndexedPath() {
       assertThat(rejection(runInstances(item(ID_1), item("i-XYZ"))))
           .isEqualTo(
-              "detail.responseElements.instancesSet.items[1].instanceId: " + ID_ERROR + "\"i-XYZ\"");
+              "detail.responseElements.instancesSet.items[1].instanceId: "
+                  + ID_ERROR
+                  + "\"i-XYZ\"");
     }
 
     @Test
@@ -290,12 +313,14 @@ class EventParserTest {
               + "}}}";
 
       assertThat(rejection(apiCall(detail)))
-          .isEqualTo("detail.responseElements.instancesSet.items: must be a JSON array, got an object");
+          .isEqualTo(
+              "detail.responseElements.instancesSet.items: must be a JSON array, got an object");
     }
 
     @Test
     void parse_runInstancesWithMoreThanTenThousandIds_isRejected() {
-      String[] items = IntStream.rangeClosed(1, 10_001).mapToObj(n -> item(hexId(n))).toArray(String[]::new);
+      String[] items =
+          IntStream.rangeClosed(1, 10_001).mapToObj(n -> item(hexId(n))).toArray(String[]::new);
 
       assertThat(rejection(runInstances(items)))
           .startsWith("detail.responseElements.instancesSet.items: has 10001 elements");
@@ -303,7 +328,8 @@ class EventParserTest {
 
     @Test
     void parse_runInstancesWithTenThousandIds_isAccepted() {
-      String[] items = IntStream.rangeClosed(1, 10_000).mapToObj(n -> item(hexId(n))).toArray(String[]::new);
+      String[] items =
+          IntStream.rangeClosed(1, 10_000).mapToObj(n -> item(hexId(n))).toArray(String[]::new);
 
       assertThat(((LaunchCall) parse(runInstances(items))).instanceIds()).hasSize(10_000);
     }
@@ -329,7 +355,8 @@ class EventParserTest {
 
     @Test
     void parse_createFleetWithOneFleetItemListingSeveralIds_returnsThemAll() {
-      String set = "{\"item\": {\"instanceIds\": {\"item\": [\"%s\", \"%s\"]}}}".formatted(ID_1, ID_2);
+      String set =
+          "{\"item\": {\"instanceIds\": {\"item\": [\"%s\", \"%s\"]}}}".formatted(ID_1, ID_2);
 
       assertThat(parse(createFleet(set))).isEqualTo(launch("CreateFleet", ID_1, ID_2));
     }
@@ -395,21 +422,27 @@ class EventParserTest {
 
       assertThat(parse(apiCall(detail)))
           .isEqualTo(
-              new LaunchCall("e-1", "CreateFleet", List.of(), Optional.of("InvalidParameterValue")));
+              new LaunchCall(
+                  "e-1", "CreateFleet", List.of(), Optional.of("InvalidParameterValue")));
     }
 
     @Test
     void parse_createFleetWithMoreThanTenThousandIdsInTotal_isRejected() {
       String first =
-          IntStream.rangeClosed(1, 6_000).mapToObj(n -> "\"" + hexId(n) + "\"").collect(Collectors.joining(","));
+          IntStream.rangeClosed(1, 6_000)
+              .mapToObj(n -> "\"" + hexId(n) + "\"")
+              .collect(Collectors.joining(","));
       String second =
-          IntStream.rangeClosed(6_001, 10_001).mapToObj(n -> "\"" + hexId(n) + "\"").collect(Collectors.joining(","));
+          IntStream.rangeClosed(6_001, 10_001)
+              .mapToObj(n -> "\"" + hexId(n) + "\"")
+              .collect(Collectors.joining(","));
       String set =
           "{\"item\": [{\"instanceIds\": {\"item\": [%s]}}, {\"instanceIds\": {\"item\": [%s]}}]}"
               .formatted(first, second);
 
       assertThat(rejection(createFleet(set)))
-          .isEqualTo("detail.responseElements: lists more than 10000 instance ids; refusing to process it");
+          .isEqualTo(
+              "detail.responseElements: lists more than 10000 instance ids; refusing to process it");
     }
 
     @Test
@@ -440,7 +473,15 @@ class EventParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"i-0123abcde", "i-0123ABCD", "i-0123456789abcdef", "0123abcd", " i-0123abcd", ""})
+    @ValueSource(
+        strings = {
+          "i-0123abcde",
+          "i-0123ABCD",
+          "i-0123456789abcdef",
+          "0123abcd",
+          " i-0123abcd",
+          ""
+        })
     void parse_manualWithMalformedId_isRejected(String id) {
       assertThat(rejection("{\"instanceId\": \"" + id + "\"}"))
           .isEqualTo("instanceId: " + ID_ERROR + "\"" + id + "\"");
@@ -459,7 +500,9 @@ class EventParserTest {
 
     @Test
     void parse_manualWithBothInstanceIdAndInstanceIds_isRejected() {
-      assertThat(rejection("{\"instanceId\": \"%s\", \"instanceIds\": [\"%s\"]}".formatted(ID_1, ID_2)))
+      assertThat(
+              rejection(
+                  "{\"instanceId\": \"%s\", \"instanceIds\": [\"%s\"]}".formatted(ID_1, ID_2)))
           .isEqualTo("instanceIds: cannot be combined with instanceId; give one or the other");
     }
 
@@ -506,7 +549,9 @@ class EventParserTest {
 
     @Test
     void parse_manualWithInvalidThirdId_namesTheIndex() {
-      assertThat(rejection("{\"instanceIds\": [\"%s\", \"%s\", \"vol-0a1b2c3d\"]}".formatted(ID_1, ID_2)))
+      assertThat(
+              rejection(
+                  "{\"instanceIds\": [\"%s\", \"%s\", \"vol-0a1b2c3d\"]}".formatted(ID_1, ID_2)))
           .isEqualTo("instanceIds[2]: " + ID_ERROR + "\"vol-0a1b2c3d\"");
     }
 
@@ -612,7 +657,9 @@ class EventParserTest {
   }
 
   private static String item(String instanceId) {
-    return "{\"instanceId\": \"" + instanceId + "\", \"instanceState\": {\"code\": 0, \"name\": \"pending\"}}";
+    return "{\"instanceId\": \""
+        + instanceId
+        + "\", \"instanceState\": {\"code\": 0, \"name\": \"pending\"}}";
   }
 
   private static String createFleet(String fleetInstanceSet) {

@@ -48,10 +48,12 @@ class ImdsHandlerTest {
   @BeforeEach
   void setUp() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-21T00:00:00Z"));
-    RemediatorConfig config = RemediatorConfig.parse("{\"waits\": {\"notFoundSeconds\": 0}}", "test");
+    RemediatorConfig config =
+        RemediatorConfig.parse("{\"waits\": {\"notFoundSeconds\": 0}}", "test");
     ImdsService service =
         new ImdsService(
-            new ImdsRemediator(ec2, config, clock.boundedWait(), clock), (input, id, r) -> logged.add(r));
+            new ImdsRemediator(ec2, config, clock.boundedWait(), clock),
+            (input, id, r) -> logged.add(r));
     handler = new ImdsHandler(service);
   }
 
@@ -79,7 +81,8 @@ class ImdsHandlerTest {
     JsonNode report = invoke("cloudtrail-runinstances-failed.json");
 
     assertThat(report.path("ignored").asText())
-        .isEqualTo("RunInstances failed (Server.InsufficientInstanceCapacity): it launched no instances");
+        .isEqualTo(
+            "RunInstances failed (Server.InsufficientInstanceCapacity): it launched no instances");
     verifyNoInteractions(ec2);
   }
 
@@ -93,17 +96,20 @@ class ImdsHandlerTest {
   @Test
   void handleRequest_throwsSoLambdaRetries_whenAnEventBridgeInstanceFailed() {
     when(ec2.describeInstance(MNG))
-        .thenThrow(new Ec2CallException(Ec2CallException.Kind.UNAVAILABLE, "InternalError", "boom", null));
+        .thenThrow(
+            new Ec2CallException(Ec2CallException.Kind.UNAVAILABLE, "InternalError", "boom", null));
 
     assertThatThrownBy(() -> invoke("cloudtrail-runinstances-managed-nodegroup.json"))
         .isInstanceOf(RemediationFailedException.class)
-        .hasMessage("1 instance(s) failed: i-0a1b2c3d4e5f60002: DescribeInstances failed: InternalError: boom");
+        .hasMessage(
+            "1 instance(s) failed: i-0a1b2c3d4e5f60002: DescribeInstances failed: InternalError: boom");
   }
 
   @Test
   void handleRequest_returnsTheFailure_forAManualCall() throws Exception {
     when(ec2.describeInstance(MNG))
-        .thenThrow(new Ec2CallException(Ec2CallException.Kind.UNAVAILABLE, "InternalError", "boom", null));
+        .thenThrow(
+            new Ec2CallException(Ec2CallException.Kind.UNAVAILABLE, "InternalError", "boom", null));
 
     JsonNode report = invoke("manual-one-instance.json");
 
@@ -135,12 +141,15 @@ class ImdsHandlerTest {
   void process_dryRunFromThePayload_writesNothing() {
     when(ec2.describeInstance(any())).thenReturn(Optional.of(running(MANAGED_PROD, imdsV1())));
 
-    Report report = handler.process(SampleEvents.read("manual-several-instances-dry-run.json"), false);
+    Report report =
+        handler.process(SampleEvents.read("manual-several-instances-dry-run.json"), false);
 
     assertThat(report.dryRun()).isTrue();
     assertThat(report.results()).hasSize(3);
     verify(ec2, never()).modifyMetadataOptions(any(), any());
-    assertThat(new String(Json.compact(report).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                Json.compact(report).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
         .contains("\"dryRun\":true");
   }
 }

@@ -39,12 +39,14 @@ class MainTest {
   @Test
   void run_saysWhichFileIsMissing() {
     assertThat(run("handle", "/nonexistent/event.json")).isEqualTo(Main.BAD_INPUT);
-    assertThat(stderr()).isEqualTo("error: no such file: /nonexistent/event.json" + System.lineSeparator());
+    assertThat(stderr())
+        .isEqualTo("error: no such file: /nonexistent/event.json" + System.lineSeparator());
   }
 
   @Test
   void run_rejectsMalformedInput_withOneLine_beforeBuildingAnyAwsClient() {
-    String file = SampleEvents.eventsDir().resolve("invalid/truncated-state-change.json").toString();
+    String file =
+        SampleEvents.eventsDir().resolve("invalid/truncated-state-change.json").toString();
     assertThat(run("handle", file)).isEqualTo(Main.BAD_INPUT);
     assertThat(stderr().lines().toList()).hasSize(1);
     assertThat(stderr()).startsWith("error: ").contains("not valid JSON");

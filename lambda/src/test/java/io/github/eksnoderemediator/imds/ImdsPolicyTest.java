@@ -34,21 +34,31 @@ class ImdsPolicyTest {
     assertThat(change.target().hopLimit()).isEqualTo(2);
     assertThat(change.target().httpEndpoint()).isEqualTo(Endpoint.ENABLED);
     assertThat(change.changes())
-        .containsExactly("HttpTokens optional -> required", "hop limit 1 -> 2 (band 2 from default)");
+        .containsExactly(
+            "HttpTokens optional -> required", "hop limit 1 -> 2 (band 2 from default)");
   }
 
   @Test
   void decide_isCompliant_whenTokensRequiredAndHopLimitInBand() {
-    assertThat(DEFAULT.decide(NODE, options(Tokens.REQUIRED, 2))).isInstanceOf(ImdsDecision.Compliant.class);
+    assertThat(DEFAULT.decide(NODE, options(Tokens.REQUIRED, 2)))
+        .isInstanceOf(ImdsDecision.Compliant.class);
   }
 
   @ParameterizedTest(name = "band [{0},{1}], current {2} -> {3}")
-  @CsvSource({"2,2,1,2", "2,2,5,2", "1,3,2,2", "1,3,1,1", "1,3,3,3", "1,3,64,3", "2,4,1,2", "1,1,2,1"})
+  @CsvSource({
+    "2,2,1,2",
+    "2,2,5,2",
+    "1,3,2,2",
+    "1,3,1,1",
+    "1,3,3,3",
+    "1,3,64,3",
+    "2,4,1,2",
+    "1,1,2,1"
+  })
   void decide_clampsHopLimitIntoTheBand(int min, int max, int current, int expected) {
     ImdsPolicy policy = policy("{\"hopLimit\": {\"min\": " + min + ", \"max\": " + max + "}}");
     ImdsDecision d = policy.decide(NODE, options(Tokens.REQUIRED, current));
-    int result =
-        d instanceof ImdsDecision.Change c ? c.target().hopLimit() : current;
+    int result = d instanceof ImdsDecision.Change c ? c.target().hopLimit() : current;
     assertThat(result).isEqualTo(expected);
     assertThat(d instanceof ImdsDecision.Compliant).isEqualTo(current == expected);
   }
@@ -69,7 +79,8 @@ class ImdsPolicyTest {
 
   @Test
   void decide_keepsEndpoint_unlessConfigured() {
-    MetadataOptions disabled = new MetadataOptions(Tokens.OPTIONAL, 2, Endpoint.DISABLED, ApplyState.APPLIED);
+    MetadataOptions disabled =
+        new MetadataOptions(Tokens.OPTIONAL, 2, Endpoint.DISABLED, ApplyState.APPLIED);
     ImdsDecision.Change keep = (ImdsDecision.Change) DEFAULT.decide(NODE, disabled);
     assertThat(keep.target().httpEndpoint()).isEqualTo(Endpoint.DISABLED);
 
@@ -77,16 +88,22 @@ class ImdsPolicyTest {
     ImdsDecision.Change change = (ImdsDecision.Change) enable.decide(NODE, disabled);
     assertThat(change.target().httpEndpoint()).isEqualTo(Endpoint.ENABLED);
     assertThat(change.changes()).contains("HttpEndpoint disabled -> enabled");
-    assertThat(RemediatorConfig.DEFAULT.imds().httpEndpoint()).isEqualTo(HttpEndpointSetting.UNCHANGED);
+    assertThat(RemediatorConfig.DEFAULT.imds().httpEndpoint())
+        .isEqualTo(HttpEndpointSetting.UNCHANGED);
   }
 
   @Test
   void decide_usesTheNodePoolOverride_andSaysWhereItCameFrom() {
-    ImdsPolicy policy = policy("{\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"untrusted\", \"hopLimit\": 1}]}");
-    EksNode untrusted = new EksNode("prod", NodeKind.KARPENTER, Optional.empty(), Optional.of("untrusted"));
-    ImdsDecision.Change c = (ImdsDecision.Change) policy.decide(untrusted, options(Tokens.REQUIRED, 2));
+    ImdsPolicy policy =
+        policy(
+            "{\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"untrusted\", \"hopLimit\": 1}]}");
+    EksNode untrusted =
+        new EksNode("prod", NodeKind.KARPENTER, Optional.empty(), Optional.of("untrusted"));
+    ImdsDecision.Change c =
+        (ImdsDecision.Change) policy.decide(untrusted, options(Tokens.REQUIRED, 2));
     assertThat(c.target().hopLimit()).isEqualTo(1);
     assertThat(c.band().source()).isEqualTo("nodePool prod/untrusted");
-    assertThat(c.changes()).containsExactly("hop limit 2 -> 1 (band 1 from nodePool prod/untrusted)");
+    assertThat(c.changes())
+        .containsExactly("hop limit 2 -> 1 (band 1 from nodePool prod/untrusted)");
   }
 }

@@ -58,7 +58,8 @@ class ImdsRemediatorTest {
     InstanceResult r = remediator.remediate(ID, false);
 
     assertThat(r.decision()).isEqualTo(Decision.COMPLIANT);
-    assertThat(r.reason()).isEqualTo("already compliant: HttpTokens required, hop limit 2 within 2 from default");
+    assertThat(r.reason())
+        .isEqualTo("already compliant: HttpTokens required, hop limit 2 within 2 from default");
     verify(ec2, never()).modifyMetadataOptions(any(), any());
   }
 
@@ -78,7 +79,8 @@ class ImdsRemediatorTest {
     assertThat(r.after()).isEqualTo(new OptionsView("required", 2, "enabled", "applied"));
     assertThat(r.applied()).isTrue();
     assertThat(r.policy().from()).isEqualTo("default");
-    assertThat(r.reason()).isEqualTo("HttpTokens optional -> required; hop limit 1 -> 2 (band 2 from default)");
+    assertThat(r.reason())
+        .isEqualTo("HttpTokens optional -> required; hop limit 1 -> 2 (band 2 from default)");
   }
 
   @Test
@@ -97,7 +99,8 @@ class ImdsRemediatorTest {
 
   @Test
   void remediate_neverTouchesAnInstanceOutOfScope() {
-    when(ec2.describeInstance(ID)).thenReturn(Optional.of(running(Map.of("Name", "bastion"), imdsV1())));
+    when(ec2.describeInstance(ID))
+        .thenReturn(Optional.of(running(Map.of("Name", "bastion"), imdsV1())));
 
     InstanceResult r = remediator.remediate(ID, false);
 
@@ -110,7 +113,8 @@ class ImdsRemediatorTest {
   @Test
   void remediate_waitsForAnInstanceEc2DoesNotShowYet() {
     when(ec2.describeInstance(ID))
-        .thenReturn(Optional.empty(), Optional.empty(), Optional.of(running(MANAGED_PROD, HARDENED)));
+        .thenReturn(
+            Optional.empty(), Optional.empty(), Optional.of(running(MANAGED_PROD, HARDENED)));
 
     InstanceResult r = remediator.remediate(ID, false);
 
@@ -126,31 +130,42 @@ class ImdsRemediatorTest {
 
     assertThat(r.decision()).isEqualTo(Decision.FAILED);
     assertThat(r.retryable()).isTrue();
-    assertThat(r.reason()).startsWith("EC2 does not show the instance after 15 s (InvalidInstanceID.NotFound)");
-    assertThat(clock.sleeps().stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(15));
+    assertThat(r.reason())
+        .startsWith("EC2 does not show the instance after 15 s (InvalidInstanceID.NotFound)");
+    assertThat(clock.sleeps().stream().reduce(Duration.ZERO, Duration::plus))
+        .isEqualTo(Duration.ofSeconds(15));
   }
 
   @Test
   void remediate_failsRetryably_whenEc2RefusesAPendingInstance() {
-    InstanceView pending = Instances.withState(running(MANAGED_PROD, imdsV1()), InstanceState.PENDING);
+    InstanceView pending =
+        Instances.withState(running(MANAGED_PROD, imdsV1()), InstanceState.PENDING);
     when(ec2.describeInstance(ID)).thenReturn(Optional.of(pending));
     when(ec2.modifyMetadataOptions(ID, HARDENED))
-        .thenThrow(new Ec2CallException(Kind.INCORRECT_STATE, "IncorrectInstanceState", "The instance is not in a valid state.", null));
+        .thenThrow(
+            new Ec2CallException(
+                Kind.INCORRECT_STATE,
+                "IncorrectInstanceState",
+                "The instance is not in a valid state.",
+                null));
 
     InstanceResult r = remediator.remediate(ID, false);
 
     assertThat(r.decision()).isEqualTo(Decision.FAILED);
     assertThat(r.retryable()).isTrue();
     assertThat(r.reason())
-        .isEqualTo("ModifyInstanceMetadataOptions failed: IncorrectInstanceState: The instance is not in a valid state."
-            + " (instance was pending; its running event or Lambda's retry will try again)");
+        .isEqualTo(
+            "ModifyInstanceMetadataOptions failed: IncorrectInstanceState: The instance is not in a valid state."
+                + " (instance was pending; its running event or Lambda's retry will try again)");
   }
 
   @Test
   void remediate_failsForGood_whenIamDenies() {
     when(ec2.describeInstance(ID)).thenReturn(Optional.of(running(MANAGED_PROD, imdsV1())));
     when(ec2.modifyMetadataOptions(ID, HARDENED))
-        .thenThrow(new Ec2CallException(Kind.UNAUTHORIZED, "UnauthorizedOperation", "You are not authorized.", null));
+        .thenThrow(
+            new Ec2CallException(
+                Kind.UNAUTHORIZED, "UnauthorizedOperation", "You are not authorized.", null));
 
     InstanceResult r = remediator.remediate(ID, false);
 
@@ -161,13 +176,16 @@ class ImdsRemediatorTest {
   @Test
   void remediate_reportsADescribeFailure_withoutWriting() {
     when(ec2.describeInstance(ID))
-        .thenThrow(new Ec2CallException(Kind.THROTTLED, "RequestLimitExceeded", "Request limit exceeded.", null));
+        .thenThrow(
+            new Ec2CallException(
+                Kind.THROTTLED, "RequestLimitExceeded", "Request limit exceeded.", null));
 
     InstanceResult r = remediator.remediate(ID, false);
 
     assertThat(r.decision()).isEqualTo(Decision.FAILED);
     assertThat(r.retryable()).isTrue();
-    assertThat(r.reason()).isEqualTo("DescribeInstances failed: RequestLimitExceeded: Request limit exceeded.");
+    assertThat(r.reason())
+        .isEqualTo("DescribeInstances failed: RequestLimitExceeded: Request limit exceeded.");
     verify(ec2, never()).modifyMetadataOptions(any(), any());
   }
 
@@ -192,7 +210,9 @@ class ImdsRemediatorTest {
   void remediate_saysSo_whenTheChangeIsNotAppliedInTime() {
     MetadataOptions pendingChange = HARDENED.withState(ApplyState.PENDING);
     when(ec2.describeInstance(ID))
-        .thenReturn(Optional.of(running(MANAGED_PROD, imdsV1())), Optional.of(running(MANAGED_PROD, pendingChange)));
+        .thenReturn(
+            Optional.of(running(MANAGED_PROD, imdsV1())),
+            Optional.of(running(MANAGED_PROD, pendingChange)));
     when(ec2.modifyMetadataOptions(ID, HARDENED)).thenReturn(pendingChange);
 
     InstanceResult r = remediator.remediate(ID, false);
@@ -204,9 +224,11 @@ class ImdsRemediatorTest {
 
   @Test
   void remediate_doesNotWaitForApplied_onAStoppedInstance() {
-    InstanceView stopped = Instances.withState(running(MANAGED_PROD, imdsV1()), InstanceState.STOPPED);
+    InstanceView stopped =
+        Instances.withState(running(MANAGED_PROD, imdsV1()), InstanceState.STOPPED);
     when(ec2.describeInstance(ID)).thenReturn(Optional.of(stopped));
-    when(ec2.modifyMetadataOptions(ID, HARDENED)).thenReturn(HARDENED.withState(ApplyState.PENDING));
+    when(ec2.modifyMetadataOptions(ID, HARDENED))
+        .thenReturn(HARDENED.withState(ApplyState.PENDING));
 
     InstanceResult r = remediator.remediate(ID, false);
 
@@ -220,7 +242,8 @@ class ImdsRemediatorTest {
     clock = new MutableClock(LAUNCHED.plusSeconds(3));
     remediator = new ImdsRemediator(ec2, RemediatorConfig.DEFAULT, clock.boundedWait(), clock);
     when(ec2.describeInstance(ID))
-        .thenReturn(Optional.of(running(Map.of(), imdsV1())), Optional.of(running(MANAGED_PROD, imdsV1())));
+        .thenReturn(
+            Optional.of(running(Map.of(), imdsV1())), Optional.of(running(MANAGED_PROD, imdsV1())));
     when(ec2.modifyMetadataOptions(ID, HARDENED)).thenReturn(HARDENED);
 
     InstanceResult r = remediator.remediate(ID, false);
@@ -238,14 +261,17 @@ class ImdsRemediatorTest {
     InstanceResult r = remediator.remediate(ID, false);
 
     assertThat(r.decision()).isEqualTo(Decision.SKIPPED);
-    assertThat(r.reason()).startsWith("not an EKS node: no EKS cluster tag (no tags at all 10 s after launch");
+    assertThat(r.reason())
+        .startsWith("not an EKS node: no EKS cluster tag (no tags at all 10 s after launch");
     verify(ec2, never()).modifyMetadataOptions(any(), any());
   }
 
   @Test
   void remediate_keepsADisabledEndpointDisabled() {
-    MetadataOptions disabled = new MetadataOptions(Tokens.OPTIONAL, 2, Endpoint.DISABLED, ApplyState.APPLIED);
-    MetadataOptions target = new MetadataOptions(Tokens.REQUIRED, 2, Endpoint.DISABLED, ApplyState.APPLIED);
+    MetadataOptions disabled =
+        new MetadataOptions(Tokens.OPTIONAL, 2, Endpoint.DISABLED, ApplyState.APPLIED);
+    MetadataOptions target =
+        new MetadataOptions(Tokens.REQUIRED, 2, Endpoint.DISABLED, ApplyState.APPLIED);
     when(ec2.describeInstance(ID)).thenReturn(Optional.of(running(MANAGED_PROD, disabled)));
     when(ec2.modifyMetadataOptions(ID, target)).thenReturn(target);
 

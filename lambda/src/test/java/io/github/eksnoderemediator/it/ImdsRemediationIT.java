@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * From a real-shaped event to the instance's metadata options: the parser, the service, the SDK
- * gateway and the real AWS SDK over HTTP, against the moto emulator. A recording proxy between
- * the SDK and moto proves which EC2 calls were made.
+ * gateway and the real AWS SDK over HTTP, against the moto emulator. A recording proxy between the
+ * SDK and moto proves which EC2 calls were made.
  */
 class ImdsRemediationIT {
   private static final String CONFIG =
@@ -90,7 +90,10 @@ class ImdsRemediationIT {
     InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
 
     Report report =
-        handle(SampleEvents.withIds("cloudtrail-runinstances-managed-nodegroup.json", Map.of("i-0a1b2c3d4e5f60002", node.value())));
+        handle(
+            SampleEvents.withIds(
+                "cloudtrail-runinstances-managed-nodegroup.json",
+                Map.of("i-0a1b2c3d4e5f60002", node.value())));
 
     assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
     InstanceResult r = report.results().get(0);
@@ -100,7 +103,8 @@ class ImdsRemediationIT {
     assertThat(r.after().httpTokens()).isEqualTo("required");
     assertThat(r.applied()).isTrue();
     // Exactly one describe and one modify, carrying all three fields and nothing else.
-    assertThat(proxy.calls()).extracting(RecordingProxy.Call::action)
+    assertThat(proxy.calls())
+        .extracting(RecordingProxy.Call::action)
         .containsExactly("DescribeInstances", "ModifyInstanceMetadataOptions");
     RecordingProxy.Call modify = proxy.calls("ModifyInstanceMetadataOptions").get(0);
     assertThat(modify.param("HttpTokens")).isEqualTo("required");
@@ -138,7 +142,10 @@ class ImdsRemediationIT {
   void createFleetEvent_withSingleItems_hardensTheOneNode() {
     InstanceId node = fixtures.launch(karpenter("default"), "optional", 1);
 
-    handle(SampleEvents.withIds("cloudtrail-createfleet-one-instance.json", Map.of("i-0a1b2c3d4e5f60006", node.value())));
+    handle(
+        SampleEvents.withIds(
+            "cloudtrail-createfleet-one-instance.json",
+            Map.of("i-0a1b2c3d4e5f60006", node.value())));
 
     assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
   }
@@ -151,7 +158,11 @@ class ImdsRemediationIT {
         handle(
             SampleEvents.withIds(
                 "cloudtrail-runinstances-self-managed-two-instances.json",
-                Map.of("i-0a1b2c3d4e5f60003", nodes.get(0).value(), "i-0a1b2c3d4e5f60004", nodes.get(1).value())));
+                Map.of(
+                    "i-0a1b2c3d4e5f60003",
+                    nodes.get(0).value(),
+                    "i-0a1b2c3d4e5f60004",
+                    nodes.get(1).value())));
 
     assertThat(report.results()).extracting(InstanceResult::nodeKind).containsOnly("self-managed");
     assertThat(report.results()).extracting(InstanceResult::nodeGroup).containsOnly("legacy-ng");
@@ -162,7 +173,9 @@ class ImdsRemediationIT {
   void stateChangeEvent_hardensTheNode() {
     InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 3);
 
-    handle(SampleEvents.withIds("state-change-running.json", Map.of("i-0a1b2c3d4e5f60001", node.value())));
+    handle(
+        SampleEvents.withIds(
+            "state-change-running.json", Map.of("i-0a1b2c3d4e5f60001", node.value())));
 
     assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
   }
@@ -172,7 +185,10 @@ class ImdsRemediationIT {
     InstanceId bastion = fixtures.launch(Map.of("Name", "bastion"), "optional", 1);
 
     Report report =
-        handle(SampleEvents.withIds("cloudtrail-runinstances-non-eks.json", Map.of("i-0a1b2c3d4e5f60005", bastion.value())));
+        handle(
+            SampleEvents.withIds(
+                "cloudtrail-runinstances-non-eks.json",
+                Map.of("i-0a1b2c3d4e5f60005", bastion.value())));
 
     assertThat(report.results().get(0).decision()).isEqualTo(Decision.SKIPPED);
     assertThat(fixtures.options(bastion)).isEqualTo("optional/1/enabled");
@@ -186,20 +202,28 @@ class ImdsRemediationIT {
     Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes());
 
     assertThat(report.results().get(0).decision()).isEqualTo(Decision.COMPLIANT);
-    assertThat(proxy.calls()).extracting(RecordingProxy.Call::action).containsExactly("DescribeInstances");
+    assertThat(proxy.calls())
+        .extracting(RecordingProxy.Call::action)
+        .containsExactly("DescribeInstances");
   }
 
   @Test
   void outOfScopeClusterAndOptedOutNodes_areLeftAlone() {
-    InstanceId staging = fixtures.launch(Map.of("eks:cluster-name", "staging", "eks:nodegroup-name", "ng"), "optional", 1);
+    InstanceId staging =
+        fixtures.launch(
+            Map.of("eks:cluster-name", "staging", "eks:nodegroup-name", "ng"), "optional", 1);
     Map<String, String> optedOut = new HashMap<>(Instances.MANAGED_PROD);
     optedOut.put(RemediatorConfig.DEFAULT_OPT_OUT_TAG_KEY, "true");
     InstanceId opted = fixtures.launch(optedOut, "optional", 1);
 
-    Report report = handle(("{\"instanceIds\": [\"" + staging + "\", \"" + opted + "\"]}").getBytes());
+    Report report =
+        handle(("{\"instanceIds\": [\"" + staging + "\", \"" + opted + "\"]}").getBytes());
 
-    assertThat(report.results()).extracting(InstanceResult::decision).containsOnly(Decision.SKIPPED);
-    assertThat(report.results().get(0).reason()).isEqualTo("cluster staging is not in scope [prod]");
+    assertThat(report.results())
+        .extracting(InstanceResult::decision)
+        .containsOnly(Decision.SKIPPED);
+    assertThat(report.results().get(0).reason())
+        .isEqualTo("cluster staging is not in scope [prod]");
     assertThat(report.results().get(1).reason()).startsWith("opted out by tag");
     assertThat(fixtures.options(staging)).isEqualTo("optional/1/enabled");
     assertThat(fixtures.options(opted)).isEqualTo("optional/1/enabled");
@@ -226,7 +250,10 @@ class ImdsRemediationIT {
     InstanceResult r = report.results().get(0);
     assertThat(r.decision()).isEqualTo(Decision.FAILED);
     assertThat(r.retryable()).isTrue();
-    assertThat(proxy.calls()).extracting(RecordingProxy.Call::action).containsOnly("DescribeInstances").hasSizeGreaterThan(1);
+    assertThat(proxy.calls())
+        .extracting(RecordingProxy.Call::action)
+        .containsOnly("DescribeInstances")
+        .hasSizeGreaterThan(1);
   }
 
   @Test
@@ -241,9 +268,16 @@ class ImdsRemediationIT {
     List<InstanceId> nodes = fixtures.launch(3, Instances.MANAGED_PROD, "optional", 1);
     List<byte[]> events = new ArrayList<>();
     for (InstanceId n : nodes) {
-      byte[] pending = SampleEvents.withIds("state-change-pending.json", Map.of("i-0a1b2c3d4e5f60001", n.value()));
-      byte[] running = SampleEvents.withIds("state-change-running.json", Map.of("i-0a1b2c3d4e5f60001", n.value()));
-      byte[] launch = SampleEvents.withIds("cloudtrail-runinstances-managed-nodegroup.json", Map.of("i-0a1b2c3d4e5f60002", n.value()));
+      byte[] pending =
+          SampleEvents.withIds(
+              "state-change-pending.json", Map.of("i-0a1b2c3d4e5f60001", n.value()));
+      byte[] running =
+          SampleEvents.withIds(
+              "state-change-running.json", Map.of("i-0a1b2c3d4e5f60001", n.value()));
+      byte[] launch =
+          SampleEvents.withIds(
+              "cloudtrail-runinstances-managed-nodegroup.json",
+              Map.of("i-0a1b2c3d4e5f60002", n.value()));
       for (int copy = 0; copy < 3; copy++) {
         events.add(running);
         events.add(launch);
@@ -253,7 +287,8 @@ class ImdsRemediationIT {
     java.util.Collections.shuffle(events, new java.util.Random(42));
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
-      List<Callable<Report>> work = events.stream().map(e -> (Callable<Report>) () -> handle(e)).toList();
+      List<Callable<Report>> work =
+          events.stream().map(e -> (Callable<Report>) () -> handle(e)).toList();
       for (Future<Report> f : pool.invokeAll(work)) {
         assertThat(f.get().failures()).isEmpty();
       }
@@ -278,8 +313,13 @@ class ImdsRemediationIT {
 
     assertThat(report.results().get(0).decision()).isEqualTo(Decision.CHANGED);
     assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
-    assertThat(proxy.calls()).extracting(RecordingProxy.Call::action)
-        .containsExactly("DescribeInstances", "DescribeInstances", "DescribeInstances", "ModifyInstanceMetadataOptions");
+    assertThat(proxy.calls())
+        .extracting(RecordingProxy.Call::action)
+        .containsExactly(
+            "DescribeInstances",
+            "DescribeInstances",
+            "DescribeInstances",
+            "ModifyInstanceMetadataOptions");
   }
 
   @Test
@@ -292,7 +332,8 @@ class ImdsRemediationIT {
     InstanceResult r = report.results().get(0);
     assertThat(r.decision()).isEqualTo(Decision.FAILED);
     assertThat(r.retryable()).isFalse();
-    assertThat(r.reason()).startsWith("ModifyInstanceMetadataOptions failed: UnauthorizedOperation");
+    assertThat(r.reason())
+        .startsWith("ModifyInstanceMetadataOptions failed: UnauthorizedOperation");
     assertThat(proxy.calls("ModifyInstanceMetadataOptions")).hasSize(1);
     assertThat(fixtures.options(node)).isEqualTo("optional/1/enabled");
   }

@@ -67,8 +67,14 @@ class LocalCommandIT {
   private Run run(byte[] input, String... extra) throws Exception {
     Path file = dir.resolve("input.json");
     Files.write(file, input);
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "handle", file.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "handle",
+                file.toString()));
     command.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(command);
     Map<String, String> env = pb.environment();
@@ -77,12 +83,16 @@ class LocalCommandIT {
     env.put("AWS_REGION", MotoServer.REGION);
     env.put("AWS_ACCESS_KEY_ID", "testing");
     env.put("AWS_SECRET_ACCESS_KEY", "testing");
-    env.put("REMEDIATOR_CONFIG", "{\"waits\": {\"notFoundSeconds\": 1, \"firstBackoffMillis\": 200}}");
+    env.put(
+        "REMEDIATOR_CONFIG", "{\"waits\": {\"notFoundSeconds\": 1, \"firstBackoffMillis\": 200}}");
     Path out = dir.resolve("stdout");
     Path err = dir.resolve("stderr");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the command finishes").isTrue();
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -91,23 +101,40 @@ class LocalCommandIT {
     InstanceId karpenter = fixtures.launch(Instances.KARPENTER_PROD, "optional", 1);
     InstanceId selfManaged = fixtures.launch(Instances.SELF_MANAGED_PROD, "optional", 1);
 
-    Run a = run(SampleEvents.withIds("cloudtrail-runinstances-managed-nodegroup.json", Map.of("i-0a1b2c3d4e5f60002", managed.value())));
-    Run b = run(SampleEvents.withIds("cloudtrail-createfleet-one-instance.json", Map.of("i-0a1b2c3d4e5f60006", karpenter.value())));
-    Run c = run(SampleEvents.withIds("state-change-pending.json", Map.of("i-0a1b2c3d4e5f60001", selfManaged.value())));
+    Run a =
+        run(
+            SampleEvents.withIds(
+                "cloudtrail-runinstances-managed-nodegroup.json",
+                Map.of("i-0a1b2c3d4e5f60002", managed.value())));
+    Run b =
+        run(
+            SampleEvents.withIds(
+                "cloudtrail-createfleet-one-instance.json",
+                Map.of("i-0a1b2c3d4e5f60006", karpenter.value())));
+    Run c =
+        run(
+            SampleEvents.withIds(
+                "state-change-pending.json", Map.of("i-0a1b2c3d4e5f60001", selfManaged.value())));
 
     for (Run r : List.of(a, b, c)) {
       assertThat(r.exit()).as(r.stderr()).isZero();
       assertThat(r.report().path("results").get(0).path("decision").asText()).isEqualTo("changed");
     }
-    assertThat(a.report().path("results").get(0).path("nodeKind").asText()).isEqualTo("managed-node-group");
+    assertThat(a.report().path("results").get(0).path("nodeKind").asText())
+        .isEqualTo("managed-node-group");
     assertThat(b.report().path("results").get(0).path("nodeKind").asText()).isEqualTo("karpenter");
-    assertThat(c.report().path("results").get(0).path("nodeKind").asText()).isEqualTo("self-managed");
+    assertThat(c.report().path("results").get(0).path("nodeKind").asText())
+        .isEqualTo("self-managed");
     for (InstanceId id : List.of(managed, karpenter, selfManaged)) {
       assertThat(fixtures.options(id)).isEqualTo("required/2/enabled");
     }
     // The decision log goes to stderr, one JSON object per line, one line per decision.
-    assertThat(a.stderr().lines().filter(l -> l.startsWith("{")).toList()).hasSize(1)
-        .allSatisfy(l -> assertThat(Json.MAPPER.readTree(l).path("result").path("instanceId").asText()).isEqualTo(managed.value()));
+    assertThat(a.stderr().lines().filter(l -> l.startsWith("{")).toList())
+        .hasSize(1)
+        .allSatisfy(
+            l ->
+                assertThat(Json.MAPPER.readTree(l).path("result").path("instanceId").asText())
+                    .isEqualTo(managed.value()));
   }
 
   @Test
@@ -115,7 +142,10 @@ class LocalCommandIT {
     InstanceId bastion = fixtures.launch(Map.of("Name", "bastion"), "optional", 1);
     InstanceId compliant = fixtures.launch(Instances.MANAGED_PROD, "required", 2);
 
-    Run r = run(("{\"instanceIds\": [\"" + bastion + "\", \"" + compliant + "\"]}").getBytes(StandardCharsets.UTF_8));
+    Run r =
+        run(
+            ("{\"instanceIds\": [\"" + bastion + "\", \"" + compliant + "\"]}")
+                .getBytes(StandardCharsets.UTF_8));
 
     assertThat(r.exit()).isZero();
     assertThat(r.report().path("results").get(0).path("decision").asText()).isEqualTo("skipped");
@@ -128,19 +158,28 @@ class LocalCommandIT {
   void handle_dryRunFlag_writesNothing() throws Exception {
     InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
 
-    Run r = run(SampleEvents.withIds("manual-one-instance.json", Map.of("i-0a1b2c3d4e5f60002", node.value())), "--dry-run");
+    Run r =
+        run(
+            SampleEvents.withIds(
+                "manual-one-instance.json", Map.of("i-0a1b2c3d4e5f60002", node.value())),
+            "--dry-run");
 
     assertThat(r.exit()).isZero();
     assertThat(r.report().path("dryRun").asBoolean()).isTrue();
-    assertThat(r.report().path("results").get(0).path("reason").asText()).startsWith("dry run, would change:");
+    assertThat(r.report().path("results").get(0).path("reason").asText())
+        .startsWith("dry run, would change:");
     assertThat(proxy.calls("ModifyInstanceMetadataOptions")).isEmpty();
     assertThat(fixtures.options(node)).isEqualTo("optional/1/enabled");
   }
 
   @Test
   void handle_rejectsMalformedInput_withOneLine_andNoAwsCall() throws Exception {
-    for (String bad : List.of("invalid/truncated-state-change.json", "invalid/manual-wrong-id-kind.json",
-        "invalid/manual-misspelled-field.json", "invalid/state-change-missing-instance-id.json")) {
+    for (String bad :
+        List.of(
+            "invalid/truncated-state-change.json",
+            "invalid/manual-wrong-id-kind.json",
+            "invalid/manual-misspelled-field.json",
+            "invalid/state-change-missing-instance-id.json")) {
       Run r = run(SampleEvents.read(bad));
       assertThat(r.exit()).as(bad).isEqualTo(2);
       assertThat(r.stderr().lines().toList()).as(bad).hasSize(1);
@@ -155,7 +194,8 @@ class LocalCommandIT {
     Run r = run(SampleEvents.read("cloudtrail-terminateinstances.json"));
 
     assertThat(r.exit()).isZero();
-    assertThat(r.report().path("ignored").asText()).isEqualTo("CloudTrail call TerminateInstances is not handled");
+    assertThat(r.report().path("ignored").asText())
+        .isEqualTo("CloudTrail call TerminateInstances is not handled");
     assertThat(proxy.calls()).isEmpty();
   }
 

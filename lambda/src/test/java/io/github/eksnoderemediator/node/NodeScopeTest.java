@@ -30,18 +30,32 @@ class NodeScopeTest {
   @Test
   void evaluate_identifiesEachLauncher() {
     assertThat(evaluate(ALL, MANAGED_PROD))
-        .isEqualTo(new InScope(new EksNode("prod", NodeKind.MANAGED_NODE_GROUP, Optional.of("general"), Optional.empty())));
+        .isEqualTo(
+            new InScope(
+                new EksNode(
+                    "prod",
+                    NodeKind.MANAGED_NODE_GROUP,
+                    Optional.of("general"),
+                    Optional.empty())));
     assertThat(evaluate(ALL, KARPENTER_PROD))
-        .isEqualTo(new InScope(new EksNode("prod", NodeKind.KARPENTER, Optional.empty(), Optional.of("batch"))));
+        .isEqualTo(
+            new InScope(
+                new EksNode("prod", NodeKind.KARPENTER, Optional.empty(), Optional.of("batch"))));
     assertThat(evaluate(ALL, SELF_MANAGED_PROD))
-        .isEqualTo(new InScope(new EksNode("prod", NodeKind.SELF_MANAGED, Optional.of("legacy-ng"), Optional.empty())));
+        .isEqualTo(
+            new InScope(
+                new EksNode(
+                    "prod", NodeKind.SELF_MANAGED, Optional.of("legacy-ng"), Optional.empty())));
     assertThat(evaluate(ALL, Map.of("kubernetes.io/cluster/plain", "shared")))
-        .isEqualTo(new InScope(new EksNode("plain", NodeKind.SELF_MANAGED, Optional.empty(), Optional.empty())));
+        .isEqualTo(
+            new InScope(
+                new EksNode("plain", NodeKind.SELF_MANAGED, Optional.empty(), Optional.empty())));
   }
 
   @Test
   void evaluate_skipsInstancesWithoutClusterTags() {
-    OutOfScope out = (OutOfScope) evaluate(ALL, Map.of("Name", "bastion", "kubernetes.io/role", "x"));
+    OutOfScope out =
+        (OutOfScope) evaluate(ALL, Map.of("Name", "bastion", "kubernetes.io/role", "x"));
     assertThat(out.why()).isEqualTo(SkipReason.NOT_EKS_NODE);
     assertThat(out.reason()).isEqualTo("not an EKS node: no EKS cluster tag");
   }
@@ -83,17 +97,24 @@ class NodeScopeTest {
 
   @Test
   void evaluate_skipsEksAutoModeAndOtherManagedInstances() {
-    OutOfScope auto = (OutOfScope) ALL.evaluate(Instances.managedBy(running(MANAGED_PROD, imdsV1()), "eks.amazonaws.com"));
+    OutOfScope auto =
+        (OutOfScope)
+            ALL.evaluate(Instances.managedBy(running(MANAGED_PROD, imdsV1()), "eks.amazonaws.com"));
     assertThat(auto.why()).isEqualTo(SkipReason.MANAGED_INSTANCE);
     assertThat(auto.reason()).isEqualTo("EKS Auto Mode node: EKS manages its settings");
-    OutOfScope other = (OutOfScope) ALL.evaluate(Instances.managedBy(running(MANAGED_PROD, imdsV1()), "other.amazonaws.com"));
+    OutOfScope other =
+        (OutOfScope)
+            ALL.evaluate(
+                Instances.managedBy(running(MANAGED_PROD, imdsV1()), "other.amazonaws.com"));
     assertThat(other.reason()).isEqualTo("managed instance operated by other.amazonaws.com");
   }
 
   @Test
   void evaluate_skipsInstancesGoingAway() {
-    for (InstanceState state : new InstanceState[] {InstanceState.SHUTTING_DOWN, InstanceState.TERMINATED}) {
-      OutOfScope out = (OutOfScope) ALL.evaluate(Instances.withState(running(MANAGED_PROD, imdsV1()), state));
+    for (InstanceState state :
+        new InstanceState[] {InstanceState.SHUTTING_DOWN, InstanceState.TERMINATED}) {
+      OutOfScope out =
+          (OutOfScope) ALL.evaluate(Instances.withState(running(MANAGED_PROD, imdsV1()), state));
       assertThat(out.why()).isEqualTo(SkipReason.GOING_AWAY);
       assertThat(out.reason()).isEqualTo("instance is " + state.ec2Name());
     }

@@ -28,7 +28,9 @@ public final class Ec2Fixtures {
     this.ec2 = client(endpoint);
     String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
     this.subnetId =
-        ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone(MotoServer.REGION + "a"))
+        ec2.createSubnet(
+                r ->
+                    r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone(MotoServer.REGION + "a"))
             .subnet()
             .subnetId();
   }
@@ -38,7 +40,8 @@ public final class Ec2Fixtures {
     return AwsClients.ec2Builder()
         .endpointOverride(endpoint)
         .region(Region.of(MotoServer.REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
         .build();
   }
 
@@ -51,7 +54,8 @@ public final class Ec2Fixtures {
     return launch(1, tags, httpTokens, hopLimit).get(0);
   }
 
-  public List<InstanceId> launch(int count, Map<String, String> tags, String httpTokens, int hopLimit) {
+  public List<InstanceId> launch(
+      int count, Map<String, String> tags, String httpTokens, int hopLimit) {
     List<Tag> tagList = new ArrayList<>();
     tags.forEach((k, v) -> tagList.add(Tag.builder().key(k).value(v).build()));
     return ec2
@@ -62,7 +66,10 @@ public final class Ec2Fixtures {
                   .maxCount(count)
                   .instanceType(InstanceType.M5_LARGE)
                   .subnetId(subnetId)
-                  .metadataOptions(m -> m.httpTokens(HttpTokensState.fromValue(httpTokens)).httpPutResponseHopLimit(hopLimit));
+                  .metadataOptions(
+                      m ->
+                          m.httpTokens(HttpTokensState.fromValue(httpTokens))
+                              .httpPutResponseHopLimit(hopLimit));
               if (!tagList.isEmpty()) {
                 r.tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(tagList));
               }
@@ -74,12 +81,20 @@ public final class Ec2Fixtures {
   }
 
   public Instance describe(InstanceId id) {
-    return ec2.describeInstances(r -> r.instanceIds(id.value())).reservations().get(0).instances().get(0);
+    return ec2.describeInstances(r -> r.instanceIds(id.value()))
+        .reservations()
+        .get(0)
+        .instances()
+        .get(0);
   }
 
   /** {@code tokens/hopLimit/endpoint}, e.g. {@code required/2/enabled}. */
   public String options(InstanceId id) {
     var o = describe(id).metadataOptions();
-    return o.httpTokensAsString() + "/" + o.httpPutResponseHopLimit() + "/" + o.httpEndpointAsString();
+    return o.httpTokensAsString()
+        + "/"
+        + o.httpPutResponseHopLimit()
+        + "/"
+        + o.httpEndpointAsString();
   }
 }

@@ -48,11 +48,13 @@ public final class Instances {
   }
 
   public static InstanceView withState(InstanceView v, InstanceState state) {
-    return new InstanceView(v.id(), state, v.tags(), v.metadataOptions(), v.launchTime(), v.managedBy());
+    return new InstanceView(
+        v.id(), state, v.tags(), v.metadataOptions(), v.launchTime(), v.managedBy());
   }
 
   public static InstanceView managedBy(InstanceView v, String principal) {
-    return new InstanceView(v.id(), v.state(), v.tags(), v.metadataOptions(), v.launchTime(), Optional.of(principal));
+    return new InstanceView(
+        v.id(), v.state(), v.tags(), v.metadataOptions(), v.launchTime(), Optional.of(principal));
   }
 
   public static InstanceView withOptions(InstanceView v, MetadataOptions options) {

@@ -59,7 +59,9 @@ public final class MotoServer {
           return server;
         }
         server.stop();
-        last = new IllegalStateException("moto server did not start on port " + port + "; its log: " + log);
+        last =
+            new IllegalStateException(
+                "moto server did not start on port " + port + "; its log: " + log);
       } catch (IOException e) {
         last = new IllegalStateException("cannot start " + executable + ": " + e.getMessage(), e);
       }
@@ -110,7 +112,9 @@ public final class MotoServer {
       try {
         HttpResponse<Void> r =
             client.send(
-                HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).timeout(Duration.ofSeconds(2)).build(),
+                HttpRequest.newBuilder(endpoint.resolve("/moto-api/"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
                 HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return true;

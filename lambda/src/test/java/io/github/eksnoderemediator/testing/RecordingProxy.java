@@ -18,12 +18,20 @@ import java.util.concurrent.Executors;
 
 /**
  * An HTTP proxy on a free loopback port that forwards everything to the emulator and records the
- * EC2 {@code Action} of each request; it can also answer requests with injected EC2 errors. A process under test (the shaded jar, say) points {@code
- * AWS_ENDPOINT_URL} here, and the test can then prove which calls it made and which it did not.
+ * EC2 {@code Action} of each request; it can also answer requests with injected EC2 errors. A
+ * process under test (the shaded jar, say) points {@code AWS_ENDPOINT_URL} here, and the test can
+ * then prove which calls it made and which it did not.
  */
 public final class RecordingProxy implements AutoCloseable {
   private static final Set<String> HOP_BY_HOP =
-      Set.of("connection", "content-length", "host", "transfer-encoding", "expect", "upgrade", "keep-alive");
+      Set.of(
+          "connection",
+          "content-length",
+          "host",
+          "transfer-encoding",
+          "expect",
+          "upgrade",
+          "keep-alive");
 
   private final HttpServer server;
   private final HttpClient client = HttpClient.newHttpClient();
@@ -44,7 +52,8 @@ public final class RecordingProxy implements AutoCloseable {
     public String param(String name) {
       for (String pair : body.split("&")) {
         int eq = pair.indexOf('=');
-        if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+        if (eq > 0
+            && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
           return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
         }
       }
@@ -113,7 +122,8 @@ public final class RecordingProxy implements AutoCloseable {
       if (fault != null) {
         // The EC2 query protocol's error document, as AWS sends it.
         byte[] error =
-            ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>" + fault.code()
+            ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>"
+                    + fault.code()
                     + "</Code><Message>injected by the test proxy</Message></Error></Errors>"
                     + "<RequestID>00000000-0000-0000-0000-000000000000</RequestID></Response>")
                 .getBytes(StandardCharsets.UTF_8);
@@ -127,17 +137,26 @@ public final class RecordingProxy implements AutoCloseable {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
               .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-      exchange.getRequestHeaders().forEach((name, values) -> {
-        if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-          values.forEach(v -> request.header(name, v));
-        }
-      });
-      HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      response.headers().map().forEach((name, values) -> {
-        if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith(":")) {
-          exchange.getResponseHeaders().put(name, values);
-        }
-      });
+      exchange
+          .getRequestHeaders()
+          .forEach(
+              (name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                  values.forEach(v -> request.header(name, v));
+                }
+              });
+      HttpResponse<byte[]> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response
+          .headers()
+          .map()
+          .forEach(
+              (name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))
+                    && !name.startsWith(":")) {
+                  exchange.getResponseHeaders().put(name, values);
+                }
+              });
       byte[] out = response.body();
       exchange.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
       try (OutputStream os = exchange.getResponseBody()) {

@@ -41,7 +41,9 @@ public final class SampleEvents {
     return root().resolve("events");
   }
 
-  /** The bytes of a sample, e.g. {@code read("state-change-running.json")} or {@code "invalid/..."}. */
+  /**
+   * The bytes of a sample, e.g. {@code read("state-change-running.json")} or {@code "invalid/..."}.
+   */
   public static byte[] read(String name) {
     Path file = eventsDir().resolve(name);
     try {

@@ -14,7 +14,11 @@ class BoundedWaitTest {
   @Test
   void until_returnsAtOnce_whenTheFirstAttemptIsDone() {
     AtomicInteger calls = new AtomicInteger();
-    int r = clock.boundedWait().until(calls::incrementAndGet, n -> true, Duration.ofSeconds(10), Duration.ofMillis(500));
+    int r =
+        clock
+            .boundedWait()
+            .until(
+                calls::incrementAndGet, n -> true, Duration.ofSeconds(10), Duration.ofMillis(500));
     assertThat(r).isEqualTo(1);
     assertThat(clock.sleeps()).isEmpty();
   }
@@ -22,25 +26,44 @@ class BoundedWaitTest {
   @Test
   void until_backsOffExponentially_untilDone() {
     AtomicInteger calls = new AtomicInteger();
-    int r = clock.boundedWait().until(calls::incrementAndGet, n -> n == 4, Duration.ofSeconds(10), Duration.ofMillis(500));
+    int r =
+        clock
+            .boundedWait()
+            .until(
+                calls::incrementAndGet,
+                n -> n == 4,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(500));
     assertThat(r).isEqualTo(4);
-    assertThat(clock.sleeps()).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(clock.sleeps())
+        .containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2));
   }
 
   @Test
   void until_neverWaitsPastTheBudget_andReturnsTheLastResult() {
     AtomicInteger calls = new AtomicInteger();
-    int r = clock.boundedWait().until(calls::incrementAndGet, n -> false, Duration.ofSeconds(4), Duration.ofMillis(500));
-    assertThat(clock.sleeps()).containsExactly(
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
-    assertThat(clock.sleeps().stream().reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(4));
+    int r =
+        clock
+            .boundedWait()
+            .until(
+                calls::incrementAndGet, n -> false, Duration.ofSeconds(4), Duration.ofMillis(500));
+    assertThat(clock.sleeps())
+        .containsExactly(
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(500));
+    assertThat(clock.sleeps().stream().reduce(Duration.ZERO, Duration::plus))
+        .isEqualTo(Duration.ofSeconds(4));
     assertThat(r).isEqualTo(5);
   }
 
   @Test
   void until_withAZeroBudget_triesExactlyOnce() {
     AtomicInteger calls = new AtomicInteger();
-    clock.boundedWait().until(calls::incrementAndGet, n -> false, Duration.ZERO, Duration.ofMillis(500));
+    clock
+        .boundedWait()
+        .until(calls::incrementAndGet, n -> false, Duration.ZERO, Duration.ofMillis(500));
     assertThat(calls).hasValue(1);
   }
 }

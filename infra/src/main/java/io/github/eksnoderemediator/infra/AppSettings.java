@@ -1,0 +1,80 @@
+package io.github.eksnoderemediator.infra;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eksnoderemediator.config.ConfigException;
+import io.github.eksnoderemediator.config.RemediatorConfig;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Everything the app reads from {@code cdk.json}'s context, validated.
+ *
+ * @param remediatorJson the {@code remediator} object as compact JSON: exactly what the function
+ *     receives in {@value RemediatorConfig#ENV_VAR}
+ * @param remediator the same configuration, parsed; the IAM policy is derived from it
+ * @param deployment the {@code remediator-deployment} settings
+ */
+public record AppSettings(
+    String remediatorJson, RemediatorConfig remediator, DeploymentSettings deployment) {
+
+  public static final String REMEDIATOR_KEY = "remediator";
+  public static final String DEPLOYMENT_KEY = "remediator-deployment";
+
+  /** How error messages name the two context objects. */
+  public static final String REMEDIATOR_WHERE = "cdk.json context \"" + REMEDIATOR_KEY + "\"";
+
+  public static final String DEPLOYMENT_WHERE = "cdk.json context \"" + DEPLOYMENT_KEY + "\"";
+
+  /**
+   * Lambda allows 4 KB for all of a function's environment variables, names and values together.
+   * The other variables the stack sets are far below this margin.
+   */
+  static final int MAX_CONFIG_BYTES = 4096 - 256;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /**
+   * Validates the two context values as {@code node.tryGetContext} returns them: null when absent,
+   * a map when {@code cdk.json} holds an object, or a string when given on the command line ({@code
+   * cdk synth --context remediator='{"clusters":["prod"]}'}), which is read as JSON.
+   *
+   * @throws ConfigException on the first wrong field, with a one-line message naming it
+   */
+  public static AppSettings fromContext(Object remediatorContext, Object deploymentContext) {
+    String remediatorJson = compactJson(remediatorContext, REMEDIATOR_WHERE);
+    RemediatorConfig config = RemediatorConfig.parse(remediatorJson, REMEDIATOR_WHERE);
+    int bytes = remediatorJson.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_CONFIG_BYTES) {
+      throw new ConfigException(
+          REMEDIATOR_WHERE,
+          "is "
+              + bytes
+              + " bytes as compact JSON; the function receives it in an environment variable and"
+              + " Lambda allows 4 KB for all of them, so keep it under "
+              + MAX_CONFIG_BYTES);
+    }
+    DeploymentSettings deployment =
+        DeploymentSettings.parse(
+            compactJson(deploymentContext, DEPLOYMENT_WHERE), DEPLOYMENT_WHERE);
+    return new AppSettings(remediatorJson, config, deployment);
+  }
+
+  /** The context value as compact JSON; absent is {@code {}}. */
+  static String compactJson(Object contextValue, String where) {
+    if (contextValue == null) {
+      return "{}";
+    }
+    try {
+      if (contextValue instanceof String text) {
+        try {
+          return MAPPER.writeValueAsString(MAPPER.readTree(text));
+        } catch (JsonProcessingException e) {
+          return text; // the parser reports where it broke, on one line
+        }
+      }
+      return MAPPER.writeValueAsString(contextValue);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(where, "cannot be written as JSON: " + e.getOriginalMessage());
+    }
+  }
+}

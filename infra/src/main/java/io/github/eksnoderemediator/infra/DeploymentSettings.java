@@ -1,0 +1,159 @@
+package io.github.eksnoderemediator.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.config.ConfigException;
+import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.json.JsonInputException;
+import io.github.eksnoderemediator.json.StrictObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * How the stack deploys the function: settings that only the infrastructure reads, from the {@code
+ * remediator-deployment} object in {@code cdk.json}'s context. Documented field by field in
+ * docs/deploy.md.
+ *
+ * @param logRetentionDays how long CloudWatch Logs keeps the function's log, one of {@link
+ *     #LOG_RETENTION_DAYS}
+ * @param memorySize the function's memory in MB; Lambda scales CPU with it
+ * @param timeoutSeconds the function's timeout
+ * @param retryAttempts how often Lambda retries a failed asynchronous invocation (0 to 2)
+ * @param maximumEventAgeSeconds how long Lambda keeps an asynchronous event before giving up on it
+ * @param architecture the instruction set the function runs on
+ */
+public record DeploymentSettings(
+    int logRetentionDays,
+    int memorySize,
+    int timeoutSeconds,
+    int retryAttempts,
+    int maximumEventAgeSeconds,
+    Architecture architecture) {
+
+  /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+  public static final List<Integer> LOG_RETENTION_DAYS =
+      List.of(
+          1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+          2922, 3288, 3653);
+
+  static final int MIN_MEMORY = 128;
+  static final int MAX_MEMORY = 10240;
+  static final int MIN_TIMEOUT = 10;
+  static final int MAX_TIMEOUT = 900;
+  static final int MAX_RETRY_ATTEMPTS = 2;
+  static final int MIN_EVENT_AGE = 60;
+  static final int MAX_EVENT_AGE = 21600;
+
+  public static final DeploymentSettings DEFAULT =
+      new DeploymentSettings(30, 1024, 120, 2, 3600, Architecture.ARM64);
+
+  static final Set<String> FIELDS =
+      Set.of(
+          "logRetentionDays",
+          "memorySize",
+          "timeoutSeconds",
+          "retryAttempts",
+          "maximumEventAgeSeconds",
+          "architecture");
+
+  /** The Lambda instruction set, as {@code cdk.json} spells it. */
+  public enum Architecture {
+    ARM64("arm64"),
+    X86_64("x86_64");
+
+    private final String jsonName;
+
+    Architecture(String jsonName) {
+      this.jsonName = jsonName;
+    }
+
+    public String jsonName() {
+      return jsonName;
+    }
+
+    static Architecture fromJsonName(String name) {
+      return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  public DeploymentSettings {
+    // parse() reports these one field at a time; this guards records built in code.
+    if (!LOG_RETENTION_DAYS.contains(logRetentionDays)
+        || memorySize < MIN_MEMORY
+        || memorySize > MAX_MEMORY
+        || timeoutSeconds < MIN_TIMEOUT
+        || timeoutSeconds > MAX_TIMEOUT
+        || retryAttempts < 0
+        || retryAttempts > MAX_RETRY_ATTEMPTS
+        || maximumEventAgeSeconds < MIN_EVENT_AGE
+        || maximumEventAgeSeconds > MAX_EVENT_AGE
+        || architecture == null) {
+      throw new IllegalArgumentException(
+          "deployment settings out of range: logRetentionDays="
+              + logRetentionDays
+              + ", memorySize="
+              + memorySize
+              + ", timeoutSeconds="
+              + timeoutSeconds
+              + ", retryAttempts="
+              + retryAttempts
+              + ", maximumEventAgeSeconds="
+              + maximumEventAgeSeconds
+              + ", architecture="
+              + architecture);
+    }
+  }
+
+  /**
+   * Parses and validates the settings object. A field left out takes its default; an unknown field
+   * is an error.
+   *
+   * @param where how errors name the document, e.g. {@code cdk.json context
+   *     "remediator-deployment"}
+   * @throws ConfigException naming the first field that is wrong, on one line
+   */
+  public static DeploymentSettings parse(String json, String where) {
+    JsonNode root;
+    try {
+      root = Json.parse(json.getBytes(StandardCharsets.UTF_8), "the value");
+    } catch (JsonInputException e) {
+      throw new ConfigException(where, e.getMessage());
+    }
+    StrictObject o =
+        StrictObject.of(
+            root,
+            "",
+            (path, problem) ->
+                new ConfigException(path.isEmpty() ? where : where + " " + path, problem));
+    o.allowOnly(FIELDS);
+    DeploymentSettings d = DEFAULT;
+    int retention = o.node("logRetentionDays").map(v -> retention(o, v)).orElse(d.logRetentionDays);
+    return new DeploymentSettings(
+        retention,
+        o.integer("memorySize", MIN_MEMORY, MAX_MEMORY).orElse(d.memorySize),
+        o.integer("timeoutSeconds", MIN_TIMEOUT, MAX_TIMEOUT).orElse(d.timeoutSeconds),
+        o.integer("retryAttempts", 0, MAX_RETRY_ATTEMPTS).orElse(d.retryAttempts),
+        o.integer("maximumEventAgeSeconds", MIN_EVENT_AGE, MAX_EVENT_AGE)
+            .orElse(d.maximumEventAgeSeconds),
+        o.text("architecture", Pattern.compile("arm64|x86_64"), "arm64 or x86_64")
+            .map(Architecture::fromJsonName)
+            .orElse(d.architecture));
+  }
+
+  private static int retention(StrictObject o, JsonNode v) {
+    if (!v.isIntegralNumber()
+        || !v.canConvertToInt()
+        || !LOG_RETENTION_DAYS.contains(v.intValue())) {
+      throw o.fail(
+          "logRetentionDays",
+          "must be one of "
+              + LOG_RETENTION_DAYS.stream().map(String::valueOf).collect(Collectors.joining(", "))
+              + " (the values CloudWatch Logs accepts), got "
+              + StrictObject.describe(v));
+    }
+    return v.intValue();
+  }
+}

@@ -1,0 +1,318 @@
+package io.github.eksnoderemediator.infra;
+
+import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
+import static io.github.eksnoderemediator.infra.TestStacks.only;
+import static io.github.eksnoderemediator.infra.TestStacks.ref;
+import static io.github.eksnoderemediator.infra.TestStacks.resources;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.config.ConfigException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awscdk.App;
+
+class ImdsPermissionsTest {
+  static final String MODIFY = "ec2:ModifyInstanceMetadataOptions";
+  static final String HOP_LIMIT = "ec2:MetadataHttpPutResponseHopLimit";
+
+  /** Every instance in the stack's account and Region, and nothing else. */
+  static final JsonNode INSTANCES =
+      TestStacks.JSON.valueToTree(
+          TestStacks.read(
+              """
+              {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":ec2:", {"Ref": "AWS::Region"}, ":",
+                                 {"Ref": "AWS::AccountId"}, ":instance/*"]]}
+              """));
+
+  static final Pattern READ_ONLY = Pattern.compile("[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*");
+
+  // ---- every stack --------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(strings = {"defaults", "clusters"})
+  void role_isAssumedByLambdaOnly_andHasNoManagedPolicy(String stack) {
+    JsonNode template = template(stack);
+    JsonNode role = only(template, "AWS::IAM::Role").getValue().get("Properties");
+
+    assertThat(role.at("/AssumeRolePolicyDocument/Statement")).hasSize(1);
+    assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
+        .isEqualTo("lambda.amazonaws.com");
+    assertThat(role.has("ManagedPolicyArns")).isFalse();
+    assertThat(resources(template, "AWS::IAM::ManagedPolicy")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"defaults", "clusters"})
+  void role_describesInstancesOnStar_theOnlyResourceTheActionSupports(String stack) {
+    List<JsonNode> describe =
+        statements(template(stack)).stream()
+            .filter(s -> actions(s).contains("ec2:DescribeInstances"))
+            .toList();
+
+    assertThat(describe).hasSize(1);
+    JsonNode s = describe.get(0);
+    assertThat(s.get("Effect").asText()).isEqualTo("Allow");
+    assertThat(actions(s)).containsExactly("ec2:DescribeInstances");
+    assertThat(s.get("Resource").asText()).isEqualTo("*");
+    assertThat(s.has("Condition")).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"defaults", "clusters"})
+  void role_neverUsesWildcardActions_norAllowsWritesOnStar(String stack) {
+    for (JsonNode s : statements(template(stack))) {
+      for (String action : actions(s)) {
+        assertThat(action).as("action in %s", s).doesNotContain("*");
+      }
+      if ("Allow".equals(s.get("Effect").asText()) && resourcesOf(s).contains("*")) {
+        assertThat(actions(s))
+            .as("Allow on * in %s", s)
+            .allMatch(a -> READ_ONLY.matcher(a).matches());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"defaults", "clusters"})
+  void everyModifyAllow_isScopedToTaggedInstances_andHardened(String stack) {
+    List<JsonNode> modify = modifyAllows(template(stack));
+
+    assertThat(modify).isNotEmpty();
+    for (JsonNode s : modify) {
+      assertThat(actions(s)).containsExactly(MODIFY);
+      assertThat(s.get("Resource")).isEqualTo(INSTANCES);
+      JsonNode condition = s.get("Condition");
+      assertThat(scopeTagKeys(condition)).as("scope tag condition in %s", s).isNotEmpty();
+      assertThat(condition.at("/StringEquals/ec2:MetadataHttpTokens").asText())
+          .isEqualTo("required");
+      assertThat(condition.at("/NumericGreaterThanEquals/" + HOP_LIMIT).isNumber()).isTrue();
+      assertThat(condition.at("/NumericLessThanEquals/" + HOP_LIMIT).isNumber()).isTrue();
+    }
+  }
+
+  @Test
+  void modifyAllows_whenClustersEmpty_requireALaunchersClusterTagToExist() {
+    List<JsonNode> modify = modifyAllows(TestStacks.defaults().template());
+
+    assertThat(modify).hasSize(3);
+    assertThat(modify.stream().map(s -> s.get("Condition").get("Null")).toList())
+        .containsExactlyInAnyOrder(
+            nullFalse("aws:ResourceTag/eks:cluster-name"),
+            nullFalse("aws:ResourceTag/eks:eks-cluster-name"),
+            nullFalse("aws:ResourceTag/alpha.eksctl.io/cluster-name"));
+  }
+
+  @Test
+  void modifyAllows_byDefault_allowOnlyHopLimit2_andLeaveTheEndpointAlone() {
+    for (JsonNode s : modifyAllows(TestStacks.defaults().template())) {
+      JsonNode condition = s.get("Condition");
+      assertThat(condition.at("/NumericGreaterThanEquals/" + HOP_LIMIT).asInt()).isEqualTo(2);
+      assertThat(condition.at("/NumericLessThanEquals/" + HOP_LIMIT).asInt()).isEqualTo(2);
+      assertThat(condition.at("/StringEquals/ec2:MetadataHttpEndpoint").isMissingNode()).isTrue();
+    }
+  }
+
+  @Test
+  void modifyAllows_whenClustersListed_matchEachLaunchersTagForThoseClustersOnly()
+      throws Exception {
+    List<JsonNode> modify = modifyAllows(TestStacks.clusters().template());
+
+    assertThat(modify).hasSize(4);
+    assertThat(modify.stream().map(s -> scopeOnly(s.at("/Condition/StringEquals"))).toList())
+        .containsExactlyInAnyOrder(
+            TestStacks.JSON.readTree(
+                "{\"aws:ResourceTag/eks:cluster-name\": [\"prod\", \"staging\"]}"),
+            TestStacks.JSON.readTree(
+                "{\"aws:ResourceTag/eks:eks-cluster-name\": [\"prod\", \"staging\"]}"),
+            TestStacks.JSON.readTree(
+                "{\"aws:ResourceTag/kubernetes.io/cluster/prod\": [\"owned\", \"shared\"]}"),
+            TestStacks.JSON.readTree(
+                "{\"aws:ResourceTag/kubernetes.io/cluster/staging\": [\"owned\", \"shared\"]}"));
+    modify.forEach(s -> assertThat(s.at("/Condition/Null").isMissingNode()).isTrue());
+  }
+
+  @Test
+  void modifyAllows_spanTheHopLimitEnvelope_whenANodePoolIsNarrowedTo1() {
+    for (JsonNode s : modifyAllows(TestStacks.clusters().template())) {
+      JsonNode condition = s.get("Condition");
+      assertThat(condition.at("/NumericGreaterThanEquals/" + HOP_LIMIT).asInt()).isEqualTo(1);
+      assertThat(condition.at("/NumericLessThanEquals/" + HOP_LIMIT).asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void modifyAllows_requireTheEndpointSetting_whenConfigured() {
+    for (JsonNode s : modifyAllows(TestStacks.clusters().template())) {
+      assertThat(s.at("/Condition/StringEquals/ec2:MetadataHttpEndpoint").asText())
+          .isEqualTo("enabled");
+    }
+  }
+
+  @Test
+  void deny_blocksModifyOnInstancesWithTheOptOutTag() {
+    assertThat(denies(TestStacks.defaults().template()))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(actions(s)).containsExactly(MODIFY);
+              assertThat(s.get("Resource")).isEqualTo(INSTANCES);
+              assertThat(s.get("Condition"))
+                  .isEqualTo(nullObject("aws:ResourceTag/eks-node-remediator/opt-out"));
+            });
+    assertThat(denies(TestStacks.clusters().template()))
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.get("Condition"))
+                    .isEqualTo(nullObject("aws:ResourceTag/team/skip-remediation")));
+  }
+
+  @Test
+  void cdkGrants_writeOnlyToTheFunctionsLogGroupAndTheFailureQueue() {
+    JsonNode template = TestStacks.defaults().template();
+    String logGroup = only(template, "AWS::Logs::LogGroup").getKey();
+    String queue = only(template, "AWS::SQS::Queue").getKey();
+    List<JsonNode> grants =
+        statements(template).stream()
+            .filter(
+                s ->
+                    actions(s).stream()
+                        .anyMatch(a -> a.startsWith("logs:") || a.startsWith("sqs:")))
+            .toList();
+
+    assertThat(grants).hasSize(2);
+    for (JsonNode s : grants) {
+      List<String> actions = actions(s);
+      if (actions.get(0).startsWith("logs:")) {
+        assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
+        assertThat(s.get("Resource")).isEqualTo(getAtt(logGroup, "Arn"));
+      } else {
+        assertThat(actions).contains("sqs:SendMessage").allMatch(a -> a.startsWith("sqs:"));
+        assertThat(s.get("Resource")).isEqualTo(getAtt(queue, "Arn"));
+      }
+    }
+  }
+
+  @Test
+  void policyTooBigForIam_failsSynthWithOneLineNamingClusters() throws Exception {
+    List<String> clusters =
+        IntStream.rangeClosed(1, 60).mapToObj(i -> "\"cluster-" + i + "\"").toList();
+    App app =
+        App.Builder.create()
+            .context(
+                Map.of(
+                    AppSettings.REMEDIATOR_KEY,
+                    TestStacks.read("{\"clusters\": " + clusters + "}")))
+            .outdir(
+                TestStacks.deletedAtExit(Files.createTempDirectory("remediator-too-big"))
+                    .toString())
+            .build();
+
+    assertThatThrownBy(() -> RemediatorApp.stack(app, "TooBig", TestStacks.stubCode()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cdk.json context \"remediator\" clusters: 60 clusters make")
+        .hasMessageContaining("10,240")
+        .hasMessageNotContaining("\n");
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  static JsonNode template(String stack) {
+    return "defaults".equals(stack)
+        ? TestStacks.defaults().template()
+        : TestStacks.clusters().template();
+  }
+
+  /** Every statement the function's role has: inline in the role and in policies attached to it. */
+  static List<JsonNode> statements(JsonNode template) {
+    Map.Entry<String, JsonNode> role = only(template, "AWS::IAM::Role");
+    List<JsonNode> statements = new ArrayList<>();
+    role.getValue()
+        .at("/Properties/Policies")
+        .forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
+    for (JsonNode policy : resources(template, "AWS::IAM::Policy").values()) {
+      if (policy.at("/Properties/Roles").toString().contains(ref(role.getKey()).toString())) {
+        policy.at("/Properties/PolicyDocument/Statement").forEach(statements::add);
+      }
+    }
+    return statements;
+  }
+
+  static List<JsonNode> modifyAllows(JsonNode template) {
+    return statements(template).stream()
+        .filter(s -> "Allow".equals(s.get("Effect").asText()) && actions(s).contains(MODIFY))
+        .toList();
+  }
+
+  static List<JsonNode> denies(JsonNode template) {
+    return statements(template).stream()
+        .filter(s -> "Deny".equals(s.get("Effect").asText()))
+        .toList();
+  }
+
+  static List<String> actions(JsonNode statement) {
+    return strings(statement.get("Action"));
+  }
+
+  static List<String> resourcesOf(JsonNode statement) {
+    JsonNode resource = statement.get("Resource");
+    return resource.isTextual() || resource.isArray()
+        ? strings(resource)
+        : List.of(resource.toString());
+  }
+
+  private static List<String> strings(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(n -> out.add(n.isTextual() ? n.asText() : n.toString()));
+    } else {
+      out.add(node.asText());
+    }
+    return out;
+  }
+
+  /** The resource-tag keys any condition operator tests. */
+  private static List<String> scopeTagKeys(JsonNode condition) {
+    List<String> keys = new ArrayList<>();
+    condition
+        .properties()
+        .forEach(
+            op ->
+                op.getValue()
+                    .fieldNames()
+                    .forEachRemaining(
+                        k -> {
+                          if (k.startsWith("aws:ResourceTag/")) {
+                            keys.add(k);
+                          }
+                        }));
+    return keys;
+  }
+
+  /** A StringEquals block without the hardening keys. */
+  private static JsonNode scopeOnly(JsonNode stringEquals) {
+    var copy = stringEquals.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) copy)
+        .remove(List.of("ec2:MetadataHttpTokens", "ec2:MetadataHttpEndpoint"));
+    return copy;
+  }
+
+  private static JsonNode nullFalse(String key) {
+    return TestStacks.JSON.createObjectNode().put(key, "false");
+  }
+
+  private static JsonNode nullObject(String key) {
+    var node = TestStacks.JSON.createObjectNode();
+    node.set("Null", nullFalse(key));
+    return node;
+  }
+}

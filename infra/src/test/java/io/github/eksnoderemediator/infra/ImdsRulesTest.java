@@ -1,0 +1,110 @@
+package io.github.eksnoderemediator.infra;
+
+import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
+import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
+import static io.github.eksnoderemediator.infra.TestStacks.only;
+import static io.github.eksnoderemediator.infra.TestStacks.ref;
+import static io.github.eksnoderemediator.infra.TestStacks.resources;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ImdsRulesTest {
+  static final String STATE_CHANGE_PATTERN =
+      """
+      {"source": ["aws.ec2"],
+       "detail-type": ["EC2 Instance State-change Notification"],
+       "detail": {"state": ["pending", "running"]}}
+      """;
+
+  static final String CLOUDTRAIL_PATTERN =
+      """
+      {"source": ["aws.ec2"],
+       "detail-type": ["AWS API Call via CloudTrail"],
+       "detail": {"eventSource": ["ec2.amazonaws.com"],
+                  "eventName": ["RunInstances", "CreateFleet"],
+                  "errorCode": [{"exists": false}]}}
+      """;
+
+  private final JsonNode template = TestStacks.defaults().template();
+
+  @Test
+  void stack_hasExactlyTheTwoRulesOnTheDefaultBus() {
+    Map<String, JsonNode> rules = resources(template, "AWS::Events::Rule");
+
+    assertThat(rules).hasSize(2);
+    rules
+        .values()
+        .forEach(
+            rule -> {
+              assertThat(rule.at("/Properties/EventBusName").isMissingNode()).isTrue();
+              assertThat(rule.at("/Properties/State").asText()).isEqualTo("ENABLED");
+            });
+  }
+
+  @Test
+  void stateChangeRule_matchesPendingAndRunningInstances() throws Exception {
+    JsonNode rule = byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesStateChange").getValue();
+
+    assertThat(rule.at("/Properties/EventPattern"))
+        .isEqualTo(TestStacks.JSON.readTree(STATE_CHANGE_PATTERN));
+  }
+
+  @Test
+  void cloudTrailRule_matchesSuccessfulRunInstancesAndCreateFleet() throws Exception {
+    JsonNode rule =
+        byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesCloudTrailLaunch").getValue();
+
+    assertThat(rule.at("/Properties/EventPattern"))
+        .isEqualTo(TestStacks.JSON.readTree(CLOUDTRAIL_PATTERN));
+  }
+
+  @Test
+  void rules_targetTheLiveAlias_withRetriesAndTheFailureQueueAsDeadLetterQueue() {
+    String alias = only(template, "AWS::Lambda::Alias").getKey();
+    String queue = only(template, "AWS::SQS::Queue").getKey();
+
+    for (JsonNode rule : resources(template, "AWS::Events::Rule").values()) {
+      JsonNode targets = rule.at("/Properties/Targets");
+      assertThat(targets).hasSize(1);
+      JsonNode target = targets.get(0);
+      assertThat(target.get("Arn")).isEqualTo(ref(alias));
+      assertThat(target.at("/RetryPolicy/MaximumRetryAttempts").asInt()).isEqualTo(8);
+      assertThat(target.at("/RetryPolicy/MaximumEventAgeInSeconds").asInt()).isEqualTo(3600);
+      assertThat(target.at("/DeadLetterConfig/Arn")).isEqualTo(getAtt(queue, "Arn"));
+    }
+  }
+
+  @Test
+  void rules_neverReferenceTheUnqualifiedFunction() {
+    String function = only(template, "AWS::Lambda::Function").getKey();
+
+    for (JsonNode rule : resources(template, "AWS::Events::Rule").values()) {
+      assertThat(rule.toString()).doesNotContain("\"" + function + "\"");
+    }
+  }
+
+  @Test
+  void invokePermissions_areOnTheAlias_forEachRuleOnly() {
+    String alias = only(template, "AWS::Lambda::Alias").getKey();
+    Map<String, JsonNode> permissions = resources(template, "AWS::Lambda::Permission");
+
+    assertThat(permissions).hasSize(2);
+    assertThat(permissions.values().stream().map(p -> p.at("/Properties/SourceArn")).toList())
+        .containsExactlyInAnyOrderElementsOf(
+            resources(template, "AWS::Events::Rule").keySet().stream()
+                .map(r -> getAtt(r, "Arn"))
+                .toList());
+    permissions
+        .values()
+        .forEach(
+            p -> {
+              JsonNode props = p.get("Properties");
+              assertThat(props.get("FunctionName")).isEqualTo(ref(alias));
+              assertThat(props.get("Principal").asText()).isEqualTo("events.amazonaws.com");
+              assertThat(props.get("Action").asText()).isEqualTo("lambda:InvokeFunction");
+            });
+  }
+}

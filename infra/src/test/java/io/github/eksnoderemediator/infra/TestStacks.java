@@ -1,0 +1,227 @@
+package io.github.eksnoderemediator.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.services.lambda.Code;
+
+/**
+ * The stacks the tests look at, synthesized once per JVM (each synth costs seconds) with a stub
+ * function jar, so infra builds without the real Lambda artifact.
+ *
+ * <ul>
+ *   <li>{@link #defaults()}: exactly what {@code cdk.json} at the repository root configures (every
+ *       cluster, hop limit 2, default deployment settings).
+ *   <li>{@link #clusters()}: clusters prod and staging, a node pool narrowed to hop limit 1, the
+ *       endpoint forced on, and non-default deployment settings.
+ * </ul>
+ */
+final class TestStacks {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static final String CLUSTERS_REMEDIATOR =
+      """
+      {"clusters": ["prod", "staging"],
+       "optOutTagKey": "team/skip-remediation",
+       "imds": {"hopLimit": {"min": 2, "max": 2},
+                "httpEndpoint": "enabled",
+                "overrides": [{"cluster": "prod", "nodePool": "batch", "hopLimit": 1}]}}
+      """;
+
+  static final String CLUSTERS_DEPLOYMENT =
+      """
+      {"logRetentionDays": 7, "memorySize": 512, "timeoutSeconds": 60, "retryAttempts": 0,
+       "maximumEventAgeSeconds": 600, "architecture": "x86_64"}
+      """;
+
+  /** A synthesized stack: its template as JSON and where the file is. */
+  record Synthesized(String stackName, JsonNode template, Path templateFile) {}
+
+  private static Synthesized defaults;
+  private static Synthesized clusters;
+  private static Path stubJar;
+
+  private TestStacks() {}
+
+  static synchronized Synthesized defaults() {
+    if (defaults == null) {
+      defaults = synthesize("EksNodeRemediator", Map.of(), outdir("defaults"));
+    }
+    return defaults;
+  }
+
+  static synchronized Synthesized clusters() {
+    if (clusters == null) {
+      clusters =
+          synthesize(
+              "EksNodeRemediatorClusters",
+              Map.of(
+                  AppSettings.REMEDIATOR_KEY, read(CLUSTERS_REMEDIATOR),
+                  AppSettings.DEPLOYMENT_KEY, read(CLUSTERS_DEPLOYMENT)),
+              outdir("clusters"));
+    }
+    return clusters;
+  }
+
+  /**
+   * Synthesizes the app's stack as {@link RemediatorApp} builds it, with the context of {@code
+   * cdk.json} overlaid by {@code overrides}.
+   */
+  static Synthesized synthesize(String stackName, Map<String, Object> overrides, Path outdir) {
+    Map<String, Object> context = new LinkedHashMap<>(cdkJsonContext());
+    context.putAll(overrides);
+    App app = App.Builder.create().context(context).outdir(outdir.toString()).build();
+    RemediatorApp.stack(app, stackName, stubCode());
+    app.synth();
+    Path file = outdir.resolve(stackName + ".template.json");
+    try {
+      return new Synthesized(stackName, JSON.readTree(file.toFile()), file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The {@code context} object of the repository's {@code cdk.json}. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> cdkJsonContext() {
+    try {
+      Map<String, Object> cdkJson =
+          JSON.readValue(repoRoot().resolve("cdk.json").toFile(), Map.class);
+      return (Map<String, Object>) cdkJson.getOrDefault("context", Map.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A tiny jar standing in for lambda/target/remediator.jar. */
+  static synchronized Code stubCode() {
+    try {
+      if (stubJar == null) {
+        stubJar = deletedAtExit(Files.createTempDirectory("remediator-stub")).resolve("stub.jar");
+        try (OutputStream out = Files.newOutputStream(stubJar);
+            ZipOutputStream zip = new ZipOutputStream(out)) {
+          zip.putNextEntry(new ZipEntry("README"));
+          zip.write(
+              "stub function code for infra tests\n"
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          zip.closeEntry();
+        }
+      }
+      return Code.fromAsset(stubJar.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Set by Maven; otherwise the nearest folder up from here that holds cdk.json. */
+  static Path repoRoot() {
+    String property = System.getProperty("repo.root");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property).toAbsolutePath().normalize();
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("cdk.json"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find the repository root (no cdk.json above " + Path.of("").toAbsolutePath() + ")");
+  }
+
+  static Object read(String json) {
+    try {
+      return JSON.readValue(json, Object.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path outdir(String name) {
+    try {
+      return deletedAtExit(Files.createTempDirectory("remediator-synth-" + name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The synthesized files are shared by every test class of the JVM, so they go when it ends. */
+  static Path deletedAtExit(Path dir) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try (var files = Files.walk(dir)) {
+                    files
+                        .sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+                  } catch (IOException | UncheckedIOException e) {
+                    // best effort: a temp folder left behind is harmless
+                  }
+                }));
+    return dir;
+  }
+
+  // ---- template navigation -------------------------------------------------------------------
+
+  /** The resources of one type, by logical id. */
+  static Map<String, JsonNode> resources(JsonNode template, String type) {
+    Map<String, JsonNode> found = new LinkedHashMap<>();
+    template
+        .get("Resources")
+        .properties()
+        .forEach(
+            e -> {
+              if (type.equals(e.getValue().path("Type").asText())) {
+                found.put(e.getKey(), e.getValue());
+              }
+            });
+    return found;
+  }
+
+  /** The only resource of a type; fails if there is not exactly one. */
+  static Map.Entry<String, JsonNode> only(JsonNode template, String type) {
+    Map<String, JsonNode> found = resources(template, type);
+    if (found.size() != 1) {
+      throw new AssertionError("expected one " + type + ", found " + found.keySet());
+    }
+    return found.entrySet().iterator().next();
+  }
+
+  /**
+   * The resource whose logical id starts with the construct path's ids, e.g. {@code
+   * ImdsRulesStateChange}.
+   */
+  static Map.Entry<String, JsonNode> byIdPrefix(JsonNode template, String type, String prefix) {
+    List<Map.Entry<String, JsonNode>> found =
+        resources(template, type).entrySet().stream()
+            .filter(e -> e.getKey().startsWith(prefix))
+            .toList();
+    if (found.size() != 1) {
+      throw new AssertionError(
+          "expected one " + type + " with a logical id starting " + prefix + ", found " + found);
+    }
+    return found.get(0);
+  }
+
+  /** {@code {"Ref": id}}. */
+  static JsonNode ref(String logicalId) {
+    return JSON.createObjectNode().put("Ref", logicalId);
+  }
+
+  /** {@code {"Fn::GetAtt": [id, attribute]}}. */
+  static JsonNode getAtt(String logicalId, String attribute) {
+    var node = JSON.createObjectNode();
+    node.putArray("Fn::GetAtt").add(logicalId).add(attribute);
+    return node;
+  }
+}
