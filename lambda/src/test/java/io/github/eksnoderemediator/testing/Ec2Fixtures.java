@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /** Creates EC2 resources in the emulator through the real SDK. */
 public final class Ec2Fixtures {
@@ -71,7 +72,11 @@ public final class Ec2Fixtures {
                           m.httpTokens(HttpTokensState.fromValue(httpTokens))
                               .httpPutResponseHopLimit(hopLimit));
               if (!tagList.isEmpty()) {
-                r.tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE).tags(tagList));
+                r.tagSpecifications(
+                    TagSpecification.builder()
+                        .resourceType(ResourceType.INSTANCE)
+                        .tags(tagList)
+                        .build());
               }
             })
         .instances()
