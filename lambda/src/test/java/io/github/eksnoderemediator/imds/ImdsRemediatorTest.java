@@ -37,6 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.mockito.Mock;
 import org.mockito.junit.jupiter.MockitoExtension;
 
+// Mockito's thenReturn(first, rest...) with Optional values: generic varargs, harmless here.
+@SuppressWarnings("unchecked")
 @ExtendWith(MockitoExtension.class)
 class ImdsRemediatorTest {
   private static final MetadataOptions HARDENED = options(Tokens.REQUIRED, 2);
