@@ -44,6 +44,7 @@ class EventPatternTest {
           Map.entry("cloudtrail-createfleet-several-instances.json", Set.of(CLOUDTRAIL)),
           Map.entry("cloudtrail-terminateinstances.json", Set.of()),
           Map.entry("other-source-eks.json", Set.of()),
+          Map.entry("scheduled-event.json", Set.of()),
           Map.entry("manual-one-instance.json", Set.of()),
           Map.entry("manual-several-instances-dry-run.json", Set.of()));
 

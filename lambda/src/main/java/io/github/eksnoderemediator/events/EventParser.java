@@ -32,6 +32,8 @@ public final class EventParser {
   private static final String EC2_SOURCE = "aws.ec2";
   private static final String STATE_CHANGE = "EC2 Instance State-change Notification";
   private static final String API_CALL = "AWS API Call via CloudTrail";
+  private static final String SCHEDULE_SOURCE = "aws.events";
+  private static final String SCHEDULED = "Scheduled Event";
   private static final String RUN_INSTANCES = "RunInstances";
   private static final String CREATE_FLEET = "CreateFleet";
   private static final Set<String> MANUAL_FIELDS = Set.of("instanceId", "instanceIds", "dryRun");
@@ -83,6 +85,9 @@ public final class EventParser {
     }
     if (EC2_SOURCE.equals(source) && API_CALL.equals(detailType)) {
       return parseApiCall(eventId, detail.orElseThrow(() -> missing(event, "detail")));
+    }
+    if (SCHEDULE_SOURCE.equals(source) && SCHEDULED.equals(detailType)) {
+      return new Input.Scheduled(eventId);
     }
     return new Input.Unsupported(
         eventId,

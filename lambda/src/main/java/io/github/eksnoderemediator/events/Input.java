@@ -88,6 +88,24 @@ public sealed interface Input {
   }
 
   /**
+   * An EventBridge schedule fired ({@code source aws.events}, {@code detail-type Scheduled Event}):
+   * time for a sweep.
+   *
+   * @param eventId the EventBridge event id
+   */
+  record Scheduled(String eventId) implements Input {
+    @Override
+    public String description() {
+      return "scheduled sweep";
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return true;
+    }
+  }
+
+  /**
    * A well-formed EventBridge event this service has no use for (another source, another detail
    * type, another API call). It is answered with the reason and no AWS call.
    *

@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.imds;
 import io.github.eksnoderemediator.events.Input;
 import io.github.eksnoderemediator.events.Input.LaunchCall;
 import io.github.eksnoderemediator.events.Input.ManualRequest;
+import io.github.eksnoderemediator.events.Input.Scheduled;
 import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -47,6 +48,9 @@ public final class ImdsService {
               input.description(), l.eventId(), true, l.eventName() + " launched no instances");
       case LaunchCall l -> remediate(input, l.eventId(), l.instanceIds(), forceDryRun);
       case ManualRequest m -> remediate(input, null, m.instanceIds(), forceDryRun || m.dryRun());
+      case Scheduled s ->
+          Report.ignored(
+              input.description(), s.eventId(), true, "the IMDS function has no scheduled work");
       case Unsupported u -> Report.ignored(input.description(), u.eventId(), true, u.reason());
     };
   }

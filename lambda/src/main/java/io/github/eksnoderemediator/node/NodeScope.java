@@ -6,7 +6,7 @@ import io.github.eksnoderemediator.node.NodeTags.Unidentified;
 import io.github.eksnoderemediator.node.ScopeDecision.InScope;
 import io.github.eksnoderemediator.node.ScopeDecision.OutOfScope;
 import io.github.eksnoderemediator.node.ScopeDecision.SkipReason;
-import io.github.eksnoderemediator.port.InstanceView;
+import io.github.eksnoderemediator.port.InstanceFacts;
 import java.util.Optional;
 
 /**
@@ -23,7 +23,7 @@ public final class NodeScope {
     this.config = config;
   }
 
-  public ScopeDecision evaluate(InstanceView instance) {
+  public ScopeDecision evaluate(InstanceFacts instance) {
     if (instance.state().isGoingAway()) {
       return new OutOfScope(
           SkipReason.GOING_AWAY, "instance is " + instance.state(), Optional.empty());

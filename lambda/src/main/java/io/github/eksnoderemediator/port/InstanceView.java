@@ -21,7 +21,8 @@ public record InstanceView(
     Map<String, String> tags,
     MetadataOptions metadataOptions,
     Instant launchTime,
-    Optional<String> managedBy) {
+    Optional<String> managedBy)
+    implements InstanceFacts {
 
   public InstanceView {
     tags = Map.copyOf(tags);

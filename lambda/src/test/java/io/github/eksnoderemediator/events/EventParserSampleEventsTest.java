@@ -73,6 +73,8 @@ class EventParserSampleEventsTest {
               new Unsupported(
                   "a8c2e1f0-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
                   "source aws.eks, detail type \"EKS Nodegroup Update\" is not handled")),
+          Map.entry(
+              "scheduled-event.json", new Input.Scheduled("53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa")),
           Map.entry("manual-one-instance.json", new ManualRequest(List.of(id(2)), false)),
           Map.entry(
               "manual-several-instances-dry-run.json",
