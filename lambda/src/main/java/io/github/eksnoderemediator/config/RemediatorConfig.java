@@ -24,15 +24,17 @@ import java.util.regex.Pattern;
  * @param clusters the clusters in scope; empty means every cluster
  * @param optOutTagKey instances carrying this tag key (any value) are never touched
  * @param imds the metadata-options policy
+ * @param eni the secondary network interfaces nodes must have
  * @param waits bounded waits inside one invocation
  */
 public record RemediatorConfig(
-    Set<String> clusters, String optOutTagKey, ImdsConfig imds, Waits waits) {
+    Set<String> clusters, String optOutTagKey, ImdsConfig imds, EniConfig eni, Waits waits) {
 
   public static final String ENV_VAR = "REMEDIATOR_CONFIG";
   public static final String DEFAULT_OPT_OUT_TAG_KEY = "eks-node-remediator/opt-out";
   public static final RemediatorConfig DEFAULT =
-      new RemediatorConfig(Set.of(), DEFAULT_OPT_OUT_TAG_KEY, ImdsConfig.DEFAULT, Waits.DEFAULT);
+      new RemediatorConfig(
+          Set.of(), DEFAULT_OPT_OUT_TAG_KEY, ImdsConfig.DEFAULT, EniConfig.DEFAULT, Waits.DEFAULT);
 
   /** EKS cluster and node group names: a letter or digit, then letters, digits, - and _. */
   static final Pattern EKS_NAME = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_-]{0,99}");
@@ -74,7 +76,7 @@ public record RemediatorConfig(
       throw ConfigException.of(e.getMessage());
     }
     StrictObject config = StrictObject.of(root, "", (path, problem) -> error(where, path, problem));
-    config.allowOnly(Set.of("clusters", "optOutTagKey", "imds", "waits"));
+    config.allowOnly(Set.of("clusters", "optOutTagKey", "imds", "eni", "waits"));
 
     Set<String> clusters = new LinkedHashSet<>();
     for (StrictObject.Element e : config.array("clusters", 1000)) {
@@ -85,8 +87,10 @@ public record RemediatorConfig(
             .text("optOutTagKey", TAG_KEY, "a tag key (1-128 characters, not starting with aws:)")
             .orElse(DEFAULT_OPT_OUT_TAG_KEY);
     ImdsConfig imds = config.object("imds").map(o -> imds(o, clusters)).orElse(ImdsConfig.DEFAULT);
+    EniConfig eni =
+        config.object("eni").map(o -> EniConfig.parse(o, clusters)).orElse(EniConfig.DEFAULT);
     Waits waits = config.object("waits").map(RemediatorConfig::waits).orElse(Waits.DEFAULT);
-    return new RemediatorConfig(clusters, optOut, imds, waits);
+    return new RemediatorConfig(clusters, optOut, imds, eni, waits);
   }
 
   private static ImdsConfig imds(StrictObject imds, Set<String> clusters) {
