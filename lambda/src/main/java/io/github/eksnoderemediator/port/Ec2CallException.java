@@ -41,6 +41,11 @@ public final class Ec2CallException extends RuntimeException {
     THROTTLED(true),
     /** EC2 or the network failed (5xx, reset, timeout), and the SDK's retries did not help. */
     UNAVAILABLE(true),
+    /**
+     * Someone else got there first: the resource is in use, or an idempotency token was used
+     * earlier with other parameters. Reading the current state again tells what to do.
+     */
+    CONFLICT(true),
     /** EC2 rejected the request itself. */
     INVALID_REQUEST(false);
 

@@ -21,10 +21,18 @@ public final class JsonLinesDecisionLog implements DecisionLog {
 
   @Override
   public void record(String input, String eventId, InstanceResult result) {
+    write(level(result), "imds " + result.decision().label(), input, eventId, result);
+  }
+
+  /**
+   * Writes one line {@code {"timestamp", "level", "message", "input", "eventId", "result"}}: the
+   * shape every function's decisions share, whatever its result type.
+   */
+  public void write(String level, String message, String input, String eventId, Object result) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("timestamp", clock.instant().toString());
-    line.put("level", level(result));
-    line.put("message", "imds " + result.decision().label());
+    line.put("level", level);
+    line.put("message", message);
     line.put("input", input);
     if (eventId != null) {
       line.put("eventId", eventId);

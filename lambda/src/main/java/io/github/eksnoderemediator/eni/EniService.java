@@ -1,0 +1,176 @@
+package io.github.eksnoderemediator.eni;
+
+import io.github.eksnoderemediator.events.Input;
+import io.github.eksnoderemediator.events.Input.LaunchCall;
+import io.github.eksnoderemediator.events.Input.ManualRequest;
+import io.github.eksnoderemediator.events.Input.Scheduled;
+import io.github.eksnoderemediator.events.Input.StateChange;
+import io.github.eksnoderemediator.events.Input.Unsupported;
+import io.github.eksnoderemediator.metrics.Metrics;
+import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.port.InstanceState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * What the ENI function does with each kind of input: a {@code running} instance and a launch call
+ * are reconciled, a {@code shutting-down} or {@code terminated} one is cleaned up, a schedule runs
+ * the sweep, a manual request reconciles the instances it names (or shows the plan, in a dry run).
+ */
+public final class EniService {
+  private final EniReconciler reconciler;
+  private final EniCleanup cleanup;
+  private final EniSweep sweep;
+  private final EniDecisionLog log;
+  private final Metrics metrics;
+  private final Clock clock;
+
+  public EniService(
+      EniReconciler reconciler,
+      EniCleanup cleanup,
+      EniSweep sweep,
+      EniDecisionLog log,
+      Metrics metrics,
+      Clock clock) {
+    this.reconciler = reconciler;
+    this.cleanup = cleanup;
+    this.sweep = sweep;
+    this.log = log;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * @param forceDryRun write nothing, whatever the input says (the local command's {@code
+   *     --dry-run})
+   */
+  public EniReport handle(Input input, boolean forceDryRun) {
+    return handle(input, forceDryRun, Instant.MAX);
+  }
+
+  /**
+   * @param deadline stop starting new instances at this instant, to report before Lambda's timeout
+   */
+  public EniReport handle(Input input, boolean forceDryRun, Instant deadline) {
+    try {
+      return dispatch(input, forceDryRun, deadline);
+    } finally {
+      metrics.flush();
+    }
+  }
+
+  private EniReport dispatch(Input input, boolean forceDryRun, Instant deadline) {
+    String what = input.description();
+    return switch (input) {
+      case StateChange s when InstanceState.fromName(s.state()) == InstanceState.RUNNING ->
+          each(
+              input,
+              s.eventId(),
+              List.of(s.instanceId()),
+              forceDryRun,
+              deadline,
+              reconciler::reconcile);
+      case StateChange s
+          when InstanceState.fromName(s.state()) != null
+              && InstanceState.fromName(s.state()).isGoingAway() ->
+          each(
+              input, s.eventId(), List.of(s.instanceId()), forceDryRun, deadline, cleanup::cleanUp);
+      case StateChange s ->
+          EniReport.ignored(
+              what,
+              s.eventId(),
+              true,
+              "state "
+                  + s.state()
+                  + " needs no ENI work: running reconciles, shutting-down and terminated clean up");
+      case LaunchCall l when l.errorCode().isPresent() ->
+          EniReport.ignored(
+              what,
+              l.eventId(),
+              true,
+              l.eventName() + " failed (" + l.errorCode().get() + "): it launched no instances");
+      case LaunchCall l when l.instanceIds().isEmpty() ->
+          EniReport.ignored(what, l.eventId(), true, l.eventName() + " launched no instances");
+      // A still-pending instance refuses the attach: that is a retryable failure, and its running
+      // event reconciles it anyway.
+      case LaunchCall l ->
+          each(input, l.eventId(), l.instanceIds(), forceDryRun, deadline, reconciler::reconcile);
+      case ManualRequest m when m.instanceIds().isEmpty() ->
+          EniReport.ignored(
+              what, null, false, "the ENI function takes manual requests for instance ids only");
+      case ManualRequest m ->
+          each(
+              input,
+              null,
+              m.instanceIds(),
+              forceDryRun || m.dryRun(),
+              deadline,
+              reconciler::reconcile);
+      case Scheduled s -> sweep(input, s.eventId(), forceDryRun, deadline);
+      case Unsupported u -> EniReport.ignored(what, u.eventId(), true, u.reason());
+      default ->
+          EniReport.ignored(what, null, input.fromEventBridge(), "not handled by the ENI function");
+    };
+  }
+
+  private EniReport each(
+      Input input,
+      String eventId,
+      List<InstanceId> ids,
+      boolean dryRun,
+      Instant deadline,
+      BiFunction<InstanceId, Boolean, EniInstanceResult> work) {
+    List<EniInstanceResult> results = new ArrayList<>(ids.size());
+    for (InstanceId id : ids) {
+      EniInstanceResult result =
+          clock.instant().isBefore(deadline)
+              ? work.apply(id, dryRun)
+              : EniInstanceResult.failed(
+                  id,
+                  null,
+                  null,
+                  "not reached before the invocation's time ran out",
+                  true,
+                  List.of(),
+                  dryRun);
+      record(input, eventId, result);
+      results.add(result);
+    }
+    return EniReport.of(
+        input.description(), eventId, input.fromEventBridge(), dryRun, results, null);
+  }
+
+  private EniReport sweep(Input input, String eventId, boolean dryRun, Instant deadline) {
+    EniSweep.SweepResult swept = sweep.sweep(dryRun, deadline);
+    swept.results().forEach(r -> record(input, eventId, r));
+    return EniReport.of(
+        input.description(),
+        eventId,
+        input.fromEventBridge(),
+        dryRun,
+        swept.results(),
+        swept.summary());
+  }
+
+  private void record(Input input, String eventId, EniInstanceResult result) {
+    log.record(input.description(), eventId, result);
+    if (result.dryRun()) {
+      return;
+    }
+    for (EniResult eni : result.interfaces()) {
+      switch (eni.decision()) {
+        case CREATED -> {
+          metrics.count(result.cluster(), Metrics.ENIS_CREATED, 1);
+          metrics.count(result.cluster(), Metrics.ENIS_ATTACHED, 1);
+        }
+        case ATTACHED -> metrics.count(result.cluster(), Metrics.ENIS_ATTACHED, 1);
+        case DELETED -> metrics.count(result.cluster(), Metrics.ENIS_DELETED, 1);
+        case FAILED -> metrics.count(result.cluster(), Metrics.ENIS_FAILED, 1);
+        default -> {}
+      }
+    }
+  }
+}

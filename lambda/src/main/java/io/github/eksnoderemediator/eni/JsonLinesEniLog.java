@@ -1,0 +1,29 @@
+package io.github.eksnoderemediator.eni;
+
+import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
+
+/**
+ * The ENI function's decisions as JSON lines, in the shape the IMDS function uses ({@code message}
+ * {@code "eni <decision>"}, the instance result under {@code result}), so one Logs Insights query
+ * reads both: {@code filter result.decision = "failed"}.
+ */
+public final class JsonLinesEniLog implements EniDecisionLog {
+  private final JsonLinesDecisionLog lines;
+
+  public JsonLinesEniLog(JsonLinesDecisionLog lines) {
+    this.lines = lines;
+  }
+
+  @Override
+  public void record(String input, String eventId, EniInstanceResult result) {
+    String level =
+        switch (result.decision()) {
+          case FAILED -> "ERROR";
+          // An opt-out is an operator's deliberate exception: make it stand out.
+          case SKIPPED ->
+              result.reason() != null && result.reason().startsWith("opted out") ? "WARN" : "INFO";
+          default -> "INFO";
+        };
+    lines.write(level, "eni " + result.decision().label(), input, eventId, result);
+  }
+}
