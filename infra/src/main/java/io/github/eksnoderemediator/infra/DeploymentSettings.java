@@ -8,6 +8,7 @@ import io.github.eksnoderemediator.json.StrictObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
  * @param retryAttempts how often Lambda retries a failed asynchronous invocation (0 to 2)
  * @param maximumEventAgeSeconds how long Lambda keeps an asynchronous event before giving up on it
  * @param architecture the instruction set the function runs on
+ * @param alarmEmail where alarm notifications go (an SNS topic with this address subscribed), or
+ *     empty for alarms without actions
  */
 public record DeploymentSettings(
     int logRetentionDays,
@@ -31,7 +34,8 @@ public record DeploymentSettings(
     int timeoutSeconds,
     int retryAttempts,
     int maximumEventAgeSeconds,
-    Architecture architecture) {
+    Architecture architecture,
+    Optional<String> alarmEmail) {
 
   /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
   public static final List<Integer> LOG_RETENTION_DAYS =
@@ -48,7 +52,10 @@ public record DeploymentSettings(
   static final int MAX_EVENT_AGE = 21600;
 
   public static final DeploymentSettings DEFAULT =
-      new DeploymentSettings(30, 1024, 120, 2, 3600, Architecture.ARM64);
+      new DeploymentSettings(30, 1024, 900, 2, 3600, Architecture.ARM64, Optional.empty());
+
+  /** Good enough to catch a typo; SNS itself confirms the address by mail. */
+  static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
   static final Set<String> FIELDS =
       Set.of(
@@ -57,7 +64,8 @@ public record DeploymentSettings(
           "timeoutSeconds",
           "retryAttempts",
           "maximumEventAgeSeconds",
-          "architecture");
+          "architecture",
+          "alarmEmail");
 
   /** The Lambda instruction set, as {@code cdk.json} spells it. */
   public enum Architecture {
@@ -90,7 +98,8 @@ public record DeploymentSettings(
         || retryAttempts > MAX_RETRY_ATTEMPTS
         || maximumEventAgeSeconds < MIN_EVENT_AGE
         || maximumEventAgeSeconds > MAX_EVENT_AGE
-        || architecture == null) {
+        || architecture == null
+        || alarmEmail == null) {
       throw new IllegalArgumentException(
           "deployment settings out of range: logRetentionDays="
               + logRetentionDays
@@ -140,7 +149,8 @@ public record DeploymentSettings(
             .orElse(d.maximumEventAgeSeconds),
         o.text("architecture", Pattern.compile("arm64|x86_64"), "arm64 or x86_64")
             .map(Architecture::fromJsonName)
-            .orElse(d.architecture));
+            .orElse(d.architecture),
+        o.text("alarmEmail", EMAIL, "an email address"));
   }
 
   private static int retention(StrictObject o, JsonNode v) {

@@ -1,17 +1,25 @@
 package io.github.eksnoderemediator.infra;
 
+import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.constructs.Alarms;
+import io.github.eksnoderemediator.infra.constructs.EniFunction;
+import io.github.eksnoderemediator.infra.constructs.EniPermissions;
+import io.github.eksnoderemediator.infra.constructs.EniRules;
 import io.github.eksnoderemediator.infra.constructs.FailureHandling;
 import io.github.eksnoderemediator.infra.constructs.ImdsFunction;
 import io.github.eksnoderemediator.infra.constructs.ImdsPermissions;
 import io.github.eksnoderemediator.infra.constructs.ImdsRules;
+import io.github.eksnoderemediator.infra.constructs.RemediatorFunction;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
-/** EventBridge rules, the IMDS function with its narrow role, and where failures go. */
+/**
+ * EventBridge rules, the IMDS function with its narrow role, the ENI function with its own when the
+ * configuration has ENI profiles, and where failures go.
+ */
 public final class RemediatorStack extends Stack {
 
   /**
@@ -32,14 +40,15 @@ public final class RemediatorStack extends Stack {
         new ImdsFunction(
             this,
             "Imds",
-            new ImdsFunction.Props(
+            new RemediatorFunction.Props(
                 props.code(),
                 settings.remediatorJson(),
                 settings.deployment(),
                 permissions.role(),
                 failures.queue()));
-    new ImdsRules(this, "ImdsRules", imds.alias(), failures.queue());
-    new Alarms(this, "Alarms", imds.alias(), failures.queue());
+    new ImdsRules(
+        this, "ImdsRules", imds.alias(), failures.queue(), settings.remediator().sweep().rate());
+    Alarms alarms = new Alarms(this, "Alarms", imds.alias(), failures.queue());
 
     CfnOutput.Builder.create(this, "ImdsFunctionName")
         .description("The IMDS function; invoke its live alias by hand with a manual payload")
@@ -52,6 +61,48 @@ public final class RemediatorStack extends Stack {
     CfnOutput.Builder.create(this, "FailureQueueUrl")
         .description("Events that could not be handled, from Lambda and from EventBridge")
         .value(failures.queue().getQueueUrl())
+        .build();
+
+    // Without profiles the ENI function would have nothing to do: it is not deployed at all.
+    if (!settings.remediator().eni().profiles().isEmpty()) {
+      addEni(settings, props, failures, alarms);
+    }
+
+    settings
+        .deployment()
+        .alarmEmail()
+        .ifPresent(
+            email ->
+                CfnOutput.Builder.create(this, "AlarmTopicArn")
+                    .description(
+                        "Alarm notifications; confirm the subscription mail sent to " + email)
+                    .value(alarms.notify(email).getTopicArn())
+                    .build());
+  }
+
+  private void addEni(AppSettings settings, Props props, FailureHandling failures, Alarms alarms) {
+    RemediatorConfig config = settings.remediator();
+    EniPermissions permissions = new EniPermissions(this, "EniPermissions", config);
+    EniFunction eni =
+        new EniFunction(
+            this,
+            "Eni",
+            new RemediatorFunction.Props(
+                props.code(),
+                settings.remediatorJson(),
+                settings.deployment(),
+                permissions.role(),
+                failures.queue()));
+    new EniRules(this, "EniRules", eni.alias(), failures.queue(), config.eni().sweepRate());
+    alarms.addFunctionErrors("EniFunctionErrors", eni.alias(), "the ENI function");
+
+    CfnOutput.Builder.create(this, "EniFunctionName")
+        .description("The ENI function; invoke its live alias by hand with a manual payload")
+        .value(eni.function().getFunctionName())
+        .build();
+    CfnOutput.Builder.create(this, "EniAliasArn")
+        .description("The ENI alias EventBridge invokes")
+        .value(eni.alias().getFunctionArn())
         .build();
   }
 }

@@ -123,7 +123,7 @@ class AppSettingsTest {
           {"retryAttempts": 3}               | retryAttempts: must be an integer from 0 to 2, got 3
           {"maximumEventAgeSeconds": 30}     | maximumEventAgeSeconds: must be an integer from 60 to 21600, got 30
           {"architecture": "x86"}            | architecture: must be arm64 or x86_64, got "x86"
-          {"memory": 512}                    | memory: unknown field (expected one of architecture, logRetentionDays, maximumEventAgeSeconds, memorySize, retryAttempts, timeoutSeconds)
+          {"memory": 512}                    | memory: unknown field (expected one of alarmEmail, architecture, logRetentionDays, maximumEventAgeSeconds, memorySize, retryAttempts, timeoutSeconds)
           """)
   void badDeploymentSetting_failsOnOneLineNamingTheField(String json, String message) {
     assertThatThrownBy(() -> AppSettings.fromContext(null, TestStacks.read(json)))
@@ -143,7 +143,13 @@ class AppSettingsTest {
     assertThatThrownBy(
             () ->
                 new DeploymentSettings(
-                    31, 1024, 120, 2, 3600, DeploymentSettings.Architecture.ARM64))
+                    31,
+                    1024,
+                    120,
+                    2,
+                    3600,
+                    DeploymentSettings.Architecture.ARM64,
+                    java.util.Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

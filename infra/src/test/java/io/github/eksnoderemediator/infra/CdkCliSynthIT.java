@@ -58,6 +58,43 @@ class CdkCliSynthIT {
   }
 
   @Test
+  void synth_withEniProfiles_packagesTheSameJarForBothFunctions(@TempDir Path out)
+      throws Exception {
+    // The CLI passes a --context value to the app as a string; the app reads a string as JSON.
+    String remediator = TestStacks.JSON.readTree(TestStacks.ENI_REMEDIATOR).toString();
+    List<String> command =
+        List.of(
+            cdk.toString(),
+            "synth",
+            "--quiet",
+            "--output",
+            out.toString(),
+            "--context",
+            "remediator=" + remediator);
+
+    ProcessRun run = ProcessRun.run(command, root, cliEnvironment(), Duration.ofMinutes(5));
+
+    assertThat(run.exitCode()).as(run.describe(command)).isZero();
+    JsonNode template =
+        TestStacks.JSON.readTree(out.resolve("EksNodeRemediator.template.json").toFile());
+    Map<String, JsonNode> functions = TestStacks.resources(template, "AWS::Lambda::Function");
+    assertThat(functions.values().stream().map(f -> f.at("/Properties/Handler").asText()))
+        .containsExactlyInAnyOrder(
+            "io.github.eksnoderemediator.handler.ImdsHandler::handleRequest",
+            "io.github.eksnoderemediator.handler.EniHandler::handleRequest");
+    for (JsonNode function : functions.values()) {
+      Path asset = out.resolve(function.at("/Metadata/aws:asset:path").asText());
+      assertThat(Files.mismatch(asset, root.resolve(FUNCTION_JAR)))
+          .as("the staged asset %s is byte for byte %s", asset, FUNCTION_JAR)
+          .isEqualTo(-1L);
+      assertThat(
+              TestStacks.JSON.readTree(
+                  function.at("/Properties/Environment/Variables/REMEDIATOR_CONFIG").asText()))
+          .isEqualTo(TestStacks.JSON.readTree(remediator));
+    }
+  }
+
+  @Test
   void synth_withABadContextOverride_failsOnOneLineWithoutAStackTrace(@TempDir Path out)
       throws Exception {
     // The CLI passes a --context value to the app as a string; the app reads a string as JSON.

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * cfn-lint (pinned in requirements-dev.txt) on the synthesized templates: the default stack and the
- * one with clusters, overrides and non-default deployment settings.
+ * cfn-lint (pinned in requirements-dev.txt) on the synthesized templates: the default stack, the
+ * one with clusters, overrides and non-default deployment settings, and the two with ENI profiles.
  */
 class CfnLintIT {
   /** cfn-lint's exit code is a bitmask. */
@@ -41,10 +41,9 @@ class CfnLintIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "clusters"})
+  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
   void cfnLint_findsNoErrorsAndNoWarnings(String stack) throws Exception {
-    TestStacks.Synthesized synthesized =
-        "defaults".equals(stack) ? TestStacks.defaults() : TestStacks.clusters();
+    TestStacks.Synthesized synthesized = TestStacks.named(stack);
     List<String> command =
         List.of(
             cfnLint.toString(),

@@ -43,12 +43,12 @@ class FailureHandlingTest {
   }
 
   @Test
-  void failureQueuePolicy_letsOnlyTheTwoRulesSendUndeliverableEvents() {
+  void failureQueuePolicy_letsOnlyTheThreeRulesSendUndeliverableEvents() {
     JsonNode policy = only(template, "AWS::SQS::QueuePolicy").getValue().get("Properties");
     List<JsonNode> allows =
         statements(policy).stream().filter(s -> "Allow".equals(s.get("Effect").asText())).toList();
 
-    assertThat(allows).hasSize(2);
+    assertThat(allows).hasSize(3);
     assertThat(allows.stream().map(s -> s.at("/Condition/ArnEquals/aws:SourceArn")).toList())
         .containsExactlyInAnyOrderElementsOf(
             resources(template, "AWS::Events::Rule").keySet().stream()
@@ -102,8 +102,9 @@ class FailureHandlingTest {
   }
 
   @Test
-  void stack_hasExactlyTwoAlarms() {
-    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(2);
+  void stack_hasExactlyFourAlarms() {
+    // Function errors, failure queue, failed remediations, drifting node groups.
+    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(4);
   }
 
   @Test

@@ -34,7 +34,7 @@ class ImdsFunctionTest {
             .get("Properties");
 
     assertThat(fn.get("MemorySize").asInt()).isEqualTo(1024);
-    assertThat(fn.get("Timeout").asInt()).isEqualTo(120);
+    assertThat(fn.get("Timeout").asInt()).isEqualTo(900);
     assertThat(fn.get("Architectures")).hasSize(1);
     assertThat(fn.get("Architectures").get(0).asText()).isEqualTo("arm64");
   }

@@ -31,10 +31,10 @@ class ImdsRulesTest {
   private final JsonNode template = TestStacks.defaults().template();
 
   @Test
-  void stack_hasExactlyTheTwoRulesOnTheDefaultBus() {
+  void stack_hasExactlyTheThreeRulesOnTheDefaultBus_twoEventPatternsAndTheSweepSchedule() {
     Map<String, JsonNode> rules = resources(template, "AWS::Events::Rule");
 
-    assertThat(rules).hasSize(2);
+    assertThat(rules).hasSize(3);
     rules
         .values()
         .forEach(
@@ -91,7 +91,7 @@ class ImdsRulesTest {
     String alias = only(template, "AWS::Lambda::Alias").getKey();
     Map<String, JsonNode> permissions = resources(template, "AWS::Lambda::Permission");
 
-    assertThat(permissions).hasSize(2);
+    assertThat(permissions).hasSize(3);
     assertThat(permissions.values().stream().map(p -> p.at("/Properties/SourceArn")).toList())
         .containsExactlyInAnyOrderElementsOf(
             resources(template, "AWS::Events::Rule").keySet().stream()

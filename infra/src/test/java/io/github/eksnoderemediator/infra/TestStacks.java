@@ -24,6 +24,12 @@ import software.amazon.awscdk.services.lambda.Code;
  *       cluster, hop limit 2, default deployment settings).
  *   <li>{@link #clusters()}: clusters prod and staging, a node pool narrowed to hop limit 1, the
  *       endpoint forced on, and non-default deployment settings.
+ *   <li>{@link #eni()}: {@code cdk.json}'s defaults plus two Multus profiles: one with subnets
+ *       found by tag and a security group by name, one with subnet and group ids. Every cluster,
+ *       default sweep.
+ *   <li>{@link #eniClusters()}: clusters prod and staging, another opt-out tag, two profiles that
+ *       share a subnet tag selector and name security groups by id only, a 5-minute sweep, and
+ *       non-default deployment settings.
  * </ul>
  */
 final class TestStacks {
@@ -35,20 +41,70 @@ final class TestStacks {
        "optOutTagKey": "team/skip-remediation",
        "imds": {"hopLimit": {"min": 2, "max": 2},
                 "httpEndpoint": "enabled",
-                "overrides": [{"cluster": "prod", "nodePool": "batch", "hopLimit": 1}]}}
+                "overrides": [{"cluster": "prod", "nodePool": "batch", "hopLimit": 1}]},
+       "sweep": {"rateMinutes": 5}}
       """;
 
   static final String CLUSTERS_DEPLOYMENT =
       """
       {"logRetentionDays": 7, "memorySize": 512, "timeoutSeconds": 60, "retryAttempts": 0,
-       "maximumEventAgeSeconds": 600, "architecture": "x86_64"}
+       "maximumEventAgeSeconds": 600, "architecture": "x86_64", "alarmEmail": "oncall@example.com"}
+      """;
+
+  static final String ENI_REMEDIATOR =
+      """
+      {"clusters": [],
+       "optOutTagKey": "eks-node-remediator/opt-out",
+       "imds": {"hopLimit": {"min": 2, "max": 2}},
+       "eni": {"profiles": [
+         {"name": "multus-data", "cluster": "prod", "nodeGroup": "cnf",
+          "subnets": {"tags": {"multus": "data"}},
+          "securityGroups": {"names": ["multus-data"]},
+          "deviceIndex": 1},
+         {"name": "multus-oam", "cluster": "prod", "nodeGroup": "cnf",
+          "subnets": {"ids": ["subnet-0a1a1a1a1a1a1a1a1", "subnet-0b2b2b2b2b2b2b2b2"]},
+          "securityGroups": {"ids": ["sg-0a1b2c3d4e5f6a7b8"]},
+          "deviceIndex": 2, "deleteOnTermination": false, "sourceDestCheck": false}]}}
+      """;
+
+  static final String ENI_CLUSTERS_REMEDIATOR =
+      """
+      {"clusters": ["prod", "staging"],
+       "optOutTagKey": "team/skip-remediation",
+       "eni": {"profiles": [
+         {"name": "n3", "cluster": "prod", "nodePool": "upf", "matchTags": {"role": "upf"},
+          "subnets": {"tags": {"tier": "data", "plane": "user"}},
+          "securityGroups": {"ids": ["sg-0b0b0b0b0b0b0b0b0", "sg-0a0a0a0a0a0a0a0a0"]},
+          "deviceIndex": 1},
+         {"name": "n6", "cluster": "staging",
+          "subnets": {"tags": {"plane": "user", "tier": "data"}},
+          "securityGroups": {"ids": ["sg-0c0c0c0c0c0c0c0c0"]},
+          "deviceIndex": 1, "networkCardIndex": 1, "secondaryPrivateIpCount": 2}],
+        "sweep": {"rateMinutes": 5, "graceMinutes": 20}}}
       """;
 
   /** A synthesized stack: its template as JSON and where the file is. */
-  record Synthesized(String stackName, JsonNode template, Path templateFile) {}
+  record Synthesized(String stackName, JsonNode template, Path templateFile) {
+    /** The template's resources of one CloudFormation type, by logical id. */
+    Map<String, JsonNode> resourcesOfType(String type) {
+      Map<String, JsonNode> found = new LinkedHashMap<>();
+      template
+          .path("Resources")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (type.equals(e.getValue().path("Type").asText())) {
+                  found.put(e.getKey(), e.getValue());
+                }
+              });
+      return found;
+    }
+  }
 
   private static Synthesized defaults;
   private static Synthesized clusters;
+  private static Synthesized eni;
+  private static Synthesized eniClusters;
   private static Path stubJar;
 
   private TestStacks() {}
@@ -71,6 +127,41 @@ final class TestStacks {
               outdir("clusters"));
     }
     return clusters;
+  }
+
+  static synchronized Synthesized eni() {
+    if (eni == null) {
+      eni =
+          synthesize(
+              "EksNodeRemediatorEni",
+              Map.of(AppSettings.REMEDIATOR_KEY, read(ENI_REMEDIATOR)),
+              outdir("eni"));
+    }
+    return eni;
+  }
+
+  static synchronized Synthesized eniClusters() {
+    if (eniClusters == null) {
+      eniClusters =
+          synthesize(
+              "EksNodeRemediatorEniClusters",
+              Map.of(
+                  AppSettings.REMEDIATOR_KEY, read(ENI_CLUSTERS_REMEDIATOR),
+                  AppSettings.DEPLOYMENT_KEY, read(CLUSTERS_DEPLOYMENT)),
+              outdir("eni-clusters"));
+    }
+    return eniClusters;
+  }
+
+  /** A stack by the name the tests' parameters use. */
+  static Synthesized named(String name) {
+    return switch (name) {
+      case "defaults" -> defaults();
+      case "clusters" -> clusters();
+      case "eni" -> eni();
+      case "eniClusters" -> eniClusters();
+      default -> throw new IllegalArgumentException("no test stack " + name);
+    };
   }
 
   /**

@@ -1,48 +1,141 @@
 package io.github.eksnoderemediator.infra.constructs;
 
+import io.github.eksnoderemediator.metrics.Metrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
- * Alarms an operator should see: the function failing, and events waiting in the failure queue.
- * They have no actions yet; subscribe them (SNS, chat) where your alarms go.
+ * Alarms an operator should see: a function failing, events waiting in the failure queue, nodes
+ * that could not be hardened, node groups whose launch templates drift. With {@code alarmEmail} set
+ * they notify an SNS topic; without, they have no actions (docs/runbook.md).
  */
 public final class Alarms extends Construct {
   private static final Duration PERIOD = Duration.minutes(5);
 
+  private final List<Alarm> alarms = new ArrayList<>();
+
   public Alarms(Construct scope, String id, IFunction alias, IQueue failureQueue) {
     super(scope, id);
 
-    Alarm.Builder.create(this, "FunctionErrors")
-        .alarmDescription(
-            "EKS Node Remediator: the IMDS function failed at least once in 5 minutes; see its"
-                + " log group. Lambda retries, then sends the event to the failure queue.")
-        .metric(alias.metricErrors(MetricOptions.builder().period(PERIOD).statistic("Sum").build()))
-        .threshold(1)
-        .evaluationPeriods(1)
-        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-        // No invocations means no data, which is healthy.
-        .treatMissingData(TreatMissingData.NOT_BREACHING)
-        .build();
+    addFunctionErrors("FunctionErrors", alias, "the IMDS function");
 
-    Alarm.Builder.create(this, "FailureQueueNotEmpty")
-        .alarmDescription(
-            "EKS Node Remediator: events the function could not handle are waiting in the failure"
-                + " queue; the nodes they name may still have insecure metadata options.")
-        .metric(
-            failureQueue.metricApproximateNumberOfMessagesVisible(
-                MetricOptions.builder().period(PERIOD).statistic("Maximum").build()))
-        .threshold(1)
-        .evaluationPeriods(1)
-        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-        // SQS publishes no metrics for a queue that has been empty and unused for six hours.
-        .treatMissingData(TreatMissingData.NOT_BREACHING)
+    keep(
+        Alarm.Builder.create(this, "FailureQueueNotEmpty")
+            .alarmDescription(
+                "EKS Node Remediator: events the function could not handle are waiting in the failure"
+                    + " queue; the nodes they name may still have insecure metadata options.")
+            .metric(
+                failureQueue.metricApproximateNumberOfMessagesVisible(
+                    MetricOptions.builder().period(PERIOD).statistic("Maximum").build()))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            // SQS publishes no metrics for a queue that has been empty and unused for six hours.
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
+
+    // The functions' EMF lines (docs/runbook.md, "Metrics"); the dimensionless series is the
+    // fleet total across clusters.
+    keep(
+        Alarm.Builder.create(this, "FailedRemediations")
+            .alarmDescription(
+                "EKS Node Remediator: at least one node or interface could not be fixed in 5"
+                    + " minutes (NodesFailed + EnisFailed); filter result.decision = \"failed\" in"
+                    + " the functions' log groups.")
+            .metric(
+                MathExpression.Builder.create()
+                    .expression("FILL(nodes, 0) + FILL(enis, 0)")
+                    .usingMetrics(
+                        Map.of(
+                            "nodes", fleetMetric(Metrics.NODES_FAILED, "Sum", PERIOD),
+                            "enis", fleetMetric(Metrics.ENIS_FAILED, "Sum", PERIOD)))
+                    .label("failed remediations")
+                    .period(PERIOD)
+                    .build())
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
+    keep(
+        Alarm.Builder.create(this, "DriftingNodeGroups")
+            .alarmDescription(
+                "EKS Node Remediator: a node group's launch template launches nodes the policy"
+                    + " must change; run {\"report\": \"drift\"} and fix the template"
+                    + " (docs/runbook.md).")
+            .metric(fleetMetric(Metrics.DRIFTING_NODE_GROUPS, "Maximum", Duration.hours(1)))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
+  }
+
+  private static Metric fleetMetric(String name, String statistic, Duration period) {
+    return Metric.Builder.create()
+        .namespace(Metrics.NAMESPACE)
+        .metricName(name)
+        .statistic(statistic)
+        .period(period)
         .build();
+  }
+
+  private void keep(Alarm alarm) {
+    alarms.add(alarm);
+  }
+
+  /**
+   * Sends every alarm added so far to a new SNS topic with {@code email} subscribed: call it after
+   * the last alarm is added. The topic is not KMS-encrypted: CloudWatch cannot publish to a topic
+   * under the AWS managed SNS key, and alarm notifications carry no secrets.
+   */
+  public Topic notify(String email) {
+    Topic topic =
+        Topic.Builder.create(this, "Notifications")
+            .displayName("EKS Node Remediator alarms")
+            .enforceSsl(true)
+            .build();
+    topic.addSubscription(new EmailSubscription(email));
+    SnsAction action = new SnsAction(topic);
+    alarms.forEach(a -> a.addAlarmAction(action));
+    return topic;
+  }
+
+  /**
+   * Adds an alarm on one function's errors: at least one in 5 minutes.
+   *
+   * @param alias the alias EventBridge invokes, whose {@code Errors} metric is watched
+   * @param which how the description names the function, e.g. {@code the ENI function}
+   */
+  public void addFunctionErrors(String id, IFunction alias, String which) {
+    keep(
+        Alarm.Builder.create(this, id)
+            .alarmDescription(
+                "EKS Node Remediator: "
+                    + which
+                    + " failed at least once in 5 minutes; see its"
+                    + " log group. Lambda retries, then sends the event to the failure queue.")
+            .metric(
+                alias.metricErrors(MetricOptions.builder().period(PERIOD).statistic("Sum").build()))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            // No invocations means no data, which is healthy.
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
   }
 }

@@ -1,7 +1,5 @@
 package io.github.eksnoderemediator.infra.constructs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.config.HopLimitBand;
 import io.github.eksnoderemediator.config.HttpEndpointSetting;
@@ -31,29 +29,12 @@ public final class ImdsPermissions extends Construct {
   static final String MODIFY = "ec2:ModifyInstanceMetadataOptions";
   static final String HOP_LIMIT_KEY = "ec2:MetadataHttpPutResponseHopLimit";
 
-  /** Tags the launchers put on nodes (docs/iam.md, "Which instances are EKS nodes"). */
-  static final String MANAGED_NODE_GROUP_TAG = "eks:cluster-name";
-
-  static final String KARPENTER_TAG = "eks:eks-cluster-name";
-  static final String EKSCTL_TAG = "alpha.eksctl.io/cluster-name";
-  static final String SELF_MANAGED_TAG_PREFIX = "kubernetes.io/cluster/";
-
-  /**
-   * IAM allows 10,240 characters (whitespace excluded) for all inline policies of a role. The
-   * statements built here may use this much; the log and queue grants CDK adds take about 400.
-   */
-  static final int POLICY_BUDGET = 10_240 - 700;
-
-  /** The longest instance ARN a partition and Region can produce, to size the policy. */
-  private static final String LONGEST_INSTANCE_ARN =
-      "arn:aws-iso-b:ec2:us-isob-east-1:123456789012:instance/*";
-
   private final Role role;
 
   public ImdsPermissions(Construct scope, String id, RemediatorConfig config) {
     super(scope, id);
-    int size = policySize(statements(config, LONGEST_INSTANCE_ARN));
-    if (size > POLICY_BUDGET) {
+    int size = PolicySize.of(statements(config, PolicySize.LONGEST_ARN_PREFIX + "instance/*"));
+    if (size > PolicySize.BUDGET) {
       throw new ConfigException(
           AppSettings.REMEDIATOR_WHERE + " clusters",
           config.clusters().size()
@@ -93,32 +74,33 @@ public final class ImdsPermissions extends Construct {
             .resources(List.of("*"))
             .build());
 
-    if (config.clusters().isEmpty()) {
-      // Every cluster: the node must carry a launcher's cluster tag, whatever its value. IAM
-      // cannot wildcard a tag key, so kubernetes.io/cluster/<name> cannot be required here.
-      statements.add(
-          modify(
-              "ModifyManagedNodeGroupNodes", instances, config, tagExists(MANAGED_NODE_GROUP_TAG)));
-      statements.add(modify("ModifyKarpenterNodes", instances, config, tagExists(KARPENTER_TAG)));
-      statements.add(modify("ModifyEksctlNodes", instances, config, tagExists(EKSCTL_TAG)));
-    } else {
-      List<String> clusters = config.clusters().stream().sorted().toList();
-      statements.add(
-          modify(
-              "ModifyManagedNodeGroupNodes",
-              instances,
-              config,
-              tagIn(MANAGED_NODE_GROUP_TAG, clusters)));
-      statements.add(
-          modify("ModifyKarpenterNodes", instances, config, tagIn(KARPENTER_TAG, clusters)));
-      for (int i = 0; i < clusters.size(); i++) {
-        statements.add(
-            modify(
-                "ModifySelfManagedNodes" + (i + 1),
-                instances,
-                config,
-                tagIn(SELF_MANAGED_TAG_PREFIX + clusters.get(i), List.of("owned", "shared"))));
-      }
+    // The sweep's drift report reads node groups and launch templates, never writes them.
+    statements.add(
+        PolicyStatement.Builder.create()
+            .sid("ReadLaunchSettingsForDriftReport")
+            .effect(Effect.ALLOW)
+            .actions(
+                List.of(
+                    "ec2:DescribeLaunchTemplateVersions",
+                    "ec2:GetInstanceMetadataDefaults",
+                    "eks:ListClusters"))
+            // None of the three supports resource-level permissions.
+            .resources(List.of("*"))
+            .build());
+    // Read only, so not narrowed to the clusters in scope: per-cluster ARNs would cost policy
+    // space that the per-cluster Modify statements need (docs/iam.md, "Policy size").
+    statements.add(
+        PolicyStatement.Builder.create()
+            .sid("ReadClustersForDriftReport")
+            .effect(Effect.ALLOW)
+            .actions(List.of("eks:DescribeCluster", "eks:ListNodegroups", "eks:DescribeNodegroup"))
+            .resources(
+                List.of(eksArn(instances, "cluster/*"), eksArn(instances, "nodegroup/*/*/*")))
+            .build());
+
+    // One statement per way of recognising a node; NodeTagScope explains the two modes.
+    for (NodeTagScope.Scope scope : NodeTagScope.of(config)) {
+      statements.add(modify("Modify" + scope.name(), instances, config, scope.condition()));
     }
 
     statements.add(
@@ -127,9 +109,14 @@ public final class ImdsPermissions extends Construct {
             .effect(Effect.DENY)
             .actions(List.of(MODIFY))
             .resources(List.of(instances))
-            .conditions(Map.of("Null", Map.of("aws:ResourceTag/" + config.optOutTagKey(), "false")))
+            .conditions(NodeTagScope.tagExists(config.optOutTagKey()))
             .build());
     return statements;
+  }
+
+  /** An EKS ARN in the same partition, Region and account as {@code instances}. */
+  private static String eksArn(String instances, String resource) {
+    return instances.replace(":ec2:", ":eks:").replace("instance/*", resource);
   }
 
   /**
@@ -163,27 +150,5 @@ public final class ImdsPermissions extends Construct {
         .resources(List.of(instances))
         .conditions(new LinkedHashMap<>(conditions))
         .build();
-  }
-
-  private static Map<String, Map<String, Object>> tagExists(String key) {
-    return Map.of("Null", Map.of("aws:ResourceTag/" + key, "false"));
-  }
-
-  private static Map<String, Map<String, Object>> tagIn(String key, List<String> values) {
-    return Map.of("StringEquals", Map.of("aws:ResourceTag/" + key, values));
-  }
-
-  /** The policy's size as IAM counts it: JSON without whitespace. */
-  private static int policySize(List<PolicyStatement> statements) {
-    ObjectMapper mapper = new ObjectMapper();
-    int size = "{\"Version\":\"2012-10-17\",\"Statement\":[]}".length();
-    for (PolicyStatement s : statements) {
-      try {
-        size += mapper.writeValueAsString(s.toStatementJson()).replaceAll("\\s", "").length() + 1;
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot measure an IAM statement", e);
-      }
-    }
-    return size;
   }
 }

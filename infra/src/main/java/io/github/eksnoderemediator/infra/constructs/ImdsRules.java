@@ -1,12 +1,10 @@
 package io.github.eksnoderemediator.infra.constructs;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
@@ -18,12 +16,16 @@ import software.constructs.Construct;
  * idempotent, so an instance seen by both is handled twice harmlessly.
  */
 public final class ImdsRules extends Construct {
-  /** How long EventBridge keeps retrying a target it cannot invoke (throttling, deleted alias). */
-  static final int TARGET_RETRY_ATTEMPTS = 8;
 
-  static final Duration TARGET_MAX_EVENT_AGE = Duration.hours(1);
-
-  public ImdsRules(Construct scope, String id, IFunction target, IQueue deadLetterQueue) {
+  /**
+   * @param sweepRate how often the schedule sends the function its sweep event
+   */
+  public ImdsRules(
+      Construct scope,
+      String id,
+      IFunction target,
+      IQueue deadLetterQueue,
+      java.time.Duration sweepRate) {
     super(scope, id);
 
     Rule stateChange =
@@ -37,31 +39,24 @@ public final class ImdsRules extends Construct {
                     .build())
             .build();
 
-    Map<String, Object> launch = new LinkedHashMap<>();
-    launch.put("eventSource", List.of("ec2.amazonaws.com"));
-    launch.put("eventName", List.of("RunInstances", "CreateFleet"));
-    // A failed call carries errorCode and launched nothing.
-    launch.put("errorCode", List.of(Map.of("exists", false)));
     Rule cloudTrail =
         Rule.Builder.create(this, "CloudTrailLaunch")
             .description(
                 "EKS Node Remediator: successful RunInstances and CreateFleet calls (needs a"
                     + " CloudTrail trail)")
-            .eventPattern(
-                EventPattern.builder()
-                    .source(List.of("aws.ec2"))
-                    .detailType(List.of("AWS API Call via CloudTrail"))
-                    .detail(launch)
-                    .build())
+            .eventPattern(RuleTargets.cloudTrailLaunches())
             .build();
 
-    for (Rule rule : List.of(stateChange, cloudTrail)) {
-      rule.addTarget(
-          LambdaFunction.Builder.create(target)
-              .retryAttempts(TARGET_RETRY_ATTEMPTS)
-              .maxEventAge(TARGET_MAX_EVENT_AGE)
-              .deadLetterQueue(deadLetterQueue)
-              .build());
+    // Events are best effort (a missing trail, a failed event, a node loosened by hand): the
+    // sweep re-checks every node in scope and rebuilds the drift report.
+    Rule sweep =
+        Rule.Builder.create(this, "SweepSchedule")
+            .description("EKS Node Remediator: the reconcile sweep over every node in scope")
+            .schedule(Schedule.rate(software.amazon.awscdk.Duration.minutes(sweepRate.toMinutes())))
+            .build();
+
+    for (Rule rule : List.of(stateChange, cloudTrail, sweep)) {
+      RuleTargets.invoke(rule, target, deadLetterQueue);
     }
   }
 }
