@@ -9,6 +9,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.EksClientBuilder;
 
 /**
  * Builds the SDK clients, once per process (Lambda INIT). Region, credentials and endpoint come
@@ -27,6 +29,20 @@ public final class AwsClients {
 
   public static Ec2Client ec2() {
     return ec2Builder().build();
+  }
+
+  public static EksClient eks() {
+    return eksBuilder().build();
+  }
+
+  /** The production configuration for EKS, for tests that add an endpoint. */
+  public static EksClientBuilder eksBuilder() {
+    return EksClient.builder()
+        .httpClientBuilder(
+            UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20)))
+        .overrideConfiguration(overrides());
   }
 
   /** The production configuration, for tests that add an endpoint or an interceptor. */

@@ -12,6 +12,31 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsErrors {
   static final String INSTANCE_NOT_FOUND = "InvalidInstanceID.NotFound";
+
+  /** A resource EC2 does not show (yet): eventual consistency right after creation, or gone. */
+  private static final Set<String> NOT_FOUND =
+      Set.of(
+          INSTANCE_NOT_FOUND,
+          "InvalidNetworkInterfaceID.NotFound",
+          "InvalidAttachmentID.NotFound",
+          "InvalidSubnetID.NotFound",
+          "InvalidGroup.NotFound");
+
+  /**
+   * Someone else got there first: the interface is attached already, or the client token was used
+   * with other parameters. (An index already in use comes back as the generic {@code
+   * InvalidParameterValue}, so it stays an invalid request here; the ENI reconciler reads the
+   * instance again to see whether the slot was taken.)
+   */
+  private static final Set<String> CONFLICT =
+      Set.of("InvalidNetworkInterface.InUse", "IdempotentParameterMismatch");
+
+  private static final Set<String> TEMPLATE_NOT_FOUND =
+      Set.of(
+          "InvalidLaunchTemplateId.NotFound",
+          "InvalidLaunchTemplateName.NotFoundException",
+          "InvalidLaunchTemplateId.VersionNotFound",
+          "InvalidLaunchTemplateId.Malformed");
   private static final Set<String> INCORRECT_STATE =
       Set.of("IncorrectInstanceState", "IncorrectState");
   private static final Set<String> UNAUTHORIZED =
@@ -28,8 +53,10 @@ public final class AwsErrors {
     String code = String.valueOf(service.awsErrorDetails().errorCode());
     String message = oneLine(service.awsErrorDetails().errorMessage());
     Kind kind;
-    if (INSTANCE_NOT_FOUND.equals(code)) {
+    if (NOT_FOUND.contains(code) || TEMPLATE_NOT_FOUND.contains(code)) {
       kind = Kind.NOT_FOUND;
+    } else if (CONFLICT.contains(code)) {
+      kind = Kind.CONFLICT;
     } else if (INCORRECT_STATE.contains(code)) {
       kind = Kind.INCORRECT_STATE;
     } else if (UNAUTHORIZED.contains(code)) {

@@ -1,25 +1,35 @@
 package io.github.eksnoderemediator.aws;
 
+import io.github.eksnoderemediator.node.NodeTags;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.port.InstanceState;
 import io.github.eksnoderemediator.port.InstanceView;
+import io.github.eksnoderemediator.port.LaunchTemplateRef;
 import io.github.eksnoderemediator.port.MetadataOptions;
 import io.github.eksnoderemediator.port.MetadataOptions.ApplyState;
 import io.github.eksnoderemediator.port.MetadataOptions.Endpoint;
 import io.github.eksnoderemediator.port.MetadataOptions.Tokens;
+import io.github.eksnoderemediator.port.TemplateOptions;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.HttpTokensState;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceMetadataDefaultsResponse;
 import software.amazon.awssdk.services.ec2.model.InstanceMetadataEndpointState;
 import software.amazon.awssdk.services.ec2.model.InstanceMetadataOptionsResponse;
 import software.amazon.awssdk.services.ec2.model.InstanceMetadataOptionsState;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateInstanceMetadataOptions;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.ec2.model.ModifyInstanceMetadataOptionsResponse;
 import software.amazon.awssdk.services.ec2.model.OperatorResponse;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -72,6 +82,93 @@ public final class SdkEc2Gateway implements Ec2Gateway {
     InstanceMetadataOptionsResponse options = response.instanceMetadataOptions();
     return options == null ? target.withState(ApplyState.PENDING) : options(id, options);
   }
+
+  /** The most DescribeInstances returns per page: one call per 1,000 nodes. */
+  static final int PAGE_SIZE = 1000;
+
+  @Override
+  public NodeListing listNodes(Set<String> clusters) {
+    List<String> tagKeys =
+        new ArrayList<>(
+            List.of(NodeTags.MANAGED_CLUSTER, NodeTags.KARPENTER_CLUSTER, NodeTags.EKSCTL_CLUSTER));
+    if (clusters.isEmpty()) {
+      tagKeys.add(NodeTags.CLUSTER_TAG_PREFIX + "*");
+    } else {
+      clusters.stream().sorted().forEach(c -> tagKeys.add(NodeTags.CLUSTER_TAG_PREFIX + c));
+    }
+    List<InstanceView> nodes = new ArrayList<>();
+    int pages = 0;
+    try {
+      for (DescribeInstancesResponse page :
+          ec2.describeInstancesPaginator(
+              r ->
+                  r.maxResults(PAGE_SIZE)
+                      .filters(
+                          Filter.builder().name("tag-key").values(tagKeys).build(),
+                          Filter.builder()
+                              .name("instance-state-name")
+                              .values(LISTED_STATES)
+                              .build()))) {
+        pages++;
+        page.reservations().forEach(r -> r.instances().forEach(i -> nodes.add(view(i))));
+      }
+    } catch (SdkException e) {
+      throw AwsErrors.classify(e);
+    }
+    return new NodeListing(nodes, pages);
+  }
+
+  @Override
+  public Optional<TemplateOptions> launchTemplateOptions(LaunchTemplateRef template) {
+    try {
+      List<LaunchTemplateVersion> versions =
+          ec2.describeLaunchTemplateVersions(
+                  r -> {
+                    template.id().ifPresent(r::launchTemplateId);
+                    if (template.id().isEmpty()) {
+                      template.name().ifPresent(r::launchTemplateName);
+                    }
+                    r.versions(template.version());
+                  })
+              .launchTemplateVersions();
+      if (versions.isEmpty()) {
+        return Optional.empty();
+      }
+      LaunchTemplateInstanceMetadataOptions o =
+          versions.get(0).launchTemplateData().metadataOptions();
+      return Optional.of(
+          o == null
+              ? new TemplateOptions(Optional.empty(), Optional.empty(), Optional.empty())
+              : new TemplateOptions(
+                  Optional.ofNullable(o.httpTokensAsString()),
+                  Optional.ofNullable(o.httpPutResponseHopLimit()),
+                  Optional.ofNullable(o.httpEndpointAsString())));
+    } catch (SdkException e) {
+      Ec2CallException failure = AwsErrors.classify(e);
+      if (failure.kind() == Ec2CallException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw failure;
+    }
+  }
+
+  @Override
+  public TemplateOptions accountMetadataDefaults() {
+    try {
+      InstanceMetadataDefaultsResponse d = ec2.getInstanceMetadataDefaults(r -> {}).accountLevel();
+      return d == null
+          ? new TemplateOptions(Optional.empty(), Optional.empty(), Optional.empty())
+          : new TemplateOptions(
+              Optional.ofNullable(d.httpTokensAsString()),
+              Optional.ofNullable(d.httpPutResponseHopLimit()),
+              Optional.ofNullable(d.httpEndpointAsString()));
+    } catch (SdkException e) {
+      throw AwsErrors.classify(e);
+    }
+  }
+
+  private static final List<String> LISTED_STATES =
+      List.of("pending", "running", "stopping", "stopped");
 
   static InstanceView view(Instance instance) {
     InstanceId id = new InstanceId(instance.instanceId());

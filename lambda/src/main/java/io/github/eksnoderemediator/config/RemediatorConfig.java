@@ -25,22 +25,33 @@ import java.util.regex.Pattern;
  * @param optOutTagKey instances carrying this tag key (any value) are never touched
  * @param imds the metadata-options policy
  * @param eni the secondary network interfaces nodes must have
+ * @param sweep the scheduled IMDS sweep
  * @param waits bounded waits inside one invocation
  */
 public record RemediatorConfig(
-    Set<String> clusters, String optOutTagKey, ImdsConfig imds, EniConfig eni, Waits waits) {
+    Set<String> clusters,
+    String optOutTagKey,
+    ImdsConfig imds,
+    EniConfig eni,
+    SweepConfig sweep,
+    Waits waits) {
 
   public static final String ENV_VAR = "REMEDIATOR_CONFIG";
   public static final String DEFAULT_OPT_OUT_TAG_KEY = "eks-node-remediator/opt-out";
   public static final RemediatorConfig DEFAULT =
       new RemediatorConfig(
-          Set.of(), DEFAULT_OPT_OUT_TAG_KEY, ImdsConfig.DEFAULT, EniConfig.DEFAULT, Waits.DEFAULT);
+          Set.of(),
+          DEFAULT_OPT_OUT_TAG_KEY,
+          ImdsConfig.DEFAULT,
+          EniConfig.DEFAULT,
+          SweepConfig.DEFAULT,
+          Waits.DEFAULT);
 
   /** EKS cluster and node group names: a letter or digit, then letters, digits, - and _. */
-  static final Pattern EKS_NAME = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_-]{0,99}");
+  public static final Pattern EKS_NAME = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_-]{0,99}");
 
   /** Kubernetes object names, which Karpenter node pools are. */
-  static final Pattern K8S_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  public static final Pattern K8S_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
   static final Pattern TAG_KEY = Pattern.compile("(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
 
@@ -76,7 +87,7 @@ public record RemediatorConfig(
       throw ConfigException.of(e.getMessage());
     }
     StrictObject config = StrictObject.of(root, "", (path, problem) -> error(where, path, problem));
-    config.allowOnly(Set.of("clusters", "optOutTagKey", "imds", "eni", "waits"));
+    config.allowOnly(Set.of("clusters", "optOutTagKey", "imds", "eni", "sweep", "waits"));
 
     Set<String> clusters = new LinkedHashSet<>();
     for (StrictObject.Element e : config.array("clusters", 1000)) {
@@ -89,8 +100,9 @@ public record RemediatorConfig(
     ImdsConfig imds = config.object("imds").map(o -> imds(o, clusters)).orElse(ImdsConfig.DEFAULT);
     EniConfig eni =
         config.object("eni").map(o -> EniConfig.parse(o, clusters)).orElse(EniConfig.DEFAULT);
+    SweepConfig sweep = config.object("sweep").map(SweepConfig::parse).orElse(SweepConfig.DEFAULT);
     Waits waits = config.object("waits").map(RemediatorConfig::waits).orElse(Waits.DEFAULT);
-    return new RemediatorConfig(clusters, optOut, imds, eni, waits);
+    return new RemediatorConfig(clusters, optOut, imds, eni, sweep, waits);
   }
 
   private static ImdsConfig imds(StrictObject imds, Set<String> clusters) {

@@ -1,9 +1,11 @@
 package io.github.eksnoderemediator.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
 import io.github.eksnoderemediator.json.StrictObject;
+import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.port.InstanceState;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -36,7 +39,23 @@ public final class EventParser {
   private static final String SCHEDULED = "Scheduled Event";
   private static final String RUN_INSTANCES = "RunInstances";
   private static final String CREATE_FLEET = "CreateFleet";
-  private static final Set<String> MANUAL_FIELDS = Set.of("instanceId", "instanceIds", "dryRun");
+  private static final Set<String> MANUAL_TARGETS =
+      Set.of("instanceId", "instanceIds", "cluster", "report");
+  private static final Set<String> MANUAL_FIELDS =
+      Set.of(
+          "instanceId",
+          "instanceIds",
+          "cluster",
+          "nodeGroup",
+          "nodegroup",
+          "nodePool",
+          "nodepool",
+          "report",
+          "dryRun");
+  private static final String MANUAL_EXPECTED =
+      "expected an EventBridge event or a manual payload with \"instanceId\", \"instanceIds\","
+          + " \"cluster\" or \"report\"";
+  private static final Pattern DRIFT = Pattern.compile("drift");
   private static final int MAX_PATH_LENGTH = 200;
   private static final int MAX_JSON_ERROR_LENGTH = 300;
   private static final String ID_FORMAT = "an EC2 instance id (i- and 8 or 17 hex digits)";
@@ -172,30 +191,48 @@ public final class EventParser {
   }
 
   private static Input parseManual(StrictObject payload, List<String> fieldNames) {
-    String expected =
-        "expected an EventBridge event or a manual payload with \"instanceId\" or \"instanceIds\"";
-    if (fieldNames.stream().noneMatch(MANUAL_FIELDS::contains)) {
+    if (fieldNames.stream().noneMatch(MANUAL_TARGETS::contains)) {
       // Nothing here looks like a manual payload, so "unknown field" would mislead: say what was
       // expected and what arrived (for example an SQS or SNS event sent to the wrong function).
       throw new InvalidInputException(
-          expected
+          MANUAL_EXPECTED
               + (fieldNames.isEmpty()
                   ? ", got an empty object"
                   : ", got fields " + StrictObject.abbreviate(String.join(", ", fieldNames))));
     }
     payload.allowOnly(MANUAL_FIELDS);
-    boolean one = payload.has("instanceId");
-    boolean many = payload.has("instanceIds");
-    if (one && many) {
+    List<String> targets = fieldNames.stream().filter(MANUAL_TARGETS::contains).toList();
+    boolean instances = payload.has("instanceId") || payload.has("instanceIds");
+    boolean nodes = payload.has("cluster");
+    boolean report = payload.has("report");
+    if ((instances ? 1 : 0) + (nodes ? 1 : 0) + (report ? 1 : 0) != 1
+        || (payload.has("instanceId") && payload.has("instanceIds"))) {
       throw payload.fail(
-          payload.child("instanceIds"),
-          "cannot be combined with instanceId; give one or the other");
-    }
-    if (!one && !many) {
-      throw new InvalidInputException(expected);
+          payload.child(targets.get(targets.size() - 1)),
+          "cannot be combined with "
+              + targets.get(0)
+              + "; give one of instanceId, instanceIds, cluster or report");
     }
     boolean dryRun = payload.bool("dryRun").orElse(false);
-    if (one) {
+    if (report) {
+      payload.text("report", DRIFT, "\"drift\" (the only report there is)");
+      if (payload.has("dryRun")) {
+        throw payload.fail(
+            payload.child("dryRun"), "does not apply to a report, which never writes");
+      }
+      return new Input.ManualRequest(new Input.ManualRequest.Target.DriftReport(), false);
+    }
+    if (nodes) {
+      return new Input.ManualRequest(
+          new Input.ManualRequest.Target.Nodes(selector(payload)), dryRun);
+    }
+    if (payload.has("nodeGroup")
+        || payload.has("nodegroup")
+        || payload.has("nodePool")
+        || payload.has("nodepool")) {
+      throw payload.fail(payload.child("cluster"), "is required with a node group or node pool");
+    }
+    if (payload.has("instanceId")) {
       return new Input.ManualRequest(
           List.of(instanceId(payload.node("instanceId").orElseThrow(), "instanceId")), dryRun);
     }
@@ -208,6 +245,38 @@ public final class EventParser {
       ids.add(instanceId(element.value(), element.path()));
     }
     return new Input.ManualRequest(List.copyOf(ids), dryRun);
+  }
+
+  /**
+   * {@code cluster} with an optional {@code nodeGroup} or {@code nodePool}; the all-lowercase
+   * spellings EKS's own CLI uses ({@code nodegroup}, {@code nodepool}) are accepted too.
+   */
+  private static NodeSelector selector(StrictObject payload) {
+    String cluster =
+        payload.text("cluster", RemediatorConfig.EKS_NAME, "an EKS cluster name").orElseThrow();
+    Optional<String> nodeGroup =
+        either(payload, "nodeGroup", "nodegroup", RemediatorConfig.EKS_NAME, "a node group name");
+    Optional<String> nodePool =
+        either(
+            payload,
+            "nodePool",
+            "nodepool",
+            RemediatorConfig.K8S_NAME,
+            "a Karpenter node pool name");
+    if (nodeGroup.isPresent() && nodePool.isPresent()) {
+      throw payload.fail(payload.path(), "names both a node group and a node pool; give one");
+    }
+    return new NodeSelector(cluster, nodeGroup, nodePool);
+  }
+
+  private static Optional<String> either(
+      StrictObject payload, String field, String alias, Pattern format, String description) {
+    if (payload.has(field) && payload.has(alias)) {
+      throw payload.fail(payload.child(alias), "repeats " + field + "; give one");
+    }
+    return payload
+        .text(field, format, description)
+        .or(() -> payload.text(alias, format, description));
   }
 
   /**

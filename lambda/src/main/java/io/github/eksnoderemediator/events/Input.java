@@ -1,5 +1,6 @@
 package io.github.eksnoderemediator.events;
 
+import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
 import java.util.List;
 import java.util.Optional;
@@ -65,25 +66,53 @@ public sealed interface Input {
   }
 
   /**
-   * A manual payload: {@code {"instanceId": "i-..."}} or {@code {"instanceIds": [...]}}, with
-   * optional {@code "dryRun": true}.
+   * A manual payload: {@code {"instanceId": "i-..."}}, {@code {"instanceIds": [...]}}, {@code
+   * {"cluster": "prod"}} optionally with {@code "nodeGroup"} or {@code "nodePool"}, or {@code
+   * {"report": "drift"}}; each with optional {@code "dryRun": true}.
    *
-   * @param instanceIds the instances, without repeats, in the order given
+   * @param target what the request names
    * @param dryRun report what would change and write nothing
    */
-  record ManualRequest(List<InstanceId> instanceIds, boolean dryRun) implements Input {
-    public ManualRequest {
-      instanceIds = List.copyOf(instanceIds);
+  record ManualRequest(Target target, boolean dryRun) implements Input {
+
+    /** A request for these instances. */
+    public ManualRequest(List<InstanceId> instanceIds, boolean dryRun) {
+      this(new Target.Instances(instanceIds), dryRun);
+    }
+
+    /** The instances named one by one; empty for the other targets. */
+    public List<InstanceId> instanceIds() {
+      return target instanceof Target.Instances i ? i.ids() : List.of();
     }
 
     @Override
     public String description() {
-      return "manual request";
+      return switch (target) {
+        case Target.Instances i -> "manual request";
+        case Target.Nodes n -> "manual request for " + n.selector();
+        case Target.DriftReport d -> "manual drift report";
+      };
     }
 
     @Override
     public boolean fromEventBridge() {
       return false;
+    }
+
+    /** What a manual request names. */
+    public sealed interface Target {
+      /** Instances by id, without repeats, in the order given. */
+      record Instances(List<InstanceId> ids) implements Target {
+        public Instances {
+          ids = List.copyOf(ids);
+        }
+      }
+
+      /** Every node of a cluster, node group or node pool. */
+      record Nodes(NodeSelector selector) implements Target {}
+
+      /** The launch-template drift report. */
+      record DriftReport() implements Target {}
     }
   }
 

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The IMDS function: EventBridge events and manual payloads in, a JSON {@link Report} out.
@@ -23,6 +25,9 @@ import java.nio.charset.StandardCharsets;
  * failure in it.
  */
 public final class ImdsHandler implements RequestStreamHandler {
+  /** A sweep stops starting new nodes this long before Lambda's timeout, to report in time. */
+  static final Duration SAFETY_MARGIN = Duration.ofSeconds(20);
+
   private final ImdsService service;
 
   /** Lambda INIT: production wiring, built once. */
@@ -37,8 +42,12 @@ public final class ImdsHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    Report report = process(input.readAllBytes(), false);
-    if (report.eventBridge() && !report.failures().isEmpty()) {
+    Instant deadline =
+        context == null
+            ? Instant.MAX
+            : Instant.now().plusMillis(context.getRemainingTimeInMillis()).minus(SAFETY_MARGIN);
+    Report report = process(input.readAllBytes(), false, deadline);
+    if (report.retryFailures()) {
       throw new RemediationFailedException(report.failureSummary());
     }
     output.write(Json.compact(report).getBytes(StandardCharsets.UTF_8));
@@ -46,6 +55,10 @@ public final class ImdsHandler implements RequestStreamHandler {
 
   /** Parses and handles one input: what Lambda runs, and what the local command runs. */
   public Report process(byte[] input, boolean forceDryRun) {
-    return service.handle(EventParser.parse(input), forceDryRun);
+    return process(input, forceDryRun, Instant.MAX);
+  }
+
+  private Report process(byte[] input, boolean forceDryRun, Instant deadline) {
+    return service.handle(EventParser.parse(input), forceDryRun, deadline);
   }
 }

@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.handler;
 
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.config.ConfigException;
+import io.github.eksnoderemediator.eni.EniReport;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
@@ -18,7 +19,10 @@ import java.util.List;
  * endpoint and credentials the standard environment names, and prints the JSON report.
  *
  * <pre>
- * java -jar remediator.jar handle &lt;event-or-payload.json&gt; [--dry-run]
+ * java -jar remediator.jar handle &lt;event-or-payload.json&gt; [--dry-run]       (IMDS function)
+ * java -jar remediator.jar handle-eni &lt;event-or-payload.json&gt; [--dry-run]   (ENI function)
+ * java -jar remediator.jar invoke '{"cluster": "prod", "dryRun": true}'       (inline payload)
+ * java -jar remediator.jar invoke-eni '{"instanceId": "i-..."}'
  * </pre>
  *
  * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed; 2
@@ -29,8 +33,14 @@ public final class Main {
   static final int FAILED = 1;
   static final int BAD_INPUT = 2;
 
+  static final String HANDLE = "handle";
+  static final String HANDLE_ENI = "handle-eni";
+  static final String INVOKE = "invoke";
+  static final String INVOKE_ENI = "invoke-eni";
+
   static final String USAGE =
-      "usage: java -jar remediator.jar handle <event-or-payload.json> [--dry-run]";
+      "usage: java -jar remediator.jar handle|handle-eni <event-or-payload.json> [--dry-run]"
+          + " | invoke|invoke-eni '<payload JSON>' [--dry-run]";
 
   private Main() {}
 
@@ -40,29 +50,62 @@ public final class Main {
             List.of(args),
             System.out,
             System.err,
-            () -> {
+            verb -> {
               AwsClients.requireRegion();
-              return new ImdsHandler();
+              return HANDLE_ENI.equals(verb) || INVOKE_ENI.equals(verb)
+                  ? eni(new EniHandler())
+                  : imds(new ImdsHandler());
             }));
   }
 
-  /** Builds the handler lazily, so a usage error never needs AWS configuration. */
+  /** What the command prints and how it exits, whichever function's handler ran. */
+  record Outcome(Object report, boolean failed, String failureSummary) {}
+
+  /** One function's handler, as the command runs it. */
+  @FunctionalInterface
+  interface LocalHandler {
+    Outcome process(byte[] input, boolean forceDryRun);
+  }
+
+  /**
+   * Builds the handler for a verb ({@value #HANDLE} or {@value #HANDLE_ENI}) lazily, so a usage
+   * error never needs AWS configuration.
+   */
+  @FunctionalInterface
   interface HandlerFactory {
-    ImdsHandler create();
+    LocalHandler create(String verb);
+  }
+
+  static LocalHandler imds(ImdsHandler handler) {
+    return (input, dryRun) -> {
+      Report report = handler.process(input, dryRun);
+      return new Outcome(report, !report.failures().isEmpty(), report.failureSummary());
+    };
+  }
+
+  static LocalHandler eni(EniHandler handler) {
+    return (input, dryRun) -> {
+      EniReport report = handler.process(input, dryRun);
+      return new Outcome(report, !report.failures().isEmpty(), report.failureSummary());
+    };
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err, HandlerFactory handlers) {
     boolean wellFormed =
         (args.size() == 2 || (args.size() == 3 && "--dry-run".equals(args.get(2))))
-            && "handle".equals(args.get(0));
+            && List.of(HANDLE, HANDLE_ENI, INVOKE, INVOKE_ENI).contains(args.get(0));
     if (!wellFormed) {
       err.println(USAGE);
       return BAD_INPUT;
     }
     boolean dryRun = args.size() == 3;
+    boolean inline = INVOKE.equals(args.get(0)) || INVOKE_ENI.equals(args.get(0));
     byte[] input;
     try {
-      input = Files.readAllBytes(Path.of(args.get(1)));
+      input =
+          inline
+              ? args.get(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+              : Files.readAllBytes(Path.of(args.get(1)));
     } catch (NoSuchFileException e) {
       err.println("error: no such file: " + args.get(1));
       return BAD_INPUT;
@@ -73,10 +116,10 @@ public final class Main {
     try {
       // Reject bad input before building AWS clients, so it is reported even with no AWS setup.
       EventParser.parse(input);
-      Report report = handlers.create().process(input, dryRun);
-      out.println(Json.pretty(report));
-      if (!report.failures().isEmpty()) {
-        err.println("error: " + report.failureSummary());
+      Outcome outcome = handlers.create(args.get(0)).process(input, dryRun);
+      out.println(Json.pretty(outcome.report()));
+      if (outcome.failed()) {
+        err.println("error: " + outcome.failureSummary());
         return FAILED;
       }
       return OK;

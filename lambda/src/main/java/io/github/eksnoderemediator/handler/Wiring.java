@@ -2,9 +2,20 @@ package io.github.eksnoderemediator.handler;
 
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
+import io.github.eksnoderemediator.aws.SdkEksGateway;
+import io.github.eksnoderemediator.aws.SdkNetworkGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
+import io.github.eksnoderemediator.drift.DriftReporter;
+import io.github.eksnoderemediator.eni.EniCleanup;
+import io.github.eksnoderemediator.eni.EniJanitor;
+import io.github.eksnoderemediator.eni.EniReconciler;
+import io.github.eksnoderemediator.eni.EniService;
+import io.github.eksnoderemediator.eni.EniSweep;
+import io.github.eksnoderemediator.eni.JsonLinesEniLog;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
+import io.github.eksnoderemediator.imds.ImdsSweep;
+import io.github.eksnoderemediator.metrics.EmfMetrics;
 import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 import io.github.eksnoderemediator.wait.BoundedWait;
 import java.time.Clock;
@@ -21,9 +32,37 @@ final class Wiring {
   static ImdsService imdsService(Map<String, String> env) {
     RemediatorConfig config = RemediatorConfig.fromEnvironment(env);
     Clock clock = Clock.systemUTC();
+    SdkEc2Gateway ec2 = new SdkEc2Gateway(AwsClients.ec2());
+    ImdsRemediator remediator = new ImdsRemediator(ec2, config, BoundedWait.system(), clock);
     return new ImdsService(
-        new ImdsRemediator(
-            new SdkEc2Gateway(AwsClients.ec2()), config, BoundedWait.system(), clock),
-        new JsonLinesDecisionLog(System.err, clock));
+        remediator,
+        new ImdsSweep(ec2, remediator, config, clock),
+        new DriftReporter(new SdkEksGateway(AwsClients.eks()), ec2, config),
+        config.sweep(),
+        new JsonLinesDecisionLog(System.err, clock),
+        new EmfMetrics(System.err, "imds"));
+  }
+
+  /**
+   * The ENI function's service: its own gateway over the same client configuration, the same
+   * configuration and clock.
+   *
+   * @throws io.github.eksnoderemediator.config.ConfigException when {@code REMEDIATOR_CONFIG} is
+   *     invalid: the function fails INIT with that one-line message
+   */
+  static EniService eniService(Map<String, String> env) {
+    RemediatorConfig config = RemediatorConfig.fromEnvironment(env);
+    Clock clock = Clock.systemUTC();
+    BoundedWait wait = BoundedWait.system();
+    SdkNetworkGateway ec2 = new SdkNetworkGateway(AwsClients.ec2());
+    EniReconciler reconciler = new EniReconciler(ec2, config, wait, clock);
+    EniJanitor janitor = new EniJanitor(ec2, config.waits(), wait);
+    return new EniService(
+        reconciler,
+        new EniCleanup(ec2, janitor),
+        new EniSweep(ec2, reconciler, janitor, config, clock),
+        new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
+        new EmfMetrics(System.err, "eni"),
+        clock);
   }
 }

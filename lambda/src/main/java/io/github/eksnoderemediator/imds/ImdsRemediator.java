@@ -19,6 +19,7 @@ import io.github.eksnoderemediator.report.InstanceResult;
 import io.github.eksnoderemediator.report.OptionsView;
 import io.github.eksnoderemediator.report.PolicyView;
 import io.github.eksnoderemediator.wait.BoundedWait;
+import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,6 +31,9 @@ import java.util.Optional;
 public final class ImdsRemediator {
   /** An untagged instance younger than this may still be waiting for its launcher's tags. */
   static final Duration YOUNG = Duration.ofMinutes(5);
+
+  /** How long one paced write may wait for the pacer before the sweep is told to stop. */
+  static final Duration PACING_PATIENCE = Duration.ofMinutes(1);
 
   private final Ec2Gateway ec2;
   private final NodeScope scope;
@@ -69,7 +73,15 @@ public final class ImdsRemediator {
       return InstanceResult.of(id, null, dryRun)
           .fail(e.retryable(), "DescribeInstances failed: " + describe(e));
     }
+    return remediate(instance, dryRun, WritePacer.UNPACED);
+  }
 
+  /**
+   * Hardens an instance already described (by a sweep's listing), asking {@code pacer} before the
+   * write: no second describe unless a change must be confirmed.
+   */
+  public InstanceResult remediate(InstanceView instance, boolean dryRun, WritePacer pacer) {
+    InstanceId id = instance.id();
     ScopeDecision inScope = scope.evaluate(instance);
     if (inScope instanceof OutOfScope out) {
       return InstanceResult.of(id, out.node().orElse(null), dryRun)
@@ -102,12 +114,25 @@ public final class ImdsRemediator {
               .decide(
                   Decision.CHANGED,
                   "dry run, would change: " + String.join("; ", change.changes()));
-      case ImdsDecision.Change change -> apply(instance, change, result);
+      case ImdsDecision.Change change -> apply(instance, change, result, pacer);
     };
   }
 
   private InstanceResult apply(
-      InstanceView instance, ImdsDecision.Change change, InstanceResult.Builder result) {
+      InstanceView instance,
+      ImdsDecision.Change change,
+      InstanceResult.Builder result,
+      WritePacer pacer) {
+    try {
+      if (!pacer.acquire(PACING_PATIENCE)) {
+        return result.fail(
+            true,
+            "not changed: no write allowed within the sweep's pacing; the next sweep continues");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return result.fail(true, "not changed: interrupted while pacing writes");
+    }
     MetadataOptions response;
     try {
       response = ec2.modifyMetadataOptions(instance.id(), change.target());

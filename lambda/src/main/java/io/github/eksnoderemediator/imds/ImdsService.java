@@ -1,33 +1,71 @@
 package io.github.eksnoderemediator.imds;
 
+import io.github.eksnoderemediator.config.SweepConfig;
+import io.github.eksnoderemediator.drift.DriftReport;
+import io.github.eksnoderemediator.drift.DriftReporter;
 import io.github.eksnoderemediator.events.Input;
 import io.github.eksnoderemediator.events.Input.LaunchCall;
 import io.github.eksnoderemediator.events.Input.ManualRequest;
+import io.github.eksnoderemediator.events.Input.ManualRequest.Target;
 import io.github.eksnoderemediator.events.Input.Scheduled;
 import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
+import io.github.eksnoderemediator.metrics.Metrics;
+import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.report.Decision;
 import io.github.eksnoderemediator.report.DecisionLog;
 import io.github.eksnoderemediator.report.InstanceResult;
 import io.github.eksnoderemediator.report.Report;
+import io.github.eksnoderemediator.wait.WritePacer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** What the IMDS function does with each kind of input. */
 public final class ImdsService {
   private final ImdsRemediator remediator;
+  private final ImdsSweep sweep;
+  private final DriftReporter drift;
+  private final SweepConfig pacing;
   private final DecisionLog log;
+  private final Metrics metrics;
 
-  public ImdsService(ImdsRemediator remediator, DecisionLog log) {
+  public ImdsService(
+      ImdsRemediator remediator,
+      ImdsSweep sweep,
+      DriftReporter drift,
+      SweepConfig pacing,
+      DecisionLog log,
+      Metrics metrics) {
     this.remediator = remediator;
+    this.sweep = sweep;
+    this.drift = drift;
+    this.pacing = pacing;
     this.log = log;
+    this.metrics = metrics;
+  }
+
+  /** Handles one input with no deadline: the local command. */
+  public Report handle(Input input, boolean forceDryRun) {
+    return handle(input, forceDryRun, Instant.MAX);
   }
 
   /**
    * @param forceDryRun write nothing, whatever the input says (the local command's {@code
    *     --dry-run})
+   * @param deadline when a sweep must stop starting new nodes (the invocation's time runs out)
    */
-  public Report handle(Input input, boolean forceDryRun) {
+  public Report handle(Input input, boolean forceDryRun, Instant deadline) {
+    try {
+      return dispatch(input, forceDryRun, deadline);
+    } finally {
+      metrics.flush();
+    }
+  }
+
+  private Report dispatch(Input input, boolean forceDryRun, Instant deadline) {
     return switch (input) {
       case StateChange s when "pending".equals(s.state()) || "running".equals(s.state()) ->
           remediate(input, s.eventId(), List.of(s.instanceId()), forceDryRun);
@@ -47,11 +85,21 @@ public final class ImdsService {
           Report.ignored(
               input.description(), l.eventId(), true, l.eventName() + " launched no instances");
       case LaunchCall l -> remediate(input, l.eventId(), l.instanceIds(), forceDryRun);
-      case ManualRequest m -> remediate(input, null, m.instanceIds(), forceDryRun || m.dryRun());
-      case Scheduled s ->
-          Report.ignored(
-              input.description(), s.eventId(), true, "the IMDS function has no scheduled work");
+      case ManualRequest m -> manual(m, forceDryRun || m.dryRun(), deadline);
+      case Scheduled s -> {
+        Report report = sweep(input, s.eventId(), Optional.empty(), forceDryRun, deadline, false);
+        yield report.with(report.sweep(), driftReport());
+      }
       case Unsupported u -> Report.ignored(input.description(), u.eventId(), true, u.reason());
+    };
+  }
+
+  private Report manual(ManualRequest m, boolean dryRun, Instant deadline) {
+    return switch (m.target()) {
+      case Target.Instances i -> remediate(m, null, i.ids(), dryRun);
+      case Target.Nodes n -> sweep(m, null, Optional.of(n.selector()), dryRun, deadline, true);
+      case Target.DriftReport d ->
+          Report.of(m.description(), null, false, false, List.of()).with(null, driftReport());
     };
   }
 
@@ -59,9 +107,63 @@ public final class ImdsService {
     List<InstanceResult> results = new ArrayList<>(ids.size());
     for (InstanceId id : ids) {
       InstanceResult result = remediator.remediate(id, dryRun);
-      log.record(input.description(), eventId, result);
+      record(input, eventId, result, true);
       results.add(result);
     }
     return Report.of(input.description(), eventId, input.fromEventBridge(), dryRun, results);
+  }
+
+  /**
+   * @param logCompliant false for the scheduled sweep: a compliant node is counted, not logged, so
+   *     a fleet of thousands does not write thousands of lines every 15 minutes
+   */
+  private Report sweep(
+      Input input,
+      String eventId,
+      Optional<NodeSelector> selector,
+      boolean dryRun,
+      Instant deadline,
+      boolean logCompliant) {
+    WritePacer pacer = dryRun ? WritePacer.UNPACED : WritePacer.of(pacing);
+    ImdsSweep.Outcome outcome = sweep.sweep(selector, dryRun, pacer, deadline);
+    outcome
+        .results()
+        .forEach(
+            r -> record(input, eventId, r, logCompliant || r.decision() != Decision.COMPLIANT));
+    return Report.of(
+            input.description(), eventId, input.fromEventBridge(), dryRun, outcome.results())
+        .with(
+            new Report.SweepSummary(outcome.pages(), outcome.listed(), outcome.notReached()), null);
+  }
+
+  private DriftReport driftReport() {
+    DriftReport report = drift.report();
+    report
+        .clusters()
+        .forEach(
+            c ->
+                metrics.count(
+                    c.cluster(),
+                    Metrics.DRIFTING_NODE_GROUPS,
+                    c.nodeGroups().stream().filter(g -> g.drifting()).count()));
+    return report;
+  }
+
+  private void record(Input input, String eventId, InstanceResult result, boolean logIt) {
+    if (logIt) {
+      log.record(input.description(), eventId, result);
+    }
+    if (!result.dryRun()) {
+      metrics.count(result.cluster(), metricFor(result.decision()), 1);
+    }
+  }
+
+  private static String metricFor(Decision decision) {
+    return switch (decision) {
+      case CHANGED -> Metrics.NODES_REMEDIATED;
+      case COMPLIANT -> Metrics.NODES_COMPLIANT;
+      case SKIPPED -> Metrics.NODES_SKIPPED;
+      case FAILED -> Metrics.NODES_FAILED;
+    };
   }
 }

@@ -25,4 +25,41 @@ public interface Ec2Gateway {
    * @throws Ec2CallException when EC2 refuses
    */
   MetadataOptions modifyMetadataOptions(InstanceId id, MetadataOptions target);
+
+  /**
+   * Lists the instances that carry an EKS cluster tag and are not going away, with
+   * DescribeInstances tag-key and state filters and pages of 1,000: never an unfiltered scan.
+   *
+   * @param clusters the clusters in scope, to narrow the {@code kubernetes.io/cluster/<name>}
+   *     filter; empty means every cluster
+   * @throws Ec2CallException when a page cannot be read
+   */
+  NodeListing listNodes(java.util.Set<String> clusters);
+
+  /**
+   * The metadata options a launch template version states.
+   *
+   * @return empty when the template or version does not exist
+   * @throws Ec2CallException for any other failure
+   */
+  Optional<TemplateOptions> launchTemplateOptions(LaunchTemplateRef template);
+
+  /**
+   * The account's instance-metadata defaults in this Region (GetInstanceMetadataDefaults).
+   *
+   * @throws Ec2CallException when they cannot be read
+   */
+  TemplateOptions accountMetadataDefaults();
+
+  /**
+   * The instances of one listing.
+   *
+   * @param nodes the instances, in EC2's order
+   * @param pages how many DescribeInstances pages it took
+   */
+  record NodeListing(java.util.List<InstanceView> nodes, int pages) {
+    public NodeListing {
+      nodes = java.util.List.copyOf(nodes);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.eksnoderemediator.drift.DriftReport;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.stream.Collectors;
  * @param ignored why the input needed no work, when it needed none
  * @param results one entry per instance, in input order
  * @param summary how many instances got each decision
+ * @param sweep for a sweep or a cluster request: how the nodes were found and how far it got
+ * @param drift for a sweep or a drift request: the launch-template drift report
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(
@@ -26,14 +29,23 @@ public record Report(
     boolean dryRun,
     String ignored,
     List<InstanceResult> results,
-    Map<Decision, Long> summary) {
+    Map<Decision, Long> summary,
+    SweepSummary sweep,
+    DriftReport drift) {
 
   public Report {
     results = List.copyOf(results);
   }
 
+  /**
+   * @param describePages DescribeInstances pages read (one per 1,000 nodes)
+   * @param instancesListed instances the tag and state filters returned
+   * @param notReached nodes left for the next sweep because the invocation's time ran out
+   */
+  public record SweepSummary(int describePages, int instancesListed, int notReached) {}
+
   public static Report ignored(String input, String eventId, boolean eventBridge, String reason) {
-    return new Report(input, eventId, eventBridge, false, reason, List.of(), Map.of());
+    return new Report(input, eventId, eventBridge, false, reason, List.of(), Map.of(), null, null);
   }
 
   public static Report of(
@@ -42,19 +54,37 @@ public record Report(
       boolean eventBridge,
       boolean dryRun,
       List<InstanceResult> results) {
-    Map<Decision, Long> summary =
-        results.stream()
-            .collect(
-                Collectors.groupingBy(
-                    InstanceResult::decision,
-                    () -> new EnumMap<>(Decision.class),
-                    Collectors.counting()));
-    return new Report(input, eventId, eventBridge, dryRun, null, results, summary);
+    return new Report(
+        input, eventId, eventBridge, dryRun, null, results, summarize(results), null, null);
+  }
+
+  /** This report with a sweep's and a drift report's findings added. */
+  public Report with(SweepSummary sweep, DriftReport drift) {
+    return new Report(input, eventId, eventBridge, dryRun, ignored, results, summary, sweep, drift);
+  }
+
+  private static Map<Decision, Long> summarize(List<InstanceResult> results) {
+    return results.stream()
+        .collect(
+            Collectors.groupingBy(
+                InstanceResult::decision,
+                () -> new EnumMap<>(Decision.class),
+                Collectors.counting()));
   }
 
   @JsonIgnore
   public List<InstanceResult> failures() {
     return results.stream().filter(r -> r.decision() == Decision.FAILED).toList();
+  }
+
+  /**
+   * True when failures should make Lambda retry the invocation: an event about particular
+   * instances. A sweep's failures are not retried (the next sweep comes anyway): its metrics and
+   * alarm report them.
+   */
+  @JsonIgnore
+  public boolean retryFailures() {
+    return eventBridge && sweep == null && !failures().isEmpty();
   }
 
   /** One line naming every failed instance and why, for an exception message or stderr. */

@@ -8,6 +8,7 @@ import io.github.eksnoderemediator.events.Input.LaunchCall;
 import io.github.eksnoderemediator.events.Input.ManualRequest;
 import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
+import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
 import java.util.List;
 import java.util.Optional;
@@ -503,7 +504,8 @@ class EventParserTest {
       assertThat(
               rejection(
                   "{\"instanceId\": \"%s\", \"instanceIds\": [\"%s\"]}".formatted(ID_1, ID_2)))
-          .isEqualTo("instanceIds: cannot be combined with instanceId; give one or the other");
+          .isEqualTo(
+              "instanceIds: cannot be combined with instanceId; give one of instanceId, instanceIds, cluster or report");
     }
 
     @Test
@@ -512,33 +514,77 @@ class EventParserTest {
           .isEqualTo("instanceIds: must list at least one instance id");
     }
 
+    static final String EXPECTED_MANUAL =
+        "expected an EventBridge event or a manual payload with \"instanceId\", \"instanceIds\", \"cluster\" or \"report\"";
+
+    @Test
+    void parse_clusterRequest_namesTheNodes() {
+      assertThat(parse("{\"cluster\": \"prod\", \"dryRun\": true}"))
+          .isEqualTo(
+              new ManualRequest(
+                  new ManualRequest.Target.Nodes(
+                      new NodeSelector("prod", Optional.empty(), Optional.empty())),
+                  true));
+      assertThat(parse("{\"cluster\": \"prod\", \"nodeGroup\": \"general\"}"))
+          .isEqualTo(
+              new ManualRequest(
+                  new ManualRequest.Target.Nodes(
+                      new NodeSelector("prod", Optional.of("general"), Optional.empty())),
+                  false));
+      // EKS's own spelling is accepted too.
+      assertThat(parse("{\"cluster\": \"prod\", \"nodepool\": \"batch\"}"))
+          .isEqualTo(
+              new ManualRequest(
+                  new ManualRequest.Target.Nodes(
+                      new NodeSelector("prod", Optional.empty(), Optional.of("batch"))),
+                  false));
+    }
+
+    @Test
+    void parse_clusterRequest_rejectsWhatCannotGoTogether() {
+      assertThat(rejection("{\"cluster\": \"prod\", \"nodeGroup\": \"a\", \"nodePool\": \"b\"}"))
+          .isEqualTo("names both a node group and a node pool; give one");
+      assertThat(rejection("{\"nodeGroup\": \"a\", \"instanceId\": \"" + ID_1 + "\"}"))
+          .isEqualTo("cluster: is required with a node group or node pool");
+      assertThat(rejection("{\"cluster\": \"prod\", \"instanceId\": \"" + ID_1 + "\"}"))
+          .startsWith("instanceId: cannot be combined with cluster");
+      assertThat(rejection("{\"cluster\": \"prod cluster\"}"))
+          .isEqualTo("cluster: must be an EKS cluster name, got \"prod cluster\"");
+    }
+
+    @Test
+    void parse_driftReportRequest() {
+      assertThat(parse("{\"report\": \"drift\"}"))
+          .isEqualTo(new ManualRequest(new ManualRequest.Target.DriftReport(), false));
+      assertThat(rejection("{\"report\": \"cost\"}"))
+          .isEqualTo("report: must be \"drift\" (the only report there is), got \"cost\"");
+      assertThat(rejection("{\"report\": \"drift\", \"dryRun\": true}"))
+          .isEqualTo("dryRun: does not apply to a report, which never writes");
+    }
+
     @Test
     void parse_manualWithOnlyDryRun_saysWhatIsExpected() {
       assertThat(rejection("{\"dryRun\": true}"))
-          .isEqualTo(
-              "expected an EventBridge event or a manual payload with \"instanceId\" or \"instanceIds\"");
+          .isEqualTo(EXPECTED_MANUAL + ", got fields dryRun");
     }
 
     @Test
     void parse_emptyObject_saysWhatIsExpected() {
-      assertThat(rejection("{}"))
-          .isEqualTo(
-              "expected an EventBridge event or a manual payload with \"instanceId\" or"
-                  + " \"instanceIds\", got an empty object");
+      assertThat(rejection("{}")).isEqualTo(EXPECTED_MANUAL + ", got an empty object");
     }
 
     @Test
     void parse_objectWithOnlyUnrelatedFields_saysWhatIsExpectedAndWhatArrived() {
       assertThat(rejection("{\"Records\": [], \"instanceid\": \"" + ID_1 + "\"}"))
-          .isEqualTo(
-              "expected an EventBridge event or a manual payload with \"instanceId\" or"
-                  + " \"instanceIds\", got fields Records, instanceid");
+          .isEqualTo(EXPECTED_MANUAL + ", got fields Records, instanceid");
     }
 
     @Test
     void parse_manualWithMisspelledDryRun_isRejectedNamingTheField() {
       assertThat(rejection("{\"instanceId\": \"" + ID_1 + "\", \"dryrun\": true}"))
-          .isEqualTo("dryrun: unknown field (expected one of dryRun, instanceId, instanceIds)");
+          .isEqualTo(
+              "dryrun: unknown field (expected one of cluster, dryRun, instanceId, instanceIds,"
+                  + " nodeGroup, nodePool, nodegroup, nodepool, report)");
     }
 
     @Test

@@ -14,14 +14,16 @@ import static org.mockito.Mockito.when;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.InvalidInputException;
-import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.Ec2Gateway;
+import io.github.eksnoderemediator.port.EksGateway;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.report.InstanceResult;
 import io.github.eksnoderemediator.report.Report;
+import io.github.eksnoderemediator.testing.ImdsServices;
 import io.github.eksnoderemediator.testing.MutableClock;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import java.io.ByteArrayInputStream;
@@ -42,6 +44,7 @@ class ImdsHandlerTest {
   private static final InstanceId MNG = new InstanceId("i-0a1b2c3d4e5f60002");
 
   @Mock Ec2Gateway ec2;
+  @Mock EksGateway eks;
   private final List<InstanceResult> logged = new ArrayList<>();
   private ImdsHandler handler;
 
@@ -51,9 +54,14 @@ class ImdsHandlerTest {
     RemediatorConfig config =
         RemediatorConfig.parse("{\"waits\": {\"notFoundSeconds\": 0}}", "test");
     ImdsService service =
-        new ImdsService(
-            new ImdsRemediator(ec2, config, clock.boundedWait(), clock),
-            (input, id, r) -> logged.add(r));
+        ImdsServices.of(
+            ec2,
+            eks,
+            config,
+            clock.boundedWait(),
+            clock,
+            (input, id, r) -> logged.add(r),
+            Metrics.NONE);
     handler = new ImdsHandler(service);
   }
 

@@ -7,13 +7,14 @@ import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.events.InvalidInputException;
-import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
+import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.report.Decision;
 import io.github.eksnoderemediator.report.InstanceResult;
 import io.github.eksnoderemediator.report.Report;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
+import io.github.eksnoderemediator.testing.ImdsServices;
 import io.github.eksnoderemediator.testing.Instances;
 import io.github.eksnoderemediator.testing.MotoServer;
 import io.github.eksnoderemediator.testing.RecordingProxy;
@@ -69,9 +70,14 @@ class ImdsRemediationIT {
     RemediatorConfig config = RemediatorConfig.parse(CONFIG, "test");
     SdkEc2Gateway gateway = new SdkEc2Gateway(Ec2Fixtures.client(proxy.endpoint()));
     service =
-        new ImdsService(
-            new ImdsRemediator(gateway, config, BoundedWait.system(), Clock.systemUTC()),
-            (input, eventId, result) -> logged.add(result));
+        ImdsServices.of(
+            gateway,
+            null,
+            config,
+            BoundedWait.system(),
+            Clock.systemUTC(),
+            (input, eventId, result) -> logged.add(result),
+            Metrics.NONE);
     proxy.clear();
   }
 

@@ -128,8 +128,10 @@ class LocalCommandIT {
     for (InstanceId id : List.of(managed, karpenter, selfManaged)) {
       assertThat(fixtures.options(id)).isEqualTo("required/2/enabled");
     }
-    // The decision log goes to stderr, one JSON object per line, one line per decision.
-    assertThat(a.stderr().lines().filter(l -> l.startsWith("{")).toList())
+    // The decision log goes to stderr, one JSON object per line, one line per decision, next to
+    // the CloudWatch EMF metric lines.
+    assertThat(a.stderr()).contains("\"_aws\"").contains("\"NodesRemediated\"");
+    assertThat(a.stderr().lines().filter(l -> l.contains("\"message\":\"imds ")).toList())
         .hasSize(1)
         .allSatisfy(
             l ->

@@ -31,7 +31,9 @@ public final class Ec2Fixtures {
     this.subnetId =
         ec2.createSubnet(
                 r ->
-                    r.vpcId(vpc).cidrBlock("10.0.1.0/24").availabilityZone(MotoServer.REGION + "a"))
+                    r.vpcId(vpc)
+                        .cidrBlock("10.0.16.0/20")
+                        .availabilityZone(MotoServer.REGION + "a"))
             .subnet()
             .subnetId();
   }
@@ -85,6 +87,37 @@ public final class Ec2Fixtures {
         .toList();
   }
 
+  /** Launches {@code count} {@code m5.large} instances with these tags into a given subnet. */
+  public List<InstanceId> launchInto(String subnet, int count, Map<String, String> tags) {
+    List<Tag> tagList = new ArrayList<>();
+    tags.forEach((k, v) -> tagList.add(Tag.builder().key(k).value(v).build()));
+    return ec2
+        .runInstances(
+            r -> {
+              r.imageId(AMI)
+                  .minCount(count)
+                  .maxCount(count)
+                  .instanceType(InstanceType.M5_LARGE)
+                  .subnetId(subnet);
+              if (!tagList.isEmpty()) {
+                r.tagSpecifications(
+                    TagSpecification.builder()
+                        .resourceType(ResourceType.INSTANCE)
+                        .tags(tagList)
+                        .build());
+              }
+            })
+        .instances()
+        .stream()
+        .map(i -> new InstanceId(i.instanceId()))
+        .toList();
+  }
+
+  /** Terminates an instance. */
+  public void terminate(InstanceId id) {
+    ec2.terminateInstances(r -> r.instanceIds(id.value()));
+  }
+
   public Instance describe(InstanceId id) {
     return ec2.describeInstances(r -> r.instanceIds(id.value()))
         .reservations()
@@ -101,5 +134,31 @@ public final class Ec2Fixtures {
         + o.httpPutResponseHopLimit()
         + "/"
         + o.httpEndpointAsString();
+  }
+
+  public void stop(List<InstanceId> ids) {
+    ec2.stopInstances(r -> r.instanceIds(ids.stream().map(InstanceId::value).toList()));
+  }
+
+  public void terminate(List<InstanceId> ids) {
+    ec2.terminateInstances(r -> r.instanceIds(ids.stream().map(InstanceId::value).toList()));
+  }
+
+  /** A launch template stating these metadata options; returns its id. */
+  public String launchTemplate(String name, String httpTokens, int hopLimit) {
+    return ec2.createLaunchTemplate(
+            r ->
+                r.launchTemplateName(name)
+                    .launchTemplateData(
+                        d ->
+                            d.metadataOptions(
+                                m ->
+                                    m.httpTokens(
+                                            software.amazon.awssdk.services.ec2.model
+                                                .LaunchTemplateHttpTokensState.fromValue(
+                                                httpTokens))
+                                        .httpPutResponseHopLimit(hopLimit))))
+        .launchTemplate()
+        .launchTemplateId();
   }
 }

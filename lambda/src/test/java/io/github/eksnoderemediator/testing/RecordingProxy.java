@@ -38,6 +38,7 @@ public final class RecordingProxy implements AutoCloseable {
   private final URI target;
   private final List<Call> calls = new ArrayList<>();
   private final java.util.ArrayDeque<Fault> faults = new java.util.ArrayDeque<>();
+  private volatile Ec2Throttle throttle = Ec2Throttle.NONE;
 
   /**
    * An EC2-style error answered instead of forwarding.
@@ -47,7 +48,11 @@ public final class RecordingProxy implements AutoCloseable {
   public record Fault(String action, int status, String code) {}
 
   /** One forwarded EC2 request: its action and the form parameters it carried. */
-  public record Call(String action, String body) {
+  public record Call(String action, String body, boolean throttled) {
+    public Call(String action, String body) {
+      this(action, body, false);
+    }
+
     /** The decoded value of one form parameter, or null. */
     public String param(String name) {
       for (String pair : body.split("&")) {
@@ -86,6 +91,16 @@ public final class RecordingProxy implements AutoCloseable {
     faults.clear();
   }
 
+  /** Throttles requests the way EC2 does from now on ({@link Ec2Throttle#awsDefaults()}). */
+  public void throttle(Ec2Throttle throttle) {
+    this.throttle = throttle;
+  }
+
+  /** How many requests were answered with {@code RequestLimitExceeded} by the throttle. */
+  public synchronized long throttled() {
+    return calls.stream().filter(Call::throttled).count();
+  }
+
   /** Answers the next {@code count} requests with this fault instead of forwarding them. */
   public void failNext(int count, int status, String code) {
     failNext(null, count, status, code);
@@ -113,11 +128,14 @@ public final class RecordingProxy implements AutoCloseable {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String text = new String(body, StandardCharsets.UTF_8);
-      Call call = new Call(new Call(null, text).param("Action"), text);
+      String action = new Call(null, text).param("Action");
+      boolean throttled = !throttle.admit(action, text);
+      Call call = new Call(action, text, throttled);
       Fault fault;
       synchronized (this) {
         calls.add(call);
-        fault = takeFault(call.action());
+        fault =
+            throttled ? new Fault(action, 503, "RequestLimitExceeded") : takeFault(call.action());
       }
       if (fault != null) {
         // The EC2 query protocol's error document, as AWS sends it.

@@ -1,0 +1,68 @@
+package io.github.eksnoderemediator.drift;
+
+import io.github.eksnoderemediator.config.HopLimitBand;
+import io.github.eksnoderemediator.config.HttpEndpointSetting;
+import io.github.eksnoderemediator.config.ImdsConfig.ResolvedBand;
+import io.github.eksnoderemediator.port.TemplateOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Pure: would the policy have to change the nodes this template launches? Each reason names what
+ * the template says and what the policy wants, so the report says how to fix the template.
+ */
+public final class DriftPolicy {
+  private DriftPolicy() {}
+
+  /** Why a launch template's nodes would need remediation; empty when none. */
+  public static List<String> templateReasons(
+      TemplateOptions template, ResolvedBand band, HttpEndpointSetting endpoint) {
+    List<String> reasons = new ArrayList<>();
+    String tokens = template.httpTokens().orElse(null);
+    if (tokens == null) {
+      reasons.add(
+          "HttpTokens not set: nodes get the account or AMI default, possibly optional (IMDSv1)");
+    } else if (!"required".equals(tokens)) {
+      reasons.add("HttpTokens " + tokens + ": nodes launch with IMDSv1 enabled");
+    }
+    Integer hop = template.hopLimit().orElse(null);
+    if (hop == null) {
+      reasons.add(
+          "hop limit not set: nodes get the account or AMI default; the policy wants "
+              + describe(band));
+    } else if (!band.band().contains(hop)) {
+      reasons.add("hop limit " + hop + " outside " + describe(band));
+    }
+    if (endpoint != HttpEndpointSetting.UNCHANGED) {
+      String wanted = endpoint.name().toLowerCase(Locale.ROOT);
+      String actual = template.httpEndpoint().orElse("enabled");
+      if (!wanted.equals(actual)) {
+        reasons.add("HttpEndpoint " + actual + ": the policy wants " + wanted);
+      }
+    }
+    return reasons;
+  }
+
+  /** Why the account's defaults are weaker than the default policy; empty when they are not. */
+  public static List<String> accountReasons(TemplateOptions defaults, HopLimitBand band) {
+    List<String> reasons = new ArrayList<>();
+    String tokens = defaults.httpTokens().orElse("no-preference");
+    if (!"required".equals(tokens)) {
+      reasons.add(
+          "default HttpTokens "
+              + tokens
+              + ": instances launched without their own setting may allow IMDSv1");
+    }
+    defaults
+        .hopLimit()
+        .filter(h -> h > 0 && !band.contains(h))
+        .ifPresent(
+            h -> reasons.add("default hop limit " + h + " outside the default band " + band));
+    return reasons;
+  }
+
+  private static String describe(ResolvedBand band) {
+    return "band " + band.band() + " from " + band.source();
+  }
+}

@@ -1,0 +1,69 @@
+package io.github.eksnoderemediator.drift;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * Where non-compliant nodes come from: node groups whose launch templates launch nodes the policy
+ * would change, and account defaults weaker than the policy. Fix these and the remediator has
+ * nothing left to do.
+ *
+ * @param clusters one entry per cluster in scope
+ * @param account the account's instance-metadata defaults
+ * @param driftingNodeGroups how many node groups drift, over all clusters
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DriftReport(
+    List<ClusterDrift> clusters, AccountDefaults account, int driftingNodeGroups) {
+
+  public DriftReport {
+    clusters = List.copyOf(clusters);
+  }
+
+  /**
+   * @param cluster the cluster
+   * @param skipped why it was not checked (Auto Mode, not found, an error), or null
+   * @param nodeGroups its managed node groups
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ClusterDrift(String cluster, String skipped, List<NodeGroupDrift> nodeGroups) {
+    public ClusterDrift {
+      nodeGroups = List.copyOf(nodeGroups);
+    }
+  }
+
+  /**
+   * @param nodeGroup the node group
+   * @param launchTemplate the template and version it launches from, or null for EKS's default
+   * @param httpTokens what the template says, or null when unset
+   * @param hopLimit what the template says, or null when unset
+   * @param drifting true when the policy would change its nodes
+   * @param reasons what to fix in the template
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record NodeGroupDrift(
+      String nodeGroup,
+      String launchTemplate,
+      String httpTokens,
+      Integer hopLimit,
+      boolean drifting,
+      List<String> reasons) {
+    public NodeGroupDrift {
+      reasons = List.copyOf(reasons);
+    }
+  }
+
+  /**
+   * @param httpTokens the account default, or null when unreadable
+   * @param hopLimit the account default ({@code -1}: no preference), or null
+   * @param weaker true when weaker than the policy
+   * @param reasons why, or why they could not be read
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record AccountDefaults(
+      String httpTokens, Integer hopLimit, boolean weaker, List<String> reasons) {
+    public AccountDefaults {
+      reasons = List.copyOf(reasons);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.github.eksnoderemediator.imds;
+
+import io.github.eksnoderemediator.config.RemediatorConfig;
+import io.github.eksnoderemediator.node.NodeSelector;
+import io.github.eksnoderemediator.node.NodeTags;
+import io.github.eksnoderemediator.port.Ec2Gateway;
+import io.github.eksnoderemediator.port.Ec2Gateway.NodeListing;
+import io.github.eksnoderemediator.port.InstanceView;
+import io.github.eksnoderemediator.report.InstanceResult;
+import io.github.eksnoderemediator.wait.WritePacer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Remediates every node of every cluster in scope, or of one cluster, node group or node pool: the
+ * scheduled sweep and the cluster-level manual request. Nodes are found with one filtered
+ * DescribeInstances page per 1,000; only non-compliant ones get a write, and writes are paced.
+ */
+public final class ImdsSweep {
+  private final Ec2Gateway ec2;
+  private final ImdsRemediator remediator;
+  private final RemediatorConfig config;
+  private final Clock clock;
+
+  public ImdsSweep(
+      Ec2Gateway ec2, ImdsRemediator remediator, RemediatorConfig config, Clock clock) {
+    this.ec2 = ec2;
+    this.remediator = remediator;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * What one sweep did.
+   *
+   * @param results one per node it reached
+   * @param pages DescribeInstances pages read
+   * @param listed instances the filters returned
+   * @param notReached nodes left for the next sweep because the deadline came first
+   */
+  public record Outcome(List<InstanceResult> results, int pages, int listed, int notReached) {
+    public Outcome {
+      results = List.copyOf(results);
+    }
+  }
+
+  /**
+   * @param selector the nodes a manual request names, or empty for every node in scope
+   * @param deadline when to stop starting new nodes (the invocation's time is running out)
+   */
+  public Outcome sweep(
+      Optional<NodeSelector> selector, boolean dryRun, WritePacer pacer, Instant deadline) {
+    NodeListing listing =
+        ec2.listNodes(selector.map(s -> java.util.Set.of(s.cluster())).orElse(config.clusters()));
+    List<InstanceView> nodes =
+        listing.nodes().stream()
+            .filter(n -> selector.map(s -> selected(s, n)).orElse(true))
+            .toList();
+    List<InstanceResult> results = new ArrayList<>(nodes.size());
+    for (int i = 0; i < nodes.size(); i++) {
+      if (clock.instant().isAfter(deadline)) {
+        return new Outcome(results, listing.pages(), listing.nodes().size(), nodes.size() - i);
+      }
+      results.add(remediator.remediate(nodes.get(i), dryRun, pacer));
+    }
+    return new Outcome(results, listing.pages(), listing.nodes().size(), 0);
+  }
+
+  private static boolean selected(NodeSelector selector, InstanceView node) {
+    return NodeTags.identify(node.tags()) instanceof NodeTags.Identified id
+        && selector.matches(id.node());
+  }
+}

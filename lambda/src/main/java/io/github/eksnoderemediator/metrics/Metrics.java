@@ -1,0 +1,40 @@
+package io.github.eksnoderemediator.metrics;
+
+/**
+ * Counters per cluster, collected during one invocation and written once at its end. Every name
+ * here is recorded by some code path: {@code ImdsService} for nodes and drift, the ENI service for
+ * ENIs.
+ */
+public interface Metrics {
+  /** The CloudWatch namespace of every metric here. */
+  String NAMESPACE = "EksNodeRemediator";
+
+  String NODES_REMEDIATED = "NodesRemediated";
+  String NODES_COMPLIANT = "NodesCompliant";
+  String NODES_SKIPPED = "NodesSkipped";
+  String NODES_FAILED = "NodesFailed";
+  String ENIS_CREATED = "EnisCreated";
+  String ENIS_ATTACHED = "EnisAttached";
+  String ENIS_DELETED = "EnisDeleted";
+  String ENIS_FAILED = "EnisFailed";
+  String DRIFTING_NODE_GROUPS = "DriftingNodeGroups";
+
+  /** The cluster dimension's value for instances that belong to no cluster. */
+  String NO_CLUSTER = "none";
+
+  /** Metrics that go nowhere, for tests that do not look at them. */
+  Metrics NONE =
+      new Metrics() {
+        @Override
+        public void count(String cluster, String metric, long n) {}
+
+        @Override
+        public void flush() {}
+      };
+
+  /** Adds {@code n} to a counter of {@code cluster} (null: {@link #NO_CLUSTER}). */
+  void count(String cluster, String metric, long n);
+
+  /** Writes what was counted since the last flush, and starts over. */
+  void flush();
+}

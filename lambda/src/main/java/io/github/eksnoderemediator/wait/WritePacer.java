@@ -1,0 +1,41 @@
+package io.github.eksnoderemediator.wait;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.eksnoderemediator.config.SweepConfig;
+import java.time.Duration;
+
+/**
+ * Paces writes with a token bucket, the model EC2 throttles with, so a sweep over thousands of
+ * nodes stays inside the account's shared API buckets instead of causing a throttling storm for the
+ * VPC CNI and Karpenter.
+ */
+public interface WritePacer {
+  /** Event-driven remediation: one instance at a time, no pacing beyond the SDK's retries. */
+  WritePacer UNPACED = maxWait -> true;
+
+  /**
+   * Waits for permission to make one write.
+   *
+   * @param maxWait how long the caller can afford to wait
+   * @return false when no permission came within {@code maxWait}: the caller stops writing
+   */
+  boolean acquire(Duration maxWait) throws InterruptedException;
+
+  /** A pacer that allows {@code burst} writes at once, then {@code writesPerSecond}. */
+  static WritePacer of(SweepConfig sweep) {
+    long periodNanos = Math.round(1_000_000_000L / sweep.writesPerSecond());
+    Bucket bucket =
+        Bucket.builder()
+            .addLimit(
+                Bandwidth.builder()
+                    .capacity(sweep.burst())
+                    .refillGreedy(1, Duration.ofNanos(periodNanos))
+                    .build())
+            .build();
+    return maxWait ->
+        maxWait.isZero() || maxWait.isNegative()
+            ? bucket.tryConsume(1)
+            : bucket.asBlocking().tryConsume(1, maxWait);
+  }
+}
