@@ -1,9 +1,12 @@
 package io.github.eksnoderemediator.infra;
 
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
 import io.github.eksnoderemediator.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.lambda.Code;
 
@@ -49,14 +52,20 @@ public final class RemediatorApp {
         AppSettings.fromContext(
             app.getNode().tryGetContext(AppSettings.REMEDIATOR_KEY),
             app.getNode().tryGetContext(AppSettings.DEPLOYMENT_KEY));
-    return new RemediatorStack(
-        app,
-        stackName,
-        new RemediatorStack.Props(
-            StackProps.builder()
-                .description("EKS Node Remediator: hardens the metadata options of new EKS nodes")
-                .build(),
-            functionCode,
-            settings));
+    RemediatorStack stack =
+        new RemediatorStack(
+            app,
+            stackName,
+            new RemediatorStack.Props(
+                StackProps.builder()
+                    .description(
+                        "EKS Node Remediator: hardens the metadata options of new EKS nodes")
+                    .build(),
+                functionCode,
+                settings));
+    // AWS Solutions checks on every synth: an unsuppressed finding is an error that stops it.
+    // Each suppression in the constructs says why it is acceptable.
+    Aspects.of(stack).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+    return stack;
   }
 }

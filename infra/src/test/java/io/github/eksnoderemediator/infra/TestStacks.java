@@ -84,7 +84,11 @@ final class TestStacks {
       """;
 
   /** A synthesized stack: its template as JSON and where the file is. */
-  record Synthesized(String stackName, JsonNode template, Path templateFile) {
+  /**
+   * @param findings cdk-nag's unsuppressed errors and warnings, one line each
+   */
+  record Synthesized(
+      String stackName, JsonNode template, Path templateFile, List<String> findings) {
     /** The template's resources of one CloudFormation type, by logical id. */
     Map<String, JsonNode> resourcesOfType(String type) {
       Map<String, JsonNode> found = new LinkedHashMap<>();
@@ -173,10 +177,15 @@ final class TestStacks {
     context.putAll(overrides);
     App app = App.Builder.create().context(context).outdir(outdir.toString()).build();
     RemediatorApp.stack(app, stackName, stubCode());
-    app.synth();
+    List<String> findings =
+        app.synth().getStackByName(stackName).getMessages().stream()
+            .filter(m -> m.getLevel() != software.amazon.awscdk.cxapi.SynthesisMessageLevel.INFO)
+            .map(m -> m.getId() + " " + m.getEntry().getData())
+            .filter(m -> m.contains("AwsSolutions-"))
+            .toList();
     Path file = outdir.resolve(stackName + ".template.json");
     try {
-      return new Synthesized(stackName, JSON.readTree(file.toFile()), file);
+      return new Synthesized(stackName, JSON.readTree(file.toFile()), file, findings);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -83,6 +83,7 @@ public final class EniPermissions extends Construct {
                         .statements(statements(config, arnPrefix))
                         .build()))
             .build();
+    NagReasons.eniRole(this);
   }
 
   public IRole role() {

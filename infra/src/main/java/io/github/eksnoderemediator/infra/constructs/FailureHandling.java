@@ -25,6 +25,7 @@ public final class FailureHandling extends Construct {
             .enforceSsl(true)
             .retentionPeriod(Duration.days(14))
             .build();
+    NagReasons.failureQueue(this);
   }
 
   public IQueue queue() {

@@ -56,6 +56,7 @@ public final class ImdsPermissions extends Construct {
                         .statements(statements(config, instances))
                         .build()))
             .build();
+    NagReasons.imdsRole(this);
   }
 
   public IRole role() {

@@ -83,6 +83,7 @@ public abstract class RemediatorFunction extends Construct {
                     JAVA_TOOL_OPTIONS))
             .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
             .build();
+    NagReasons.lambdaRuntime(function);
     Annotations.of(function)
         .acknowledgeWarning(
             "@aws-cdk/aws-lambda:snapStartRequirePublish",
