@@ -39,6 +39,14 @@ public final class RecordingProxy implements AutoCloseable {
   private final List<Call> calls = new ArrayList<>();
   private final java.util.ArrayDeque<Fault> faults = new java.util.ArrayDeque<>();
   private volatile Ec2Throttle throttle = Ec2Throttle.NONE;
+  private volatile Chaos chaos = null;
+
+  /**
+   * Random faults on top of forwarding: a share of requests answered 500 or 503, a share whose
+   * connection is dropped without an answer, and added latency. Seeded, so a failure replays.
+   */
+  public record Chaos(
+      java.util.Random random, double serverErrors, double resets, int maxLatencyMillis) {}
 
   /**
    * An EC2-style error answered instead of forwarding.
@@ -96,6 +104,11 @@ public final class RecordingProxy implements AutoCloseable {
     this.throttle = throttle;
   }
 
+  /** Injects random faults into every request from now on; null stops them. */
+  public void chaos(Chaos chaos) {
+    this.chaos = chaos;
+  }
+
   /** How many requests were answered with {@code RequestLimitExceeded} by the throttle. */
   public synchronized long throttled() {
     return calls.stream().filter(Call::throttled).count();
@@ -136,6 +149,28 @@ public final class RecordingProxy implements AutoCloseable {
         calls.add(call);
         fault =
             throttled ? new Fault(action, 503, "RequestLimitExceeded") : takeFault(call.action());
+      }
+      Chaos c = chaos;
+      if (fault == null && c != null) {
+        double roll;
+        int latency;
+        synchronized (c.random()) {
+          roll = c.random().nextDouble();
+          latency = c.maxLatencyMillis() == 0 ? 0 : c.random().nextInt(c.maxLatencyMillis());
+        }
+        Thread.sleep(latency);
+        if (roll < c.resets()) {
+          // Drop the connection without an answer, as a network reset does.
+          exchange.getResponseBody().close();
+          throw new IOException("injected connection reset");
+        }
+        if (roll < c.resets() + c.serverErrors()) {
+          fault =
+              new Fault(
+                  action,
+                  roll < c.resets() + c.serverErrors() / 2 ? 500 : 503,
+                  roll < c.resets() + c.serverErrors() / 2 ? "InternalError" : "Unavailable");
+        }
       }
       if (fault != null) {
         // The EC2 query protocol's error document, as AWS sends it.
