@@ -30,13 +30,24 @@ public final class ImdsHandler implements RequestStreamHandler {
 
   private final ImdsService service;
 
-  /** Lambda INIT: production wiring, built once. */
+  /** Held strongly: CRaC keeps only weak references to registered resources. */
+  private final Priming priming;
+
+  /** Lambda INIT: production wiring, built once, and primed before a SnapStart snapshot. */
   public ImdsHandler() {
-    this(Wiring.imdsService(System.getenv()));
+    this(Wiring.imds(System.getenv()));
+  }
+
+  private ImdsHandler(Wiring.Imds imds) {
+    this.service = imds.service();
+    this.priming =
+        new Priming(imds.primeSdk(), () -> Json.compact(process(Priming.UNSUPPORTED_EVENT, true)));
+    org.crac.Core.getGlobalContext().register(priming);
   }
 
   ImdsHandler(ImdsService service) {
     this.service = service;
+    this.priming = null;
   }
 
   @Override

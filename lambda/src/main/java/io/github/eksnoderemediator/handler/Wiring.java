@@ -29,19 +29,26 @@ final class Wiring {
    * @throws io.github.eksnoderemediator.config.ConfigException when {@code REMEDIATOR_CONFIG} is
    *     invalid: the function fails INIT with that one-line message
    */
-  static ImdsService imdsService(Map<String, String> env) {
+  static Imds imds(Map<String, String> env) {
     RemediatorConfig config = RemediatorConfig.fromEnvironment(env);
     Clock clock = Clock.systemUTC();
     SdkEc2Gateway ec2 = new SdkEc2Gateway(AwsClients.ec2());
     ImdsRemediator remediator = new ImdsRemediator(ec2, config, BoundedWait.system(), clock);
-    return new ImdsService(
-        remediator,
-        new ImdsSweep(ec2, remediator, config, clock),
-        new DriftReporter(new SdkEksGateway(AwsClients.eks()), ec2, config),
-        config.sweep(),
-        new JsonLinesDecisionLog(System.err, clock),
-        new EmfMetrics(System.err, "imds"));
+    ImdsService service =
+        new ImdsService(
+            remediator,
+            new ImdsSweep(ec2, remediator, config, clock),
+            new DriftReporter(new SdkEksGateway(AwsClients.eks()), ec2, config),
+            config.sweep(),
+            new JsonLinesDecisionLog(System.err, clock),
+            new EmfMetrics(System.err, "imds"));
+    // One read of an instance that cannot exist: the SDK's signing, HTTP client, XML and error
+    // paths and the error classifier, exactly as the first event takes them; no write.
+    return new Imds(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));
   }
+
+  /** The IMDS function's service, and the SDK call that primes it before a SnapStart snapshot. */
+  record Imds(ImdsService service, Runnable primeSdk) {}
 
   /**
    * The ENI function's service: its own gateway over the same client configuration, the same
