@@ -44,21 +44,7 @@ public final class SdkEc2Gateway implements Ec2Gateway {
 
   @Override
   public Optional<InstanceView> describeInstance(InstanceId id) {
-    DescribeInstancesResponse response;
-    try {
-      response = ec2.describeInstances(r -> r.instanceIds(id.value()));
-    } catch (SdkException e) {
-      Ec2CallException failure = AwsErrors.classify(e);
-      if (failure.kind() == Ec2CallException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw failure;
-    }
-    return response.reservations().stream()
-        .flatMap(r -> r.instances().stream())
-        .filter(i -> id.value().equals(i.instanceId()))
-        .findFirst()
-        .map(SdkEc2Gateway::view);
+    return Ec2Reads.describeOne(ec2, id).map(SdkEc2Gateway::view);
   }
 
   @Override

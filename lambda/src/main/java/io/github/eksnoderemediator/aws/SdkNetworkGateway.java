@@ -31,7 +31,6 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttachNetworkInterfaceResponse;
 import software.amazon.awssdk.services.ec2.model.CreateNetworkInterfaceRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesResponse;
-import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -69,21 +68,7 @@ public final class SdkNetworkGateway implements NetworkGateway {
 
   @Override
   public Optional<NetworkInstance> describeInstance(InstanceId id) {
-    DescribeInstancesResponse response;
-    try {
-      response = ec2.describeInstances(r -> r.instanceIds(id.value()));
-    } catch (SdkException e) {
-      Ec2CallException failure = AwsErrors.classify(e);
-      if (AwsErrors.INSTANCE_NOT_FOUND.equals(failure.errorCode())) {
-        return Optional.empty();
-      }
-      throw failure;
-    }
-    return response.reservations().stream()
-        .flatMap(r -> r.instances().stream())
-        .filter(i -> id.value().equals(i.instanceId()))
-        .findFirst()
-        .map(SdkNetworkGateway::instance);
+    return Ec2Reads.describeOne(ec2, id).map(SdkNetworkGateway::instance);
   }
 
   @Override

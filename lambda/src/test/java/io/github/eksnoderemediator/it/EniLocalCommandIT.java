@@ -7,17 +7,14 @@ import io.github.eksnoderemediator.eni.EniTags;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
+import io.github.eksnoderemediator.testing.LocalCommand;
+import io.github.eksnoderemediator.testing.LocalCommand.Run;
 import io.github.eksnoderemediator.testing.MotoServer;
 import io.github.eksnoderemediator.testing.RecordingProxy;
 import io.github.eksnoderemediator.testing.SampleEvents;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +31,6 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * environment and {@code REMEDIATOR_CONFIG}, against the emulator behind a recording proxy.
  */
 class EniLocalCommandIT {
-  private static final Path JAR = SampleEvents.root().resolve("lambda/target/remediator.jar");
   private static final String CONFIG =
       """
       {"clusters": ["prod"],
@@ -51,19 +47,9 @@ class EniLocalCommandIT {
 
   @TempDir Path dir;
 
-  record Run(int exit, String stdout, String stderr) {
-    JsonNode report() {
-      try {
-        return Json.MAPPER.readTree(stdout);
-      } catch (IOException e) {
-        throw new AssertionError("stdout is not a JSON report: " + stdout, e);
-      }
-    }
-  }
-
   @BeforeAll
   static void startEmulator() throws Exception {
-    assertThat(JAR).as("the shaded jar (built by mvn package)").exists();
+    assertThat(LocalCommand.JAR).as("the shaded jar (built by mvn package)").exists();
     MotoServer moto = MotoServer.shared();
     proxy = new RecordingProxy(moto.endpoint());
     fixtures = new Ec2Fixtures(moto.endpoint());
@@ -99,33 +85,7 @@ class EniLocalCommandIT {
   }
 
   private Run run(byte[] input, String... extra) throws Exception {
-    Path file = dir.resolve("input.json");
-    Files.write(file, input);
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "handle-eni",
-                file.toString()));
-    command.addAll(List.of(extra));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("REMEDIATOR_CONFIG"));
-    env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
-    env.put("AWS_REGION", MotoServer.REGION);
-    env.put("AWS_ACCESS_KEY_ID", "testing");
-    env.put("AWS_SECRET_ACCESS_KEY", "testing");
-    env.put("REMEDIATOR_CONFIG", CONFIG);
-    Path out = dir.resolve("stdout");
-    Path err = dir.resolve("stderr");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the command finishes").isTrue();
-    return new Run(
-        p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return LocalCommand.run("handle-eni", input, proxy.endpoint(), CONFIG, dir, extra);
   }
 
   private static List<NetworkInterface> oursFor(InstanceId id) {

@@ -2,22 +2,19 @@ package io.github.eksnoderemediator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
 import io.github.eksnoderemediator.testing.Instances;
+import io.github.eksnoderemediator.testing.LocalCommand;
+import io.github.eksnoderemediator.testing.LocalCommand.Run;
 import io.github.eksnoderemediator.testing.MotoServer;
 import io.github.eksnoderemediator.testing.RecordingProxy;
 import io.github.eksnoderemediator.testing.SampleEvents;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,25 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * REMEDIATOR_CONFIG}, against the emulator behind a recording proxy.
  */
 class LocalCommandIT {
-  private static final Path JAR = SampleEvents.root().resolve("lambda/target/remediator.jar");
   private static RecordingProxy proxy;
   private static Ec2Fixtures fixtures;
 
   @TempDir Path dir;
 
-  record Run(int exit, String stdout, String stderr) {
-    JsonNode report() {
-      try {
-        return Json.MAPPER.readTree(stdout);
-      } catch (IOException e) {
-        throw new AssertionError("stdout is not a JSON report: " + stdout, e);
-      }
-    }
-  }
-
   @BeforeAll
   static void startEmulator() throws Exception {
-    assertThat(JAR).as("the shaded jar (built by mvn package)").exists();
+    assertThat(LocalCommand.JAR).as("the shaded jar (built by mvn package)").exists();
     MotoServer moto = MotoServer.shared();
     proxy = new RecordingProxy(moto.endpoint());
     fixtures = new Ec2Fixtures(moto.endpoint());
@@ -65,34 +51,13 @@ class LocalCommandIT {
   }
 
   private Run run(byte[] input, String... extra) throws Exception {
-    Path file = dir.resolve("input.json");
-    Files.write(file, input);
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "handle",
-                file.toString()));
-    command.addAll(List.of(extra));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("REMEDIATOR_CONFIG"));
-    env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
-    env.put("AWS_REGION", MotoServer.REGION);
-    env.put("AWS_ACCESS_KEY_ID", "testing");
-    env.put("AWS_SECRET_ACCESS_KEY", "testing");
-    env.put(
-        "REMEDIATOR_CONFIG", "{\"waits\": {\"notFoundSeconds\": 1, \"firstBackoffMillis\": 200}}");
-    Path out = dir.resolve("stdout");
-    Path err = dir.resolve("stderr");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the command finishes").isTrue();
-    return new Run(
-        p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return LocalCommand.run(
+        "handle",
+        input,
+        proxy.endpoint(),
+        "{\"waits\": {\"notFoundSeconds\": 1, \"firstBackoffMillis\": 200}}",
+        dir,
+        extra);
   }
 
   @Test
