@@ -28,13 +28,24 @@ public final class EniHandler implements RequestStreamHandler {
 
   private final EniService service;
 
-  /** Lambda INIT: production wiring, built once. */
+  /** Held strongly: CRaC keeps only weak references to registered resources. */
+  private final Priming priming;
+
+  /** Lambda INIT: production wiring, built once, and primed before a SnapStart snapshot. */
   public EniHandler() {
-    this(Wiring.eniService(System.getenv()));
+    this(Wiring.eni(System.getenv()));
+  }
+
+  private EniHandler(Wiring.Eni eni) {
+    this.service = eni.service();
+    this.priming =
+        new Priming(eni.primeSdk(), () -> Json.compact(process(Priming.UNSUPPORTED_EVENT, true)));
+    org.crac.Core.getGlobalContext().register(priming);
   }
 
   EniHandler(EniService service) {
     this.service = service;
+    this.priming = null;
   }
 
   @Override

@@ -57,19 +57,24 @@ final class Wiring {
    * @throws io.github.eksnoderemediator.config.ConfigException when {@code REMEDIATOR_CONFIG} is
    *     invalid: the function fails INIT with that one-line message
    */
-  static EniService eniService(Map<String, String> env) {
+  static Eni eni(Map<String, String> env) {
     RemediatorConfig config = RemediatorConfig.fromEnvironment(env);
     Clock clock = Clock.systemUTC();
     BoundedWait wait = BoundedWait.system();
     SdkNetworkGateway ec2 = new SdkNetworkGateway(AwsClients.ec2());
     EniReconciler reconciler = new EniReconciler(ec2, config, wait, clock);
     EniJanitor janitor = new EniJanitor(ec2, config.waits(), wait);
-    return new EniService(
-        reconciler,
-        new EniCleanup(ec2, janitor),
-        new EniSweep(ec2, reconciler, janitor, config, clock),
-        new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
-        new EmfMetrics(System.err, "eni"),
-        clock);
+    EniService service =
+        new EniService(
+            reconciler,
+            new EniCleanup(ec2, janitor),
+            new EniSweep(ec2, reconciler, janitor, config, clock),
+            new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
+            new EmfMetrics(System.err, "eni"),
+            clock);
+    return new Eni(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));
   }
+
+  /** The ENI function's service, and the SDK call that primes it before a SnapStart snapshot. */
+  record Eni(EniService service, Runnable primeSdk) {}
 }

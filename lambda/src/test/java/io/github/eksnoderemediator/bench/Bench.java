@@ -75,6 +75,7 @@ public final class Bench {
     warm(100);
     callsPerEvent();
     burst(burst, 10);
+    chaos();
     print();
   }
 
@@ -262,6 +263,18 @@ public final class Bench {
         String.format(
             "bound from EC2's buckets ~%.0f s (100 modifies at once, then 5/s); %d workers; %d of %d compliant; %d throttled answers absorbed by SDK retries; %d Lambda-style retries; %d events lost",
             bound, workers, compliant, launches, proxy.throttled(), retries.get(), lost.get()));
+  }
+
+  /** The CI chaos test at a larger size: both functions, faults, retries, sweeps, invariants. */
+  private void chaos() throws Exception {
+    io.github.eksnoderemediator.testing.ChaosScenario.Stats s =
+        io.github.eksnoderemediator.testing.ChaosScenario.run(moto, 25, 25, 10);
+    row(
+        "chaos, both functions, invariants held",
+        String.format("%.1f s", s.seconds()),
+        String.format(
+            "%d launch events (3 kinds x 3 copies, shuffled) x 2 functions, 10 workers, 75 nodes (50 with an ENI profile) + 6 out of scope; %d EC2 requests, %d throttled, %d Lambda-style retries; then one sweep each",
+            s.events(), s.requests(), s.throttled(), s.lambdaRetries()));
   }
 
   private String actions() {
