@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.eni;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.eksnoderemediator.report.InvocationReport;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +30,8 @@ public record EniReport(
     String ignored,
     List<EniInstanceResult> results,
     Map<String, Long> summary,
-    SweepSummary sweep) {
+    SweepSummary sweep)
+    implements InvocationReport {
 
   public EniReport {
     results = List.copyOf(results);
@@ -76,12 +78,20 @@ public record EniReport(
    * instances. A sweep's failures are not retried (the next sweep comes anyway).
    */
   @JsonIgnore
+  @Override
+  public boolean hasFailures() {
+    return !failures().isEmpty();
+  }
+
+  @JsonIgnore
+  @Override
   public boolean retryFailures() {
     return eventBridge && sweep == null && !failures().isEmpty();
   }
 
   /** One line naming every failed instance and why, for an exception message or stderr. */
   @JsonIgnore
+  @Override
   public String failureSummary() {
     return failures().stream()
         .map(r -> (r.instanceId() == null ? "sweep" : r.instanceId()) + ": " + r.failureReason())

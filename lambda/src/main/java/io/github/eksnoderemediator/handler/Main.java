@@ -2,11 +2,9 @@ package io.github.eksnoderemediator.handler;
 
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.config.ConfigException;
-import io.github.eksnoderemediator.eni.EniReport;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
-import io.github.eksnoderemediator.report.Report;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,8 +51,8 @@ public final class Main {
             verb -> {
               AwsClients.requireRegion();
               return HANDLE_ENI.equals(verb) || INVOKE_ENI.equals(verb)
-                  ? eni(new EniHandler())
-                  : imds(new ImdsHandler());
+                  ? local(new EniHandler())
+                  : local(new ImdsHandler());
             }));
   }
 
@@ -76,17 +74,11 @@ public final class Main {
     LocalHandler create(String verb);
   }
 
-  static LocalHandler imds(ImdsHandler handler) {
+  /** Either function's handler, as the command runs it. */
+  static LocalHandler local(FunctionHandler<?> handler) {
     return (input, dryRun) -> {
-      Report report = handler.process(input, dryRun);
-      return new Outcome(report, !report.failures().isEmpty(), report.failureSummary());
-    };
-  }
-
-  static LocalHandler eni(EniHandler handler) {
-    return (input, dryRun) -> {
-      EniReport report = handler.process(input, dryRun);
-      return new Outcome(report, !report.failures().isEmpty(), report.failureSummary());
+      var report = handler.process(input, dryRun);
+      return new Outcome(report, report.hasFailures(), report.failureSummary());
     };
   }
 

@@ -31,7 +31,8 @@ public record Report(
     List<InstanceResult> results,
     Map<Decision, Long> summary,
     SweepSummary sweep,
-    DriftReport drift) {
+    DriftReport drift)
+    implements InvocationReport {
 
   public Report {
     results = List.copyOf(results);
@@ -83,12 +84,20 @@ public record Report(
    * alarm report them.
    */
   @JsonIgnore
+  @Override
+  public boolean hasFailures() {
+    return !failures().isEmpty();
+  }
+
+  @JsonIgnore
+  @Override
   public boolean retryFailures() {
     return eventBridge && sweep == null && !failures().isEmpty();
   }
 
   /** One line naming every failed instance and why, for an exception message or stderr. */
   @JsonIgnore
+  @Override
   public String failureSummary() {
     return failures().stream()
         .map(r -> r.instanceId() + ": " + r.reason())

@@ -59,36 +59,29 @@ public final class Ec2Fixtures {
 
   public List<InstanceId> launch(
       int count, Map<String, String> tags, String httpTokens, int hopLimit) {
-    List<Tag> tagList = new ArrayList<>();
-    tags.forEach((k, v) -> tagList.add(Tag.builder().key(k).value(v).build()));
-    return ec2
-        .runInstances(
-            r -> {
-              r.imageId(AMI)
-                  .minCount(count)
-                  .maxCount(count)
-                  .instanceType(InstanceType.M5_LARGE)
-                  .subnetId(subnetId)
-                  .metadataOptions(
-                      m ->
-                          m.httpTokens(HttpTokensState.fromValue(httpTokens))
-                              .httpPutResponseHopLimit(hopLimit));
-              if (!tagList.isEmpty()) {
-                r.tagSpecifications(
-                    TagSpecification.builder()
-                        .resourceType(ResourceType.INSTANCE)
-                        .tags(tagList)
-                        .build());
-              }
-            })
-        .instances()
-        .stream()
-        .map(i -> new InstanceId(i.instanceId()))
-        .toList();
+    return run(
+        subnetId,
+        count,
+        tags,
+        r ->
+            r.metadataOptions(
+                m ->
+                    m.httpTokens(HttpTokensState.fromValue(httpTokens))
+                        .httpPutResponseHopLimit(hopLimit)));
   }
 
   /** Launches {@code count} {@code m5.large} instances with these tags into a given subnet. */
   public List<InstanceId> launchInto(String subnet, int count, Map<String, String> tags) {
+    return run(subnet, count, tags, r -> {});
+  }
+
+  private List<InstanceId> run(
+      String subnet,
+      int count,
+      Map<String, String> tags,
+      java.util.function.Consumer<
+              software.amazon.awssdk.services.ec2.model.RunInstancesRequest.Builder>
+          more) {
     List<Tag> tagList = new ArrayList<>();
     tags.forEach((k, v) -> tagList.add(Tag.builder().key(k).value(v).build()));
     return ec2
@@ -106,6 +99,7 @@ public final class Ec2Fixtures {
                         .tags(tagList)
                         .build());
               }
+              more.accept(r);
             })
         .instances()
         .stream()
