@@ -38,13 +38,32 @@ public final class Ec2Fixtures {
             .subnetId();
   }
 
-  /** The SDK client the service itself uses, pointed at {@code endpoint}, with test credentials. */
+  /**
+   * The access key the IMDS function's requests are signed with in the tests: an IAM-enforcing
+   * proxy takes it for the IMDS function's role.
+   */
+  public static final String IMDS_ACCESS_KEY = "AKIDIMDSFUNCTION";
+
+  /** The access key of the ENI function's requests, for its own role. */
+  public static final String ENI_ACCESS_KEY = "AKIDENIFUNCTION";
+
+  /**
+   * The SDK client the IMDS function uses, pointed at {@code endpoint}, signed with {@link
+   * #IMDS_ACCESS_KEY}.
+   */
   public static Ec2Client client(URI endpoint) {
+    return client(endpoint, IMDS_ACCESS_KEY);
+  }
+
+  /**
+   * The SDK client the functions use, pointed at {@code endpoint}, signed with {@code accessKey}.
+   */
+  public static Ec2Client client(URI endpoint, String accessKey) {
     return AwsClients.ec2Builder()
         .endpointOverride(endpoint)
         .region(Region.of(MotoServer.REGION))
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "testing")))
         .build();
   }
 

@@ -57,7 +57,9 @@ public final class LocalCommand {
     env.keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("REMEDIATOR_CONFIG"));
     env.put("AWS_ENDPOINT_URL", endpoint.toString());
     env.put("AWS_REGION", MotoServer.REGION);
-    env.put("AWS_ACCESS_KEY_ID", "testing");
+    env.put(
+        "AWS_ACCESS_KEY_ID",
+        verb.endsWith("-eni") ? Ec2Fixtures.ENI_ACCESS_KEY : Ec2Fixtures.IMDS_ACCESS_KEY);
     env.put("AWS_SECRET_ACCESS_KEY", "testing");
     env.put("REMEDIATOR_CONFIG", config);
     Path out = dir.resolve("stdout");

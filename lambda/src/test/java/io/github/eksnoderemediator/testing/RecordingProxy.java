@@ -40,6 +40,7 @@ public final class RecordingProxy implements AutoCloseable {
   private final java.util.ArrayDeque<Fault> faults = new java.util.ArrayDeque<>();
   private volatile Ec2Throttle throttle = Ec2Throttle.NONE;
   private volatile Chaos chaos = null;
+  private volatile Gate gate = null;
 
   /**
    * Random faults on top of forwarding: a share of requests answered 500 or 503, a share whose
@@ -52,8 +53,39 @@ public final class RecordingProxy implements AutoCloseable {
    * An EC2-style error answered instead of forwarding.
    *
    * @param action the EC2 action it applies to, or null for any
+   * @param message the error's message
    */
-  public record Fault(String action, int status, String code) {}
+  public record Fault(String action, int status, String code, String message) {
+    public Fault(String action, int status, String code) {
+      this(action, status, code, "injected by the test proxy");
+    }
+  }
+
+  /**
+   * One request as it reached the proxy, for a {@link Gate}.
+   *
+   * @param method the HTTP method
+   * @param path the request path and query ({@code /} for EC2's query protocol, REST paths for EKS)
+   * @param accessKeyId the access key the request was signed with (from its Authorization header)
+   * @param body the request body (EC2: the form parameters)
+   */
+  public record Request(String method, String path, String accessKeyId, String body) {
+    /** The decoded value of one form parameter, or null. */
+    public String param(String name) {
+      return new Call(null, body).param(name);
+    }
+  }
+
+  /**
+   * Decides, before a request is forwarded, whether to answer it itself: IAM enforcement and EC2's
+   * DryRun in the system tests. Called concurrently.
+   */
+  public interface Gate {
+    /**
+     * @return the answer to send instead of forwarding, or null to forward
+     */
+    Fault answer(Request request);
+  }
 
   /** One forwarded EC2 request: its action and the form parameters it carried. */
   public record Call(String action, String body, boolean throttled) {
@@ -104,6 +136,11 @@ public final class RecordingProxy implements AutoCloseable {
     this.throttle = throttle;
   }
 
+  /** Lets {@code gate} answer requests before they are forwarded from now on; null stops it. */
+  public void gate(Gate gate) {
+    this.gate = gate;
+  }
+
   /** Injects random faults into every request from now on; null stops them. */
   public void chaos(Chaos chaos) {
     this.chaos = chaos;
@@ -150,6 +187,16 @@ public final class RecordingProxy implements AutoCloseable {
         fault =
             throttled ? new Fault(action, 503, "RequestLimitExceeded") : takeFault(call.action());
       }
+      Gate g = gate;
+      if (fault == null && g != null) {
+        fault =
+            g.answer(
+                new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().toString(),
+                    accessKeyId(exchange.getRequestHeaders().getFirst("Authorization")),
+                    text));
+      }
       Chaos c = chaos;
       if (fault == null && c != null) {
         double roll;
@@ -173,14 +220,26 @@ public final class RecordingProxy implements AutoCloseable {
         }
       }
       if (fault != null) {
-        // The EC2 query protocol's error document, as AWS sends it.
-        byte[] error =
-            ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>"
-                    + fault.code()
-                    + "</Code><Message>injected by the test proxy</Message></Error></Errors>"
-                    + "<RequestID>00000000-0000-0000-0000-000000000000</RequestID></Response>")
-                .getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "text/xml;charset=UTF-8");
+        byte[] error;
+        if (action == null) {
+          // A REST JSON service (EKS): the error type in a header, the message in the body.
+          error =
+              ("{\"message\":\"" + fault.message().replace("\"", "'") + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.getResponseHeaders().add("x-amzn-ErrorType", fault.code());
+        } else {
+          // The EC2 query protocol's error document, as AWS sends it.
+          error =
+              ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>"
+                      + fault.code()
+                      + "</Code><Message>"
+                      + xml(fault.message())
+                      + "</Message></Error></Errors>"
+                      + "<RequestID>00000000-0000-0000-0000-000000000000</RequestID></Response>")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "text/xml;charset=UTF-8");
+        }
         exchange.sendResponseHeaders(fault.status(), error.length);
         try (OutputStream os = exchange.getResponseBody()) {
           os.write(error);
@@ -219,6 +278,24 @@ public final class RecordingProxy implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
+  }
+
+  private static String xml(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** {@code AKID} from {@code AWS4-HMAC-SHA256 Credential=AKID/20260101/...}, or null. */
+  private static String accessKeyId(String authorization) {
+    if (authorization == null) {
+      return null;
+    }
+    int start = authorization.indexOf("Credential=");
+    if (start < 0) {
+      return null;
+    }
+    start += "Credential=".length();
+    int end = authorization.indexOf('/', start);
+    return end < 0 ? null : authorization.substring(start, end);
   }
 
   @Override

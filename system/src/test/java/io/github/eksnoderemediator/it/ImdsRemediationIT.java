@@ -7,6 +7,7 @@ import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.events.InvalidInputException;
+import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,7 @@ class ImdsRemediationIT {
       """;
 
   private static RecordingProxy proxy;
+  private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
   private final List<InstanceResult> logged = new ArrayList<>();
   private ImdsService service;
@@ -57,7 +60,18 @@ class ImdsRemediationIT {
     MotoServer moto = MotoServer.shared();
     moto.reset();
     proxy = new RecordingProxy(moto.endpoint());
+    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
     fixtures = new Ec2Fixtures(moto.endpoint());
+  }
+
+  /** The synthesized role allowed every call the test's code made (reading B). */
+  @AfterEach
+  void iamAllowedEveryCall() {
+    try {
+      iam.assertNoUnexpectedRefusals();
+    } finally {
+      iam.clear();
+    }
   }
 
   @AfterAll

@@ -9,6 +9,7 @@ import io.github.eksnoderemediator.aws.SdkEksGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReport;
 import io.github.eksnoderemediator.events.EventParser;
+import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.metrics.EmfMetrics;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -53,6 +55,7 @@ class SweepIT {
       """;
 
   private static RecordingProxy proxy;
+  private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
   private static EksClient eks;
 
@@ -66,13 +69,15 @@ class SweepIT {
     MotoServer moto = MotoServer.shared();
     moto.reset();
     proxy = new RecordingProxy(moto.endpoint());
+    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
     fixtures = new Ec2Fixtures(moto.endpoint());
     eks =
         AwsClients.eksBuilder()
             .endpointOverride(proxy.endpoint())
             .region(Region.of(MotoServer.REGION))
             .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(Ec2Fixtures.IMDS_ACCESS_KEY, "testing")))
             .build();
 
     Map<String, String> pool = new HashMap<>(Instances.KARPENTER_PROD);
@@ -114,6 +119,16 @@ class SweepIT {
     createNodegroup("general", weak);
     createNodegroup("ingress", hardened);
     createNodegroup("defaults", null);
+  }
+
+  /** The synthesized role allowed every call the test's code made (reading B). */
+  @AfterEach
+  void iamAllowedEveryCall() {
+    try {
+      iam.assertNoUnexpectedRefusals();
+    } finally {
+      iam.clear();
+    }
   }
 
   @AfterAll

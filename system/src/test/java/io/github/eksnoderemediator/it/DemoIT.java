@@ -22,6 +22,7 @@ class DemoIT {
         .contains("Every EKS node in scope is hardened; everything else is untouched.")
         .contains("EC2 calls for the compliant node: {DescribeInstances=1}")
         .contains("EC2 calls for the malformed input: none")
+        .contains("IAM: the synthesized role allowed every call the function made.")
         .doesNotContain("WRONG");
   }
 }

@@ -1,6 +1,7 @@
 package io.github.eksnoderemediator.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
@@ -57,7 +58,18 @@ public final class Demo {
     Path work = Files.createTempDirectory("remediator-demo-");
     try (RecordingProxy proxy = new RecordingProxy(moto.endpoint())) {
       out.println("Emulator (moto) at " + moto.endpoint() + "; events and reports in " + work);
-      return new Demo(out, work, new Ec2Fixtures(moto.endpoint()), proxy).play();
+      out.println(
+          "IAM: every request is checked against the role `cdk synth` makes for this"
+              + " configuration (IAM policy simulator), as AWS would.");
+      IamEnforcement iam = IamEnforcement.on(proxy, moto.endpoint(), CONFIG);
+      boolean ok = new Demo(out, work, new Ec2Fixtures(moto.endpoint()), proxy).play();
+      List<IamEnforcement.Refusal> refused =
+          iam.refusals().stream().filter(r -> !r.dryRun()).toList();
+      out.println(
+          refused.isEmpty()
+              ? "IAM: the synthesized role allowed every call the function made."
+              : "IAM REFUSED: " + refused);
+      return ok && refused.isEmpty();
     } finally {
       moto.stop();
     }
@@ -243,7 +255,7 @@ public final class Demo {
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
     pb.environment().put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
     pb.environment().put("AWS_REGION", MotoServer.REGION);
-    pb.environment().put("AWS_ACCESS_KEY_ID", "demo");
+    pb.environment().put("AWS_ACCESS_KEY_ID", Ec2Fixtures.IMDS_ACCESS_KEY);
     pb.environment().put("AWS_SECRET_ACCESS_KEY", "demo");
     pb.environment().put("REMEDIATOR_CONFIG", CONFIG);
     Path stdout = work.resolve(event.getFileName() + ".report.json");

@@ -15,6 +15,7 @@ import io.github.eksnoderemediator.eni.EniSweep;
 import io.github.eksnoderemediator.eni.EniTags;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.events.Input;
+import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -63,6 +64,7 @@ public final class ChaosScenario {
       """;
   private static final long SEED = 20261122L;
   private static RecordingProxy proxy;
+  private static IamEnforcement iam;
 
   private ChaosScenario() {}
 
@@ -89,6 +91,7 @@ public final class ChaosScenario {
       throws Exception {
     moto.reset();
     proxy = new RecordingProxy(moto.endpoint());
+    iam = IamEnforcement.on(proxy, moto.endpoint(), CONFIG);
     try {
       return scenario(moto, perZone, poolNodes, workers);
     } finally {
@@ -258,6 +261,8 @@ public final class ChaosScenario {
         .as("throttled answers and Lambda retries")
         .isPositive();
     assertThat(failedForGood).as("invocations that would end in the failure queue").isEmpty();
+    // 6. IAM: the synthesized roles allowed every request both functions sent.
+    iam.assertNoUnexpectedRefusals();
     return new Stats(
         events.size(),
         proxy.calls().size(),
@@ -280,7 +285,8 @@ public final class ChaosScenario {
             .endpointOverride(proxy.endpoint())
             .region(Region.of(MotoServer.REGION))
             .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(Ec2Fixtures.IMDS_ACCESS_KEY, "testing")))
             .build();
     return ImdsServices.of(
         new SdkEc2Gateway(Ec2Fixtures.client(proxy.endpoint())),
@@ -293,7 +299,8 @@ public final class ChaosScenario {
   }
 
   private static EniService eni(RemediatorConfig config, Clock clock) {
-    SdkNetworkGateway gateway = new SdkNetworkGateway(Ec2Fixtures.client(proxy.endpoint()));
+    SdkNetworkGateway gateway =
+        new SdkNetworkGateway(Ec2Fixtures.client(proxy.endpoint(), Ec2Fixtures.ENI_ACCESS_KEY));
     BoundedWait wait = BoundedWait.system();
     EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);
     EniJanitor janitor = new EniJanitor(gateway, config.waits(), wait);

@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * REMEDIATOR_CONFIG}, against the emulator behind a recording proxy.
  */
 class LocalCommandIT {
+  private static final String CONFIG =
+      "{\"waits\": {\"notFoundSeconds\": 1, \"firstBackoffMillis\": 200}}";
   private static RecordingProxy proxy;
+  private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
 
   @TempDir Path dir;
@@ -37,7 +42,18 @@ class LocalCommandIT {
     assertThat(LocalCommand.JAR).as("the shaded jar (built by mvn package)").exists();
     MotoServer moto = MotoServer.shared();
     proxy = new RecordingProxy(moto.endpoint());
+    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
     fixtures = new Ec2Fixtures(moto.endpoint());
+  }
+
+  /** The synthesized role allowed every call the test's code made (reading B). */
+  @AfterEach
+  void iamAllowedEveryCall() {
+    try {
+      iam.assertNoUnexpectedRefusals();
+    } finally {
+      iam.clear();
+    }
   }
 
   @AfterAll
@@ -51,13 +67,7 @@ class LocalCommandIT {
   }
 
   private Run run(byte[] input, String... extra) throws Exception {
-    return LocalCommand.run(
-        "handle",
-        input,
-        proxy.endpoint(),
-        "{\"waits\": {\"notFoundSeconds\": 1, \"firstBackoffMillis\": 200}}",
-        dir,
-        extra);
+    return LocalCommand.run("handle", input, proxy.endpoint(), CONFIG, dir, extra);
   }
 
   @Test

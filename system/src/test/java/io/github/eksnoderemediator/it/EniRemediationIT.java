@@ -17,6 +17,7 @@ import io.github.eksnoderemediator.eni.EniSweep;
 import io.github.eksnoderemediator.eni.EniTags;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.events.InvalidInputException;
+import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
@@ -42,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,7 @@ class EniRemediationIT {
           "kubernetes.io/cluster/prod", "owned");
 
   private static RecordingProxy proxy;
+  private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
   private static Ec2Client ec2;
   private static String vpc;
@@ -99,6 +102,7 @@ class EniRemediationIT {
   @BeforeAll
   static void startEmulator() throws Exception {
     proxy = new RecordingProxy(MotoServer.shared().endpoint());
+    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
   }
 
   /** A clean account for each test: the sweep looks at all of it. */
@@ -141,6 +145,16 @@ class EniRemediationIT {
         .toList();
   }
 
+  /** The synthesized role allowed every call the test's code made (reading B). */
+  @AfterEach
+  void iamAllowedEveryCall() {
+    try {
+      iam.assertNoUnexpectedRefusals();
+    } finally {
+      iam.clear();
+    }
+  }
+
   @AfterAll
   static void stopProxy() {
     proxy.close();
@@ -150,7 +164,8 @@ class EniRemediationIT {
   void setUp() {
     freshAccount();
     RemediatorConfig config = RemediatorConfig.parse(CONFIG, "test");
-    SdkNetworkGateway gateway = new SdkNetworkGateway(Ec2Fixtures.client(proxy.endpoint()));
+    SdkNetworkGateway gateway =
+        new SdkNetworkGateway(Ec2Fixtures.client(proxy.endpoint(), Ec2Fixtures.ENI_ACCESS_KEY));
     Clock clock = Clock.systemUTC();
     BoundedWait wait = BoundedWait.system();
     EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);

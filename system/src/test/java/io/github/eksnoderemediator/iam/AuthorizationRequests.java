@@ -1,0 +1,288 @@
+package io.github.eksnoderemediator.iam;
+
+import io.github.eksnoderemediator.infra.iam.IamRequest;
+import io.github.eksnoderemediator.infra.iam.MetadataReading;
+import io.github.eksnoderemediator.testing.RecordingProxy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+/**
+ * What IAM authorizes for one request the function really sent: each resource the action authorizes
+ * (Service Authorization Reference, EC2 and EKS), with the context keys AWS supplies for it.
+ * Resource tags are looked up in the emulator, as IAM looks them up in the account; the value keys
+ * of {@code ModifyInstanceMetadataOptions} follow a {@link MetadataReading}.
+ *
+ * <p>Every action the functions call is listed here; any other fails the test that sent it, so a
+ * new call cannot slip past IAM unchecked.
+ */
+final class AuthorizationRequests {
+  /** Actions without resource-level permissions: IAM authorizes them on {@code *}. */
+  private static final Set<String> UNSCOPED_EC2 =
+      Set.of(
+          "DescribeInstances",
+          "DescribeNetworkInterfaces",
+          "DescribeSubnets",
+          "DescribeSecurityGroups",
+          "DescribeInstanceTypes",
+          "DescribeLaunchTemplateVersions",
+          "GetInstanceMetadataDefaults");
+
+  private static final Pattern EKS_PATH =
+      Pattern.compile("^/clusters(?:/([^/?]+)(?:/node-groups(?:/([^/?]+))?)?)?/?(?:\\?.*)?$");
+
+  private final Ec2Client moto;
+
+  /**
+   * @param moto a client straight to the emulator (not through the proxy): IAM's own view of the
+   *     account's resources
+   */
+  AuthorizationRequests(Ec2Client moto) {
+    this.moto = moto;
+  }
+
+  /** The authorizations for {@code request}; every one must be allowed. */
+  List<IamRequest> of(RecordingProxy.Request request, MetadataReading reading) {
+    String action = request.param("Action");
+    if (action == null) {
+      return List.of(eks(request));
+    }
+    if (UNSCOPED_EC2.contains(action)) {
+      return List.of(IamRequest.of("ec2:" + action, "*"));
+    }
+    return switch (action) {
+      case "ModifyInstanceMetadataOptions" -> List.of(modifyMetadata(request, reading));
+      case "CreateNetworkInterface" -> createInterface(request);
+      case "AttachNetworkInterface" ->
+          List.of(
+              instance("ec2:AttachNetworkInterface", request.param("InstanceId")),
+              networkInterface("ec2:AttachNetworkInterface", request.param("NetworkInterfaceId")));
+      case "DetachNetworkInterface" -> detach(request.param("AttachmentId"));
+      case "ModifyNetworkInterfaceAttribute" -> modifyInterface(request);
+      case "DeleteNetworkInterface" ->
+          List.of(
+              networkInterface("ec2:DeleteNetworkInterface", request.param("NetworkInterfaceId")));
+      default ->
+          throw new UnsupportedOperationException(
+              "the IAM-enforcing proxy does not know what ec2:"
+                  + action
+                  + " authorizes; add it to "
+                  + AuthorizationRequests.class.getSimpleName());
+    };
+  }
+
+  private IamRequest modifyMetadata(RecordingProxy.Request request, MetadataReading reading) {
+    String id = request.param("InstanceId");
+    Instance instance = describeInstance(id);
+    Map<String, String> requested = new LinkedHashMap<>();
+    Map<String, String> current = new LinkedHashMap<>();
+    for (String p : MetadataReading.PARAMETERS) {
+      if (request.param(p) != null) {
+        requested.put(p, request.param(p));
+      }
+    }
+    if (instance != null && instance.metadataOptions() != null) {
+      var o = instance.metadataOptions();
+      current.put("HttpTokens", o.httpTokensAsString());
+      current.put("HttpPutResponseHopLimit", String.valueOf(o.httpPutResponseHopLimit()));
+      current.put("HttpEndpoint", o.httpEndpointAsString());
+    }
+    IamRequest r =
+        IamRequest.of("ec2:ModifyInstanceMetadataOptions", IamRequest.ec2Arn("instance/" + id))
+            .withResourceTags(instance == null ? Map.of() : tags(instance.tags()));
+    // Parameters EC2 has for this action but the metadata readings do not model: still "an
+    // attribute being set", so a role that denies them sees them.
+    for (String p : List.of("InstanceMetadataTags", "HttpProtocolIpv6")) {
+      if (request.param(p) != null && reading.attributeKeys()) {
+        r = r.with("ec2:Attribute/" + p, request.param(p));
+      }
+    }
+    return reading.apply(r, requested, current);
+  }
+
+  private List<IamRequest> createInterface(RecordingProxy.Request request) {
+    Map<String, String> requestTags = new LinkedHashMap<>();
+    for (int i = 1; request.param("TagSpecification." + i + ".ResourceType") != null; i++) {
+      for (int t = 1; request.param("TagSpecification." + i + ".Tag." + t + ".Key") != null; t++) {
+        requestTags.put(
+            request.param("TagSpecification." + i + ".Tag." + t + ".Key"),
+            request.param("TagSpecification." + i + ".Tag." + t + ".Value"));
+      }
+    }
+    List<IamRequest> all = new ArrayList<>();
+    IamRequest created =
+        IamRequest.of("ec2:CreateNetworkInterface", IamRequest.ec2Arn("network-interface/*"));
+    all.add(withRequestTags(created, requestTags));
+    String subnet = request.param("SubnetId");
+    all.add(
+        IamRequest.of("ec2:CreateNetworkInterface", IamRequest.ec2Arn("subnet/" + subnet))
+            .withResourceTags(subnetTags(subnet)));
+    for (int i = 1; request.param("SecurityGroupId." + i) != null; i++) {
+      String group = request.param("SecurityGroupId." + i);
+      all.add(
+          IamRequest.of("ec2:CreateNetworkInterface", IamRequest.ec2Arn("security-group/" + group))
+              .withResourceTags(groupTags(group)));
+    }
+    if (!requestTags.isEmpty()) {
+      // Tags given at creation are authorized as ec2:CreateTags on the new resource (EC2 User
+      // Guide, "Grant permission to tag resources during creation").
+      all.add(
+          withRequestTags(
+              IamRequest.of("ec2:CreateTags", IamRequest.ec2Arn("network-interface/*"))
+                  .with("ec2:CreateAction", "CreateNetworkInterface"),
+              requestTags));
+    }
+    return all;
+  }
+
+  private static IamRequest withRequestTags(IamRequest request, Map<String, String> tags) {
+    IamRequest r = request;
+    for (var e : tags.entrySet()) {
+      r = r.with("aws:RequestTag/" + e.getKey(), e.getValue());
+    }
+    return tags.isEmpty() ? r : r.with("aws:TagKeys", tags.keySet().toArray(String[]::new));
+  }
+
+  private List<IamRequest> detach(String attachmentId) {
+    List<NetworkInterface> found =
+        moto.describeNetworkInterfaces(
+                r ->
+                    r.filters(
+                        Filter.builder()
+                            .name("attachment.attachment-id")
+                            .values(attachmentId)
+                            .build()))
+            .networkInterfaces();
+    if (found.isEmpty()) {
+      // IAM cannot resolve the resources: nothing to allow on.
+      return List.of(
+          IamRequest.of(
+              "ec2:DetachNetworkInterface", IamRequest.ec2Arn("network-interface/unknown")));
+    }
+    NetworkInterface eni = found.get(0);
+    return List.of(
+        instance("ec2:DetachNetworkInterface", eni.attachment().instanceId()),
+        IamRequest.of(
+                "ec2:DetachNetworkInterface",
+                IamRequest.ec2Arn("network-interface/" + eni.networkInterfaceId()))
+            .withResourceTags(tags(eni.tagSet())));
+  }
+
+  private List<IamRequest> modifyInterface(RecordingProxy.Request request) {
+    String id = request.param("NetworkInterfaceId");
+    List<IamRequest> all = new ArrayList<>();
+    all.add(networkInterface("ec2:ModifyNetworkInterfaceAttribute", id));
+    if (request.param("Attachment.AttachmentId") != null) {
+      // Changing an attachment involves the instance it is attached to.
+      NetworkInterface eni = describeInterface(id);
+      if (eni != null && eni.attachment() != null && eni.attachment().instanceId() != null) {
+        all.add(instance("ec2:ModifyNetworkInterfaceAttribute", eni.attachment().instanceId()));
+      }
+    }
+    return all;
+  }
+
+  private IamRequest instance(String action, String id) {
+    Instance instance = describeInstance(id);
+    return IamRequest.of(action, IamRequest.ec2Arn("instance/" + id))
+        .withResourceTags(instance == null ? Map.of() : tags(instance.tags()));
+  }
+
+  private IamRequest networkInterface(String action, String id) {
+    NetworkInterface eni = describeInterface(id);
+    return IamRequest.of(action, IamRequest.ec2Arn("network-interface/" + id))
+        .withResourceTags(eni == null ? Map.of() : tags(eni.tagSet()));
+  }
+
+  private static IamRequest eks(RecordingProxy.Request request) {
+    Matcher m = EKS_PATH.matcher(request.path());
+    if (!"GET".equals(request.method()) || !m.matches()) {
+      throw new UnsupportedOperationException(
+          "the IAM-enforcing proxy does not know what "
+              + request.method()
+              + " "
+              + request.path()
+              + " authorizes");
+    }
+    String cluster = m.group(1);
+    String nodegroup = m.group(2);
+    boolean listsNodegroups = request.path().contains("/node-groups") && nodegroup == null;
+    if (cluster == null) {
+      return IamRequest.of("eks:ListClusters", "*");
+    }
+    if (nodegroup != null) {
+      // The real ARN ends in the node group's uuid; any value stands for it here.
+      return IamRequest.of(
+          "eks:DescribeNodegroup",
+          IamRequest.eksArn(
+              "nodegroup/" + cluster + "/" + nodegroup + "/00000000-0000-0000-0000-000000000000"));
+    }
+    return IamRequest.of(
+        listsNodegroups ? "eks:ListNodegroups" : "eks:DescribeCluster",
+        IamRequest.eksArn("cluster/" + cluster));
+  }
+
+  private Instance describeInstance(String id) {
+    if (id == null) {
+      return null;
+    }
+    return moto
+        .describeInstances(r -> r.filters(Filter.builder().name("instance-id").values(id).build()))
+        .reservations()
+        .stream()
+        .flatMap(r -> r.instances().stream())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private NetworkInterface describeInterface(String id) {
+    if (id == null) {
+      return null;
+    }
+    return moto
+        .describeNetworkInterfaces(
+            r -> r.filters(Filter.builder().name("network-interface-id").values(id).build()))
+        .networkInterfaces()
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  private Map<String, String> subnetTags(String id) {
+    return moto
+        .describeSubnets(r -> r.filters(Filter.builder().name("subnet-id").values(id).build()))
+        .subnets()
+        .stream()
+        .findFirst()
+        .map(s -> tags(s.tags()))
+        .orElse(Map.of());
+  }
+
+  private Map<String, String> groupTags(String id) {
+    return moto
+        .describeSecurityGroups(
+            r -> r.filters(Filter.builder().name("group-id").values(id).build()))
+        .securityGroups()
+        .stream()
+        .findFirst()
+        .map(g -> tags(g.tags()))
+        .orElse(Map.of());
+  }
+
+  private static Map<String, String> tags(List<Tag> tags) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (tags != null) {
+      tags.forEach(t -> map.put(t.key(), t.value()));
+    }
+    return map;
+  }
+}
