@@ -1,5 +1,6 @@
 package io.github.eksnoderemediator.aws;
 
+import io.github.eksnoderemediator.port.DryRunAnswer;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.Ec2CallException.Kind;
 import java.util.Set;
@@ -42,7 +43,25 @@ public final class AwsErrors {
   private static final Set<String> UNAUTHORIZED =
       Set.of("UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "AuthFailure");
 
+  private static final String DRY_RUN_OPERATION = "DryRunOperation";
+
   private AwsErrors() {}
+
+  /**
+   * What a request sent with {@code DryRun=true} was answered: EC2 answers {@code DryRunOperation}
+   * when the caller may make it, {@code UnauthorizedOperation} when not (EC2 API Reference,
+   * "DryRun").
+   */
+  public static DryRunAnswer dryRun(SdkException e) {
+    Ec2CallException c = classify(e);
+    DryRunAnswer.Outcome outcome =
+        DRY_RUN_OPERATION.equals(c.errorCode())
+            ? DryRunAnswer.Outcome.ALLOWED
+            : c.kind() == Kind.UNAUTHORIZED
+                ? DryRunAnswer.Outcome.REFUSED
+                : DryRunAnswer.Outcome.OTHER;
+    return new DryRunAnswer(outcome, c.errorCode(), c.getMessage());
+  }
 
   /** Maps what the SDK threw, after its own retries, to what the caller can do about it. */
   public static Ec2CallException classify(SdkException e) {

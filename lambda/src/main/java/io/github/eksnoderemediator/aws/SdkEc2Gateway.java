@@ -1,6 +1,7 @@
 package io.github.eksnoderemediator.aws;
 
 import io.github.eksnoderemediator.node.NodeTags;
+import io.github.eksnoderemediator.port.DryRunAnswer;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceMetadataOptionsResponse
 import software.amazon.awssdk.services.ec2.model.InstanceMetadataOptionsState;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateInstanceMetadataOptions;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
+import software.amazon.awssdk.services.ec2.model.ModifyInstanceMetadataOptionsRequest;
 import software.amazon.awssdk.services.ec2.model.ModifyInstanceMetadataOptionsResponse;
 import software.amazon.awssdk.services.ec2.model.OperatorResponse;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -51,22 +53,59 @@ public final class SdkEc2Gateway implements Ec2Gateway {
   public MetadataOptions modifyMetadataOptions(InstanceId id, MetadataOptions target) {
     ModifyInstanceMetadataOptionsResponse response;
     try {
-      // All three fields, every time: older API docs say an omitted HttpTokens means optional.
-      // InstanceMetadataTags and HttpProtocolIpv6 are never sent.
-      response =
-          ec2.modifyInstanceMetadataOptions(
-              r ->
-                  r.instanceId(id.value())
-                      .httpTokens(HttpTokensState.fromValue(target.httpTokens().ec2Name()))
-                      .httpPutResponseHopLimit(target.hopLimit())
-                      .httpEndpoint(
-                          InstanceMetadataEndpointState.fromValue(
-                              target.httpEndpoint().ec2Name())));
+      response = ec2.modifyInstanceMetadataOptions(modifyRequest(id, target, false));
     } catch (SdkException e) {
       throw AwsErrors.classify(e);
     }
     InstanceMetadataOptionsResponse options = response.instanceMetadataOptions();
     return options == null ? target.withState(ApplyState.PENDING) : options(id, options);
+  }
+
+  @Override
+  public DryRunAnswer dryRunModifyMetadataOptions(InstanceId id, MetadataOptions target) {
+    try {
+      ec2.modifyInstanceMetadataOptions(modifyRequest(id, target, true));
+    } catch (SdkException e) {
+      return AwsErrors.dryRun(e);
+    }
+    // EC2 always answers a dry run with an error; a success means it ignored the flag.
+    return new DryRunAnswer(
+        DryRunAnswer.Outcome.OTHER, "NoError", "EC2 applied the request: DryRun was ignored");
+  }
+
+  /**
+   * All three fields, every time: older API docs say an omitted HttpTokens means optional.
+   * InstanceMetadataTags and HttpProtocolIpv6 are never sent.
+   */
+  private static ModifyInstanceMetadataOptionsRequest modifyRequest(
+      InstanceId id, MetadataOptions target, boolean dryRun) {
+    return ModifyInstanceMetadataOptionsRequest.builder()
+        .instanceId(id.value())
+        .httpTokens(HttpTokensState.fromValue(target.httpTokens().ec2Name()))
+        .httpPutResponseHopLimit(target.hopLimit())
+        .httpEndpoint(InstanceMetadataEndpointState.fromValue(target.httpEndpoint().ec2Name()))
+        .dryRun(dryRun ? Boolean.TRUE : null)
+        .build();
+  }
+
+  @Override
+  public List<InstanceView> sampleRunningInstances(int max) {
+    try {
+      return ec2
+          .describeInstances(
+              r ->
+                  r.maxResults(Math.max(5, Math.min(max, PAGE_SIZE)))
+                      .filters(
+                          Filter.builder().name("instance-state-name").values("running").build()))
+          .reservations()
+          .stream()
+          .flatMap(r -> r.instances().stream())
+          .limit(max)
+          .map(SdkEc2Gateway::view)
+          .toList();
+    } catch (SdkException e) {
+      throw AwsErrors.classify(e);
+    }
   }
 
   /** The most DescribeInstances returns per page: one call per 1,000 nodes. */

@@ -1,6 +1,7 @@
 package io.github.eksnoderemediator.aws;
 
 import io.github.eksnoderemediator.port.AttachmentStatus;
+import io.github.eksnoderemediator.port.DryRunAnswer;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.EniAttachment;
 import io.github.eksnoderemediator.port.EniId;
@@ -225,6 +226,26 @@ public final class SdkNetworkGateway implements NetworkGateway {
 
   @Override
   public EniView createEni(NewEni request) {
+    NetworkInterface created =
+        call(() -> ec2.createNetworkInterface(createRequest(request, false))).networkInterface();
+    if (created == null) {
+      throw unexpected("no interface in the CreateNetworkInterface response");
+    }
+    return eni(created);
+  }
+
+  @Override
+  public DryRunAnswer dryRunCreateEni(NewEni request) {
+    try {
+      ec2.createNetworkInterface(createRequest(request, true));
+    } catch (SdkException e) {
+      return AwsErrors.dryRun(e);
+    }
+    return new DryRunAnswer(
+        DryRunAnswer.Outcome.OTHER, "NoError", "EC2 created the interface: DryRun was ignored");
+  }
+
+  private static CreateNetworkInterfaceRequest createRequest(NewEni request, boolean dryRun) {
     List<Tag> tags = new ArrayList<>();
     request.tags().forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
     CreateNetworkInterfaceRequest.Builder create =
@@ -232,21 +253,37 @@ public final class SdkNetworkGateway implements NetworkGateway {
             .subnetId(request.subnet().value())
             .groups(request.groups().stream().map(SecurityGroupId::value).toList())
             .clientToken(request.clientToken())
-            .tagSpecifications(
-                TagSpecification.builder()
-                    .resourceType(ResourceType.NETWORK_INTERFACE)
-                    .tags(tags)
-                    .build());
+            .dryRun(dryRun ? Boolean.TRUE : null);
+    if (!tags.isEmpty()) {
+      create.tagSpecifications(
+          TagSpecification.builder()
+              .resourceType(ResourceType.NETWORK_INTERFACE)
+              .tags(tags)
+              .build());
+    }
     request.description().ifPresent(create::description);
     if (request.secondaryPrivateIpCount() > 0) {
       create.secondaryPrivateIpAddressCount(request.secondaryPrivateIpCount());
     }
-    NetworkInterface created =
-        call(() -> ec2.createNetworkInterface(create.build())).networkInterface();
-    if (created == null) {
-      throw unexpected("no interface in the CreateNetworkInterface response");
+    return create.build();
+  }
+
+  @Override
+  public DryRunAnswer dryRunAttach(
+      EniId eni, InstanceId instance, int networkCardIndex, int deviceIndex) {
+    try {
+      ec2.attachNetworkInterface(
+          r ->
+              r.networkInterfaceId(eni.value())
+                  .instanceId(instance.value())
+                  .deviceIndex(deviceIndex)
+                  .networkCardIndex(networkCardIndex)
+                  .dryRun(true));
+    } catch (SdkException e) {
+      return AwsErrors.dryRun(e);
     }
-    return eni(created);
+    return new DryRunAnswer(
+        DryRunAnswer.Outcome.OTHER, "NoError", "EC2 attached the interface: DryRun was ignored");
   }
 
   @Override

@@ -24,10 +24,6 @@ import io.github.eksnoderemediator.port.InterfaceLimits;
 import io.github.eksnoderemediator.port.NetworkGateway;
 import io.github.eksnoderemediator.port.NetworkInstance;
 import io.github.eksnoderemediator.port.NewEni;
-import io.github.eksnoderemediator.port.SecurityGroup;
-import io.github.eksnoderemediator.port.SecurityGroupId;
-import io.github.eksnoderemediator.port.Subnet;
-import io.github.eksnoderemediator.port.SubnetId;
 import io.github.eksnoderemediator.wait.BoundedWait;
 import java.time.Clock;
 import java.time.Duration;
@@ -369,7 +365,7 @@ public final class EniReconciler {
       for (EniProfile p : unresolved) {
         if (!resolved.containsKey(p.name())) {
           try {
-            resolved.put(p.name(), resolve(p, instance.vpcId()));
+            resolved.put(p.name(), ProfileLookups.resolve(ec2, p, instance.vpcId()));
           } catch (Ec2CallException e) {
             progress
                 .get(p.name())
@@ -378,33 +374,6 @@ public final class EniReconciler {
           }
         }
       }
-    }
-
-    private ResolvedProfile resolve(EniProfile profile, String vpcId) {
-      List<Subnet> subnets =
-          ec2.findSubnets(
-              vpcId,
-              profile.subnets().ids().stream().map(SubnetId::new).toList(),
-              profile.subnets().tags());
-      List<SecurityGroupId> ids =
-          profile.securityGroups().ids().stream().map(SecurityGroupId::new).toList();
-      List<String> names = profile.securityGroups().names();
-      List<SecurityGroup> groups =
-          ids.isEmpty() && names.isEmpty() ? List.of() : ec2.findSecurityGroups(vpcId, ids, names);
-      List<String> missing = new ArrayList<>();
-      for (SecurityGroupId g : ids) {
-        if (groups.stream().noneMatch(found -> found.id().equals(g))) {
-          missing.add(g.value());
-        }
-      }
-      for (String name : names) {
-        if (groups.stream().noneMatch(found -> found.name().equals(name))) {
-          missing.add(name);
-        }
-      }
-      List<SecurityGroupId> groupIds =
-          groups.stream().map(SecurityGroup::id).distinct().sorted().toList();
-      return new ResolvedProfile(profile, vpcId, subnets, groupIds, missing);
     }
 
     /** Makes the plan's writes in order; the first failure decides how the profile goes on. */

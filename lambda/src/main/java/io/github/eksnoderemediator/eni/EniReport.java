@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.eni;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.eksnoderemediator.check.PermissionsReport;
 import io.github.eksnoderemediator.report.InvocationReport;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
  *     or failed on)
  * @param summary how many interfaces (or instances, for instance-level decisions) got each decision
  * @param sweep for a sweep: what it looked at
+ * @param permissions for a permissions check: each dry-run request and its verdict
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EniReport(
@@ -30,7 +32,8 @@ public record EniReport(
     String ignored,
     List<EniInstanceResult> results,
     Map<String, Long> summary,
-    SweepSummary sweep)
+    SweepSummary sweep,
+    PermissionsReport permissions)
     implements InvocationReport {
 
   public EniReport {
@@ -48,7 +51,8 @@ public record EniReport(
 
   public static EniReport ignored(
       String input, String eventId, boolean eventBridge, String reason) {
-    return new EniReport(input, eventId, eventBridge, false, reason, List.of(), Map.of(), null);
+    return new EniReport(
+        input, eventId, eventBridge, false, reason, List.of(), Map.of(), null, null);
   }
 
   public static EniReport of(
@@ -65,7 +69,12 @@ public record EniReport(
       }
       r.interfaces().forEach(i -> summary.merge(i.decision().label(), 1L, Long::sum));
     }
-    return new EniReport(input, eventId, eventBridge, dryRun, null, results, summary, sweep);
+    return new EniReport(input, eventId, eventBridge, dryRun, null, results, summary, sweep, null);
+  }
+
+  /** The report of a permissions check. */
+  public static EniReport permissions(String input, PermissionsReport permissions) {
+    return new EniReport(input, null, false, false, null, List.of(), Map.of(), null, permissions);
   }
 
   @JsonIgnore
@@ -80,7 +89,7 @@ public record EniReport(
   @JsonIgnore
   @Override
   public boolean hasFailures() {
-    return !failures().isEmpty();
+    return !failures().isEmpty() || (permissions != null && !permissions.passed());
   }
 
   @JsonIgnore
@@ -93,6 +102,9 @@ public record EniReport(
   @JsonIgnore
   @Override
   public String failureSummary() {
+    if (permissions != null && !permissions.passed()) {
+      return "permissions check " + permissions.failureSummary();
+    }
     return failures().stream()
         .map(r -> (r.instanceId() == null ? "sweep" : r.instanceId()) + ": " + r.failureReason())
         .collect(Collectors.joining("; ", failures().size() + " instance(s) failed: ", ""));

@@ -24,6 +24,7 @@ public final class EniService {
   private final EniReconciler reconciler;
   private final EniCleanup cleanup;
   private final EniSweep sweep;
+  private final EniPermissionsCheck permissions;
   private final EniDecisionLog log;
   private final Metrics metrics;
   private final Clock clock;
@@ -32,12 +33,14 @@ public final class EniService {
       EniReconciler reconciler,
       EniCleanup cleanup,
       EniSweep sweep,
+      EniPermissionsCheck permissions,
       EniDecisionLog log,
       Metrics metrics,
       Clock clock) {
     this.reconciler = reconciler;
     this.cleanup = cleanup;
     this.sweep = sweep;
+    this.permissions = permissions;
     this.log = log;
     this.metrics = metrics;
     this.clock = clock;
@@ -98,6 +101,8 @@ public final class EniService {
       // event reconciles it anyway.
       case LaunchCall l ->
           each(input, l.eventId(), l.instanceIds(), forceDryRun, deadline, reconciler::reconcile);
+      case ManualRequest m when m.target() instanceof ManualRequest.Target.PermissionsCheck ->
+          EniReport.permissions(what, permissions.check());
       case ManualRequest m when m.instanceIds().isEmpty() ->
           EniReport.ignored(
               what, null, false, "the ENI function takes manual requests for instance ids only");

@@ -5,11 +5,9 @@ import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.eni.CleanupPolicy.Cleanup;
 import io.github.eksnoderemediator.eni.EniInstanceResult.Outcome;
 import io.github.eksnoderemediator.eni.EniPlanner.Selection;
-import io.github.eksnoderemediator.node.NodeTags;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.EniView;
 import io.github.eksnoderemediator.port.InstanceId;
-import io.github.eksnoderemediator.port.InstanceState;
 import io.github.eksnoderemediator.port.NetworkGateway;
 import io.github.eksnoderemediator.port.NetworkInstance;
 import java.time.Clock;
@@ -148,7 +146,7 @@ public final class EniSweep {
     int reconciled = 0;
     List<NetworkInstance> nodes;
     try {
-      nodes = runningNodes();
+      nodes = ProfileLookups.runningNodes(ec2, config);
     } catch (Ec2CallException e) {
       results.add(
           sweepFailure("listing running nodes failed: " + EniReconciler.describe(e), e, dryRun));
@@ -204,29 +202,6 @@ public final class EniSweep {
       }
     }
     return true;
-  }
-
-  /**
-   * Running instances tagged as nodes of the profiles' clusters: one filtered, paginated listing
-   * per tag that names a cluster ({@link NodeTags}), merged by id.
-   */
-  private List<NetworkInstance> runningNodes() {
-    Set<String> clusters = new TreeSet<>();
-    config.eni().profiles().forEach(p -> clusters.add(p.cluster()));
-    Map<InstanceId, NetworkInstance> nodes = new TreeMap<>();
-    if (clusters.isEmpty()) {
-      return List.of();
-    }
-    Set<InstanceState> running = Set.of(InstanceState.RUNNING);
-    for (String cluster : clusters) {
-      ec2.listInstancesByTag(NodeTags.CLUSTER_TAG_PREFIX + cluster, Set.of(), running)
-          .forEach(i -> nodes.putIfAbsent(i.id(), i));
-    }
-    for (String key :
-        List.of(NodeTags.MANAGED_CLUSTER, NodeTags.KARPENTER_CLUSTER, NodeTags.EKSCTL_CLUSTER)) {
-      ec2.listInstancesByTag(key, clusters, running).forEach(i -> nodes.putIfAbsent(i.id(), i));
-    }
-    return List.copyOf(nodes.values());
   }
 
   private static EniInstanceResult sweepFailure(String why, Ec2CallException e, boolean dryRun) {

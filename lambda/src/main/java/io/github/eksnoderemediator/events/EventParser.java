@@ -40,7 +40,7 @@ public final class EventParser {
   private static final String RUN_INSTANCES = "RunInstances";
   private static final String CREATE_FLEET = "CreateFleet";
   private static final Set<String> MANUAL_TARGETS =
-      Set.of("instanceId", "instanceIds", "cluster", "report");
+      Set.of("instanceId", "instanceIds", "cluster", "report", "check");
   private static final Set<String> MANUAL_FIELDS =
       Set.of(
           "instanceId",
@@ -51,11 +51,13 @@ public final class EventParser {
           "nodePool",
           "nodepool",
           "report",
+          "check",
           "dryRun");
   private static final String MANUAL_EXPECTED =
       "expected an EventBridge event or a manual payload with \"instanceId\", \"instanceIds\","
-          + " \"cluster\" or \"report\"";
+          + " \"cluster\", \"report\" or \"check\"";
   private static final Pattern DRIFT = Pattern.compile("drift");
+  private static final Pattern PERMISSIONS = Pattern.compile("permissions");
   private static final int MAX_PATH_LENGTH = 200;
   private static final int MAX_JSON_ERROR_LENGTH = 300;
   private static final String ID_FORMAT = "an EC2 instance id (i- and 8 or 17 hex digits)";
@@ -205,15 +207,24 @@ public final class EventParser {
     boolean instances = payload.has("instanceId") || payload.has("instanceIds");
     boolean nodes = payload.has("cluster");
     boolean report = payload.has("report");
-    if ((instances ? 1 : 0) + (nodes ? 1 : 0) + (report ? 1 : 0) != 1
+    boolean check = payload.has("check");
+    if ((instances ? 1 : 0) + (nodes ? 1 : 0) + (report ? 1 : 0) + (check ? 1 : 0) != 1
         || (payload.has("instanceId") && payload.has("instanceIds"))) {
       throw payload.fail(
           payload.child(targets.get(targets.size() - 1)),
           "cannot be combined with "
               + targets.get(0)
-              + "; give one of instanceId, instanceIds, cluster or report");
+              + "; give one of instanceId, instanceIds, cluster, report or check");
     }
     boolean dryRun = payload.bool("dryRun").orElse(false);
+    if (check) {
+      payload.text("check", PERMISSIONS, "\"permissions\" (the only check there is)");
+      if (payload.has("dryRun")) {
+        throw payload.fail(
+            payload.child("dryRun"), "does not apply to a check, which only sends dry runs");
+      }
+      return new Input.ManualRequest(new Input.ManualRequest.Target.PermissionsCheck(), false);
+    }
     if (report) {
       payload.text("report", DRIFT, "\"drift\" (the only report there is)");
       if (payload.has("dryRun")) {

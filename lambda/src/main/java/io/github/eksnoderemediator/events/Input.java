@@ -67,8 +67,9 @@ public sealed interface Input {
 
   /**
    * A manual payload: {@code {"instanceId": "i-..."}}, {@code {"instanceIds": [...]}}, {@code
-   * {"cluster": "prod"}} optionally with {@code "nodeGroup"} or {@code "nodePool"}, or {@code
-   * {"report": "drift"}}; each with optional {@code "dryRun": true}.
+   * {"cluster": "prod"}} optionally with {@code "nodeGroup"} or {@code "nodePool"}, {@code
+   * {"report": "drift"}} or {@code {"check": "permissions"}}; the first three with optional {@code
+   * "dryRun": true}.
    *
    * @param target what the request names
    * @param dryRun report what would change and write nothing
@@ -91,6 +92,7 @@ public sealed interface Input {
         case Target.Instances i -> "manual request";
         case Target.Nodes n -> "manual request for " + n.selector();
         case Target.DriftReport d -> "manual drift report";
+        case Target.PermissionsCheck c -> "manual permissions check";
       };
     }
 
@@ -113,6 +115,12 @@ public sealed interface Input {
 
       /** The launch-template drift report. */
       record DriftReport() implements Target {}
+
+      /**
+       * The permissions check: the function's own role, probed in its account with EC2's {@code
+       * DryRun} ({@code {"check": "permissions"}}).
+       */
+      record PermissionsCheck() implements Target {}
     }
   }
 

@@ -8,10 +8,12 @@ import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReporter;
 import io.github.eksnoderemediator.eni.EniCleanup;
 import io.github.eksnoderemediator.eni.EniJanitor;
+import io.github.eksnoderemediator.eni.EniPermissionsCheck;
 import io.github.eksnoderemediator.eni.EniReconciler;
 import io.github.eksnoderemediator.eni.EniService;
 import io.github.eksnoderemediator.eni.EniSweep;
 import io.github.eksnoderemediator.eni.JsonLinesEniLog;
+import io.github.eksnoderemediator.imds.ImdsPermissionsCheck;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.imds.ImdsSweep;
@@ -39,6 +41,7 @@ final class Wiring {
             remediator,
             new ImdsSweep(ec2, remediator, config, clock),
             new DriftReporter(new SdkEksGateway(AwsClients.eks()), ec2, config),
+            new ImdsPermissionsCheck(ec2, config),
             config.sweep(),
             new JsonLinesDecisionLog(System.err, clock),
             new EmfMetrics(System.err, "imds"));
@@ -69,6 +72,7 @@ final class Wiring {
             reconciler,
             new EniCleanup(ec2, janitor),
             new EniSweep(ec2, reconciler, janitor, config, clock),
+            new EniPermissionsCheck(ec2, config, clock),
             new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
             new EmfMetrics(System.err, "eni"),
             clock);

@@ -28,6 +28,7 @@ public final class ImdsService {
   private final ImdsRemediator remediator;
   private final ImdsSweep sweep;
   private final DriftReporter drift;
+  private final ImdsPermissionsCheck permissions;
   private final SweepConfig pacing;
   private final DecisionLog log;
   private final Metrics metrics;
@@ -36,12 +37,14 @@ public final class ImdsService {
       ImdsRemediator remediator,
       ImdsSweep sweep,
       DriftReporter drift,
+      ImdsPermissionsCheck permissions,
       SweepConfig pacing,
       DecisionLog log,
       Metrics metrics) {
     this.remediator = remediator;
     this.sweep = sweep;
     this.drift = drift;
+    this.permissions = permissions;
     this.pacing = pacing;
     this.log = log;
     this.metrics = metrics;
@@ -100,6 +103,7 @@ public final class ImdsService {
       case Target.Nodes n -> sweep(m, null, Optional.of(n.selector()), dryRun, deadline, true);
       case Target.DriftReport d ->
           Report.of(m.description(), null, false, false, List.of()).with(null, driftReport());
+      case Target.PermissionsCheck c -> Report.permissions(m.description(), permissions.check());
     };
   }
 

@@ -27,6 +27,18 @@ public interface Ec2Gateway {
   MetadataOptions modifyMetadataOptions(InstanceId id, MetadataOptions target);
 
   /**
+   * Sends the same ModifyInstanceMetadataOptions as {@link #modifyMetadataOptions} with {@code
+   * DryRun=true}: EC2 checks the role's permissions for exactly these values and changes nothing.
+   */
+  DryRunAnswer dryRunModifyMetadataOptions(InstanceId id, MetadataOptions target);
+
+  /**
+   * Up to {@code max} running instances, whatever their tags (one DescribeInstances page with a
+   * state filter): the permissions check looks among them for one that is not a node.
+   */
+  java.util.List<InstanceView> sampleRunningInstances(int max);
+
+  /**
    * Lists the instances that carry an EKS cluster tag and are not going away, with
    * DescribeInstances tag-key and state filters and pages of 1,000: never an unfiltered scan.
    *

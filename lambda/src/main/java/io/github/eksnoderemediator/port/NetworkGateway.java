@@ -72,6 +72,14 @@ public interface NetworkGateway {
   EniView createEni(NewEni request);
 
   /**
+   * {@link #createEni} with {@code DryRun=true}: EC2 checks the permissions and creates nothing.
+   */
+  DryRunAnswer dryRunCreateEni(NewEni request);
+
+  /** {@link #attach} with {@code DryRun=true}: EC2 checks the permissions and attaches nothing. */
+  DryRunAnswer dryRunAttach(EniId eni, InstanceId instance, int networkCardIndex, int deviceIndex);
+
+  /**
    * Attaches an interface at {@code (networkCardIndex, deviceIndex)}, always sending the card index
    * (EC2 has validated slots wrongly on multi-card types when it was omitted).
    *

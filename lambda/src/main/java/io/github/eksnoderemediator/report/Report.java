@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.eksnoderemediator.check.PermissionsReport;
 import io.github.eksnoderemediator.drift.DriftReport;
 import java.util.EnumMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
  * @param summary how many instances got each decision
  * @param sweep for a sweep or a cluster request: how the nodes were found and how far it got
  * @param drift for a sweep or a drift request: the launch-template drift report
+ * @param permissions for a permissions check: each dry-run request and its verdict
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(
@@ -31,7 +33,8 @@ public record Report(
     List<InstanceResult> results,
     Map<Decision, Long> summary,
     SweepSummary sweep,
-    DriftReport drift)
+    DriftReport drift,
+    PermissionsReport permissions)
     implements InvocationReport {
 
   public Report {
@@ -46,7 +49,8 @@ public record Report(
   public record SweepSummary(int describePages, int instancesListed, int notReached) {}
 
   public static Report ignored(String input, String eventId, boolean eventBridge, String reason) {
-    return new Report(input, eventId, eventBridge, false, reason, List.of(), Map.of(), null, null);
+    return new Report(
+        input, eventId, eventBridge, false, reason, List.of(), Map.of(), null, null, null);
   }
 
   public static Report of(
@@ -56,12 +60,19 @@ public record Report(
       boolean dryRun,
       List<InstanceResult> results) {
     return new Report(
-        input, eventId, eventBridge, dryRun, null, results, summarize(results), null, null);
+        input, eventId, eventBridge, dryRun, null, results, summarize(results), null, null, null);
   }
 
   /** This report with a sweep's and a drift report's findings added. */
   public Report with(SweepSummary sweep, DriftReport drift) {
-    return new Report(input, eventId, eventBridge, dryRun, ignored, results, summary, sweep, drift);
+    return new Report(
+        input, eventId, eventBridge, dryRun, ignored, results, summary, sweep, drift, permissions);
+  }
+
+  /** The report of a permissions check. */
+  public static Report permissions(String input, PermissionsReport permissions) {
+    return new Report(
+        input, null, false, false, null, List.of(), Map.of(), null, null, permissions);
   }
 
   private static Map<Decision, Long> summarize(List<InstanceResult> results) {
@@ -86,7 +97,7 @@ public record Report(
   @JsonIgnore
   @Override
   public boolean hasFailures() {
-    return !failures().isEmpty();
+    return !failures().isEmpty() || (permissions != null && !permissions.passed());
   }
 
   @JsonIgnore
@@ -99,6 +110,9 @@ public record Report(
   @JsonIgnore
   @Override
   public String failureSummary() {
+    if (permissions != null && !permissions.passed()) {
+      return "permissions check " + permissions.failureSummary();
+    }
     return failures().stream()
         .map(r -> r.instanceId() + ": " + r.reason())
         .collect(Collectors.joining("; ", failures().size() + " instance(s) failed: ", ""));

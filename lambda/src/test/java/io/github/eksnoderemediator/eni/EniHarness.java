@@ -54,6 +54,7 @@ final class EniHarness {
         reconciler,
         new EniCleanup(gateway, janitor),
         new EniSweep(gateway, reconciler, janitor, config, clock),
+        new EniPermissionsCheck(gateway, config, clock),
         (input, eventId, result) -> logged.add(result),
         io.github.eksnoderemediator.metrics.Metrics.NONE,
         clock);

@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.testing;
 
 import io.github.eksnoderemediator.aws.AwsErrors;
 import io.github.eksnoderemediator.port.AttachmentStatus;
+import io.github.eksnoderemediator.port.DryRunAnswer;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.EniAttachment;
 import io.github.eksnoderemediator.port.EniId;
@@ -627,5 +628,17 @@ public final class FakeNetworkEc2 implements NetworkGateway {
     Set<String> out = new HashSet<>();
     enis.forEach(e -> out.add(e.id().value()));
     return out;
+  }
+
+  /** The fake models no IAM: every dry run is answered as an allowed one. */
+  @Override
+  public DryRunAnswer dryRunCreateEni(NewEni request) {
+    return new DryRunAnswer(DryRunAnswer.Outcome.ALLOWED, "DryRunOperation", "fake: no IAM");
+  }
+
+  @Override
+  public DryRunAnswer dryRunAttach(
+      EniId eni, InstanceId instance, int networkCardIndex, int deviceIndex) {
+    return new DryRunAnswer(DryRunAnswer.Outcome.ALLOWED, "DryRunOperation", "fake: no IAM");
   }
 }

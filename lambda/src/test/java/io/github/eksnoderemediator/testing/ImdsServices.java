@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.testing;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReporter;
+import io.github.eksnoderemediator.imds.ImdsPermissionsCheck;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.imds.ImdsSweep;
@@ -29,6 +30,7 @@ public final class ImdsServices {
         remediator,
         new ImdsSweep(ec2, remediator, config, clock),
         new DriftReporter(eks, ec2, config),
+        new ImdsPermissionsCheck(ec2, config),
         config.sweep(),
         log,
         metrics);

@@ -9,6 +9,7 @@ import io.github.eksnoderemediator.eni.EniCleanup;
 import io.github.eksnoderemediator.eni.EniDecision;
 import io.github.eksnoderemediator.eni.EniInstanceResult;
 import io.github.eksnoderemediator.eni.EniJanitor;
+import io.github.eksnoderemediator.eni.EniPermissionsCheck;
 import io.github.eksnoderemediator.eni.EniReconciler;
 import io.github.eksnoderemediator.eni.EniReport;
 import io.github.eksnoderemediator.eni.EniResult;
@@ -175,6 +176,7 @@ class EniRemediationIT {
             reconciler,
             new EniCleanup(gateway, janitor),
             new EniSweep(gateway, reconciler, janitor, config, clock),
+            new EniPermissionsCheck(gateway, config, clock),
             (input, eventId, result) -> logged.add(result),
             metrics,
             clock);

@@ -9,6 +9,7 @@ import io.github.eksnoderemediator.aws.SdkNetworkGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.eni.EniCleanup;
 import io.github.eksnoderemediator.eni.EniJanitor;
+import io.github.eksnoderemediator.eni.EniPermissionsCheck;
 import io.github.eksnoderemediator.eni.EniReconciler;
 import io.github.eksnoderemediator.eni.EniService;
 import io.github.eksnoderemediator.eni.EniSweep;
@@ -308,6 +309,7 @@ public final class ChaosScenario {
         reconciler,
         new EniCleanup(gateway, janitor),
         new EniSweep(gateway, reconciler, janitor, config, clock),
+        new EniPermissionsCheck(gateway, config, clock),
         (i, e, r) -> {},
         Metrics.NONE,
         clock);
