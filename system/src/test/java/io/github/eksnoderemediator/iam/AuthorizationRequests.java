@@ -40,6 +40,12 @@ final class AuthorizationRequests {
   private static final Pattern EKS_PATH =
       Pattern.compile("^/clusters(?:/([^/?]+)(?:/node-groups(?:/([^/?]+))?)?)?/?(?:\\?.*)?$");
 
+  /**
+   * The interface a CreateNetworkInterface is about to create has no id yet; IAM matches it against
+   * {@code network-interface/*}, so any id stands for it (the simulator takes only concrete ARNs).
+   */
+  static final String NEW_INTERFACE = "network-interface/eni-00000000000000000";
+
   private final Ec2Client moto;
 
   /**
@@ -50,8 +56,19 @@ final class AuthorizationRequests {
     this.moto = moto;
   }
 
-  /** The authorizations for {@code request}; every one must be allowed. */
+  /**
+   * The authorizations for {@code request}; every one must be allowed. Empty when the request names
+   * a resource that does not exist (EC2 then answers not found, as the emulator does).
+   */
   List<IamRequest> of(RecordingProxy.Request request, MetadataReading reading) {
+    try {
+      return authorizations(request, reading);
+    } catch (Missing e) {
+      return List.of();
+    }
+  }
+
+  private List<IamRequest> authorizations(RecordingProxy.Request request, MetadataReading reading) {
     String action = request.param("Action");
     if (action == null) {
       return List.of(eks(request));
@@ -83,6 +100,9 @@ final class AuthorizationRequests {
   private IamRequest modifyMetadata(RecordingProxy.Request request, MetadataReading reading) {
     String id = request.param("InstanceId");
     Instance instance = describeInstance(id);
+    if (instance == null) {
+      throw new Missing();
+    }
     Map<String, String> requested = new LinkedHashMap<>();
     Map<String, String> current = new LinkedHashMap<>();
     for (String p : MetadataReading.PARAMETERS) {
@@ -90,7 +110,7 @@ final class AuthorizationRequests {
         requested.put(p, request.param(p));
       }
     }
-    if (instance != null && instance.metadataOptions() != null) {
+    if (instance.metadataOptions() != null) {
       var o = instance.metadataOptions();
       current.put("HttpTokens", o.httpTokensAsString());
       current.put("HttpPutResponseHopLimit", String.valueOf(o.httpPutResponseHopLimit()));
@@ -98,7 +118,7 @@ final class AuthorizationRequests {
     }
     IamRequest r =
         IamRequest.of("ec2:ModifyInstanceMetadataOptions", IamRequest.ec2Arn("instance/" + id))
-            .withResourceTags(instance == null ? Map.of() : tags(instance.tags()));
+            .withResourceTags(tags(instance.tags()));
     // Parameters EC2 has for this action but the metadata readings do not model: still "an
     // attribute being set", so a role that denies them sees them.
     for (String p : List.of("InstanceMetadataTags", "HttpProtocolIpv6")) {
@@ -120,7 +140,7 @@ final class AuthorizationRequests {
     }
     List<IamRequest> all = new ArrayList<>();
     IamRequest created =
-        IamRequest.of("ec2:CreateNetworkInterface", IamRequest.ec2Arn("network-interface/*"));
+        IamRequest.of("ec2:CreateNetworkInterface", IamRequest.ec2Arn(NEW_INTERFACE));
     all.add(withRequestTags(created, requestTags));
     String subnet = request.param("SubnetId");
     all.add(
@@ -137,7 +157,7 @@ final class AuthorizationRequests {
       // Guide, "Grant permission to tag resources during creation").
       all.add(
           withRequestTags(
-              IamRequest.of("ec2:CreateTags", IamRequest.ec2Arn("network-interface/*"))
+              IamRequest.of("ec2:CreateTags", IamRequest.ec2Arn(NEW_INTERFACE))
                   .with("ec2:CreateAction", "CreateNetworkInterface"),
               requestTags));
     }
@@ -163,10 +183,7 @@ final class AuthorizationRequests {
                             .build()))
             .networkInterfaces();
     if (found.isEmpty()) {
-      // IAM cannot resolve the resources: nothing to allow on.
-      return List.of(
-          IamRequest.of(
-              "ec2:DetachNetworkInterface", IamRequest.ec2Arn("network-interface/unknown")));
+      throw new Missing();
     }
     NetworkInterface eni = found.get(0);
     return List.of(
@@ -193,14 +210,35 @@ final class AuthorizationRequests {
 
   private IamRequest instance(String action, String id) {
     Instance instance = describeInstance(id);
+    if (instance == null) {
+      throw new Missing();
+    }
     return IamRequest.of(action, IamRequest.ec2Arn("instance/" + id))
-        .withResourceTags(instance == null ? Map.of() : tags(instance.tags()));
+        .withResourceTags(tags(instance.tags()));
   }
 
   private IamRequest networkInterface(String action, String id) {
     NetworkInterface eni = describeInterface(id);
+    if (eni == null) {
+      throw new Missing();
+    }
     return IamRequest.of(action, IamRequest.ec2Arn("network-interface/" + id))
-        .withResourceTags(eni == null ? Map.of() : tags(eni.tagSet()));
+        .withResourceTags(tags(eni.tagSet()));
+  }
+
+  /**
+   * A request names a resource that does not exist. EC2 answers such a request with its {@code
+   * ...NotFound} error, whatever the caller's permissions (it needs the resource to evaluate
+   * resource tags), so the request goes on to the emulator, which answers the same. This is the one
+   * assumption the proxy makes about EC2's order of checks; a concurrent invocation that deleted
+   * the interface first is the usual way to get here.
+   */
+  private static final class Missing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Missing() {
+      super(null, null, false, false);
+    }
   }
 
   private static IamRequest eks(RecordingProxy.Request request) {
@@ -264,7 +302,7 @@ final class AuthorizationRequests {
         .stream()
         .findFirst()
         .map(s -> tags(s.tags()))
-        .orElse(Map.of());
+        .orElseThrow(Missing::new);
   }
 
   private Map<String, String> groupTags(String id) {
@@ -275,7 +313,7 @@ final class AuthorizationRequests {
         .stream()
         .findFirst()
         .map(g -> tags(g.tags()))
-        .orElse(Map.of());
+        .orElseThrow(Missing::new);
   }
 
   private static Map<String, String> tags(List<Tag> tags) {

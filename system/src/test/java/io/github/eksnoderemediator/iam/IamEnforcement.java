@@ -82,6 +82,17 @@ public final class IamEnforcement implements RecordingProxy.Gate {
 
   @Override
   public RecordingProxy.Fault answer(RecordingProxy.Request request) {
+    try {
+      return decide(request);
+    } catch (RuntimeException e) {
+      // A request the proxy or the simulator cannot evaluate: a test bug, never a pass.
+      String action = request.param("Action");
+      return refuse(
+          new Refusal(String.valueOf(action), "-", "cannot evaluate: " + e, false), action);
+    }
+  }
+
+  private RecordingProxy.Fault decide(RecordingProxy.Request request) {
     String ec2Action = request.param("Action");
     boolean dryRun = "true".equalsIgnoreCase(request.param("DryRun"));
     RolePolicies role = roles.get(request.accessKeyId());
@@ -99,8 +110,10 @@ public final class IamEnforcement implements RecordingProxy.Gate {
     List<IamRequest> needed;
     try {
       needed = authorizations.of(request, reading);
-    } catch (UnsupportedOperationException e) {
-      return refuse(new Refusal(String.valueOf(ec2Action), "-", e.getMessage(), dryRun), ec2Action);
+    } catch (RuntimeException e) {
+      // A request the proxy cannot map to IAM's authorizations: a test bug, never a pass.
+      return refuse(
+          new Refusal(String.valueOf(ec2Action), "-", "cannot authorize: " + e, false), ec2Action);
     }
     for (IamRequest r : needed) {
       IamDecision decision = IamSimulator.shared().evaluate(role, r);

@@ -164,7 +164,7 @@ class PermissionsCheckIT {
             "harden a karpenter node of prod",
             "harden a self-managed node of prod",
             "set HttpTokens to optional",
-            "set a hop limit outside [2, 2]");
+            "set a hop limit outside 2");
     assertThat(probes.get("harden a managed-node-group node of prod").answer())
         .isEqualTo("allowed (DryRunOperation)");
     assertThat(probes.get("set HttpTokens to optional").answer())
@@ -216,9 +216,11 @@ class PermissionsCheckIT {
         new EniPermissionsCheck(gateway, RemediatorConfig.parse(CONFIG, "test"), Clock.systemUTC())
             .check();
 
+    iam.assertNoUnexpectedRefusals();
     assertThat(report.passed()).as(report.toString()).isTrue();
     Map<String, Probe> probes = byProbe(report);
     assertThat(probes.get("create profile multus-data's interface, tagged as ours").answer())
+        .as(report.toString())
         .isEqualTo("allowed (DryRunOperation)");
     assertThat(probes.get("create an interface without our tags").answer())
         .isEqualTo("refused (UnauthorizedOperation)");

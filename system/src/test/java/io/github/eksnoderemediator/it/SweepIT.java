@@ -58,6 +58,7 @@ class SweepIT {
   private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
   private static EksClient eks;
+  private static EksClient eksSetup;
 
   /** Every instance launched, with the options it must end with. */
   private static final Map<InstanceId, String> expected = new LinkedHashMap<>();
@@ -78,6 +79,14 @@ class SweepIT {
             .credentialsProvider(
                 StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(Ec2Fixtures.IMDS_ACCESS_KEY, "testing")))
+            .build();
+    // The test's own setup goes straight to the emulator: only the function's calls meet IAM.
+    eksSetup =
+        AwsClients.eksBuilder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.of(MotoServer.REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("setup", "testing")))
             .build();
 
     Map<String, String> pool = new HashMap<>(Instances.KARPENTER_PROD);
@@ -111,7 +120,7 @@ class SweepIT {
     // Node groups for the drift report: one weak launch template, one hardened, one EKS default.
     String weak = fixtures.launchTemplate("weak", "optional", 1);
     String hardened = fixtures.launchTemplate("hardened", "required", 2);
-    eks.createCluster(
+    eksSetup.createCluster(
         r ->
             r.name("prod")
                 .roleArn("arn:aws:iam::123456789012:role/eks")
@@ -152,7 +161,7 @@ class SweepIT {
   }
 
   private static void createNodegroup(String name, String launchTemplateId) {
-    eks.createNodegroup(
+    eksSetup.createNodegroup(
         r -> {
           r.clusterName("prod")
               .nodegroupName(name)
