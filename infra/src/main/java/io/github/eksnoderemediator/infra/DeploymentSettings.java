@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
  * @param architecture the instruction set the function runs on
  * @param alarmEmail where alarm notifications go (an SNS topic with this address subscribed), or
  *     empty for alarms without actions
+ * @param checkPermissionsOnDeploy run each function's permissions check at the end of {@code cdk
+ *     deploy} (EC2 dry runs as the function's own role) and fail the deployment when its role
+ *     cannot do the job or reaches out of scope
  */
 public record DeploymentSettings(
     int logRetentionDays,
@@ -35,7 +38,8 @@ public record DeploymentSettings(
     int retryAttempts,
     int maximumEventAgeSeconds,
     Architecture architecture,
-    Optional<String> alarmEmail) {
+    Optional<String> alarmEmail,
+    boolean checkPermissionsOnDeploy) {
 
   /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
   public static final List<Integer> LOG_RETENTION_DAYS =
@@ -52,7 +56,7 @@ public record DeploymentSettings(
   static final int MAX_EVENT_AGE = 21600;
 
   public static final DeploymentSettings DEFAULT =
-      new DeploymentSettings(30, 1024, 900, 2, 3600, Architecture.ARM64, Optional.empty());
+      new DeploymentSettings(30, 1024, 900, 2, 3600, Architecture.ARM64, Optional.empty(), true);
 
   /** Good enough to catch a typo; SNS itself confirms the address by mail. */
   static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -65,7 +69,8 @@ public record DeploymentSettings(
           "retryAttempts",
           "maximumEventAgeSeconds",
           "architecture",
-          "alarmEmail");
+          "alarmEmail",
+          "checkPermissionsOnDeploy");
 
   /** The Lambda instruction set, as {@code cdk.json} spells it. */
   public enum Architecture {
@@ -150,7 +155,8 @@ public record DeploymentSettings(
         o.text("architecture", Pattern.compile("arm64|x86_64"), "arm64 or x86_64")
             .map(Architecture::fromJsonName)
             .orElse(d.architecture),
-        o.text("alarmEmail", EMAIL, "an email address"));
+        o.text("alarmEmail", EMAIL, "an email address"),
+        o.bool("checkPermissionsOnDeploy").orElse(d.checkPermissionsOnDeploy));
   }
 
   private static int retention(StrictObject o, JsonNode v) {

@@ -9,6 +9,7 @@ import io.github.eksnoderemediator.infra.constructs.FailureHandling;
 import io.github.eksnoderemediator.infra.constructs.ImdsFunction;
 import io.github.eksnoderemediator.infra.constructs.ImdsPermissions;
 import io.github.eksnoderemediator.infra.constructs.ImdsRules;
+import io.github.eksnoderemediator.infra.constructs.PermissionsCheck;
 import io.github.eksnoderemediator.infra.constructs.RemediatorFunction;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
@@ -37,17 +38,18 @@ public final class RemediatorStack extends Stack {
     ImdsPermissions permissions =
         new ImdsPermissions(this, "ImdsPermissions", settings.remediator());
     ImdsFunction imds =
-        new ImdsFunction(
-            this,
-            "Imds",
-            new RemediatorFunction.Props(
-                props.code(),
-                settings.remediatorJson(),
-                settings.deployment(),
-                permissions.role(),
-                failures.queue()));
+        new ImdsFunction(this, "Imds", imdsProps(settings, props, permissions, failures));
     new ImdsRules(
         this, "ImdsRules", imds.alias(), failures.queue(), settings.remediator().sweep().rate());
+    if (settings.deployment().checkPermissionsOnDeploy()) {
+      new PermissionsCheck(
+          this,
+          "ImdsPermissionsCheck",
+          imdsProps(settings, props, permissions, failures),
+          "io.github.eksnoderemediator.handler.ImdsPermissionsCheckHandler::handleRequest",
+          permissions.role(),
+          imds.function());
+    }
     Alarms alarms = new Alarms(this, "Alarms", imds.alias(), failures.queue());
 
     CfnOutput.Builder.create(this, "ImdsFunctionName")
@@ -80,19 +82,36 @@ public final class RemediatorStack extends Stack {
                     .build());
   }
 
+  private static RemediatorFunction.Props imdsProps(
+      AppSettings settings, Props props, ImdsPermissions permissions, FailureHandling failures) {
+    return new RemediatorFunction.Props(
+        props.code(),
+        settings.remediatorJson(),
+        settings.deployment(),
+        permissions.role(),
+        failures.queue());
+  }
+
   private void addEni(AppSettings settings, Props props, FailureHandling failures, Alarms alarms) {
     RemediatorConfig config = settings.remediator();
     EniPermissions permissions = new EniPermissions(this, "EniPermissions", config);
-    EniFunction eni =
-        new EniFunction(
-            this,
-            "Eni",
-            new RemediatorFunction.Props(
-                props.code(),
-                settings.remediatorJson(),
-                settings.deployment(),
-                permissions.role(),
-                failures.queue()));
+    RemediatorFunction.Props eniProps =
+        new RemediatorFunction.Props(
+            props.code(),
+            settings.remediatorJson(),
+            settings.deployment(),
+            permissions.role(),
+            failures.queue());
+    EniFunction eni = new EniFunction(this, "Eni", eniProps);
+    if (settings.deployment().checkPermissionsOnDeploy()) {
+      new PermissionsCheck(
+          this,
+          "EniPermissionsCheck",
+          eniProps,
+          "io.github.eksnoderemediator.handler.EniPermissionsCheckHandler::handleRequest",
+          permissions.role(),
+          eni.function());
+    }
     new EniRules(this, "EniRules", eni.alias(), failures.queue(), config.eni().sweepRate());
     alarms.addFunctionErrors("EniFunctionErrors", eni.alias(), "the ENI function");
 

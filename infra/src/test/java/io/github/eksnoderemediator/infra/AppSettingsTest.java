@@ -123,7 +123,7 @@ class AppSettingsTest {
           {"retryAttempts": 3}               | retryAttempts: must be an integer from 0 to 2, got 3
           {"maximumEventAgeSeconds": 30}     | maximumEventAgeSeconds: must be an integer from 60 to 21600, got 30
           {"architecture": "x86"}            | architecture: must be arm64 or x86_64, got "x86"
-          {"memory": 512}                    | memory: unknown field (expected one of alarmEmail, architecture, logRetentionDays, maximumEventAgeSeconds, memorySize, retryAttempts, timeoutSeconds)
+          {"memory": 512}                    | memory: unknown field (expected one of alarmEmail, architecture, checkPermissionsOnDeploy, logRetentionDays, maximumEventAgeSeconds, memorySize, retryAttempts, timeoutSeconds)
           """)
   void badDeploymentSetting_failsOnOneLineNamingTheField(String json, String message) {
     assertThatThrownBy(() -> AppSettings.fromContext(null, TestStacks.read(json)))
@@ -149,7 +149,8 @@ class AppSettingsTest {
                     2,
                     3600,
                     DeploymentSettings.Architecture.ARM64,
-                    java.util.Optional.empty()))
+                    java.util.Optional.empty(),
+                    true))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

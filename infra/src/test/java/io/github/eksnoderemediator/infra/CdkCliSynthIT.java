@@ -81,8 +81,15 @@ class CdkCliSynthIT {
     assertThat(functions.values().stream().map(f -> f.at("/Properties/Handler").asText()))
         .containsExactlyInAnyOrder(
             "io.github.eksnoderemediator.handler.ImdsHandler::handleRequest",
-            "io.github.eksnoderemediator.handler.EniHandler::handleRequest");
-    for (JsonNode function : functions.values()) {
+            "io.github.eksnoderemediator.handler.EniHandler::handleRequest",
+            // The deploy-time permissions checks, and aws-cdk-lib's trigger provider (Node.js).
+            "io.github.eksnoderemediator.handler.ImdsPermissionsCheckHandler::handleRequest",
+            "io.github.eksnoderemediator.handler.EniPermissionsCheckHandler::handleRequest",
+            "__entrypoint__.handler");
+    for (JsonNode function :
+        functions.values().stream()
+            .filter(f -> "java21".equals(f.at("/Properties/Runtime").asText()))
+            .toList()) {
       Path asset = out.resolve(function.at("/Metadata/aws:asset:path").asText());
       assertThat(Files.mismatch(asset, root.resolve(FUNCTION_JAR)))
           .as("the staged asset %s is byte for byte %s", asset, FUNCTION_JAR)

@@ -31,8 +31,8 @@ class EniFunctionTest {
     template.get("Resources").fieldNames().forEachRemaining(ids::add);
 
     assertThat(ids).noneMatch(id -> id.startsWith("Eni") || id.startsWith("AlarmsEni"));
-    assertThat(resources(template, "AWS::Lambda::Function")).hasSize(1);
-    assertThat(resources(template, "AWS::IAM::Role")).hasSize(1);
+    assertThat(TestStacks.remediatorResources(template, "AWS::Lambda::Function")).hasSize(1);
+    assertThat(TestStacks.remediatorResources(template, "AWS::IAM::Role")).hasSize(1);
     assertThat(resources(template, "AWS::Events::Rule")).hasSize(3);
     assertThat(template.get("Outputs").has("EniFunctionName")).isFalse();
     assertThat(template.get("Outputs").has("EniAliasArn")).isFalse();
@@ -44,10 +44,10 @@ class EniFunctionTest {
   void withProfiles_bothFunctionsAreDeployed_eachWithItsOwnRoleLogGroupAndAlias(String stack) {
     JsonNode template = TestStacks.named(stack).template();
 
-    assertThat(resources(template, "AWS::Lambda::Function")).hasSize(2);
+    assertThat(TestStacks.remediatorResources(template, "AWS::Lambda::Function")).hasSize(2);
     assertThat(resources(template, "AWS::Lambda::Alias")).hasSize(2);
-    assertThat(resources(template, "AWS::Logs::LogGroup")).hasSize(2);
-    assertThat(resources(template, "AWS::IAM::Role")).hasSize(2);
+    assertThat(TestStacks.remediatorResources(template, "AWS::Logs::LogGroup")).hasSize(2);
+    assertThat(TestStacks.remediatorResources(template, "AWS::IAM::Role")).hasSize(2);
     assertThat(handler(template, "ImdsFunction"))
         .isEqualTo("io.github.eksnoderemediator.handler.ImdsHandler::handleRequest");
     assertThat(handler(template, "EniFunction")).isEqualTo(HANDLER);

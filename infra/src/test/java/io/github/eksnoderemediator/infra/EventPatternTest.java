@@ -55,7 +55,8 @@ class EventPatternTest {
           // Reaches the ENI function through the schedule rule, which matches no pattern.
           Map.entry("scheduled-event.json", Set.of()),
           Map.entry("manual-one-instance.json", Set.of()),
-          Map.entry("manual-several-instances-dry-run.json", Set.of()));
+          Map.entry("manual-several-instances-dry-run.json", Set.of()),
+          Map.entry("manual-check-permissions.json", Set.of()));
 
   private static Machine machine;
 

@@ -37,55 +37,40 @@ class RuntimeInterfaceClientIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String API = "/2018-06-01/runtime";
 
-  /** Every function resource of the stack with ENI profiles (it has both functions). */
+  /**
+   * Every java21 function of the stack with ENI profiles: both functions, and both deploy-time
+   * permissions checks (the trigger's own provider is aws-cdk-lib's Node.js function).
+   */
   static List<String> handlers() {
     List<String> handlers = new ArrayList<>();
-    TestStacks.named("eni")
-        .resourcesOfType("AWS::Lambda::Function")
-        .values()
+    TestStacks.named("eni").resourcesOfType("AWS::Lambda::Function").values().stream()
+        .filter(f -> "java21".equals(f.at("/Properties/Runtime").asText()))
         .forEach(f -> handlers.add(f.at("/Properties/Handler").asText()));
-    assertThat(handlers).hasSize(2);
+    assertThat(handlers).hasSize(4);
     return handlers;
   }
 
+  static List<String> functionHandlers() {
+    return handlers().stream().filter(h -> !h.contains("PermissionsCheck")).toList();
+  }
+
+  static List<String> checkHandlers() {
+    return handlers().stream().filter(h -> h.contains("PermissionsCheck")).toList();
+  }
+
   @ParameterizedTest
-  @MethodSource("handlers")
+  @MethodSource("functionHandlers")
   void handler_runsUnderTheRuntimeInterfaceClient(String handler) throws Exception {
     Path root = TestStacks.repoRoot();
-    Path jar = root.resolve("lambda/target/remediator.jar");
-    assertThat(jar).as("the shaded jar (built by mvn package)").exists();
     byte[] unsupported = Files.readAllBytes(root.resolve("events/other-source-eks.json"));
     byte[] malformed = Files.readAllBytes(root.resolve("events/invalid/manual-wrong-id-kind.json"));
 
     try (RuntimeApi api = new RuntimeApi(List.of(unsupported, malformed))) {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
-      // The client loads its native Runtime API client through JNI.
-      command.add("--enable-native-access=ALL-UNNAMED");
-      command.add("-cp");
-      command.add(jar + File.pathSeparator + ricClasspath());
-      command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
-      command.add(handler);
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-      Path log = Files.createTempFile("ric-", ".log");
-      pb.redirectOutput(log.toFile());
-      Map<String, String> env = pb.environment();
-      env.keySet().removeIf(k -> k.startsWith("AWS_"));
-      env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.port());
-      env.put("AWS_REGION", "eu-west-1");
-      env.put("AWS_ACCESS_KEY_ID", "testing");
-      env.put("AWS_SECRET_ACCESS_KEY", "testing");
-      // Nothing here may reach AWS: an unused, closed local port.
-      env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
-      env.put("AWS_LAMBDA_FUNCTION_NAME", "remediator-under-test");
-      env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
-      env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
-      Process p = pb.start();
+      Process p = start(handler, api, Map.of());
       try {
-        Result first = api.result(Duration.ofSeconds(60), log);
-        Result second = api.result(Duration.ofSeconds(30), log);
-        String output = Files.readString(log);
+        Result first = api.result(Duration.ofSeconds(60), api.log);
+        Result second = api.result(Duration.ofSeconds(30), api.log);
+        String output = Files.readString(api.log);
 
         assertThat(api.initErrors()).as(output).isEmpty();
         assertThat(first.kind()).as(output).isEqualTo("response");
@@ -100,6 +85,68 @@ class RuntimeInterfaceClientIT {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /**
+   * The deploy-time checks start under the runtime client and report to it: here EC2 cannot be
+   * reached (a closed local port), so the check fails with the SDK's error, as a deploy would.
+   */
+  @ParameterizedTest
+  @MethodSource("checkHandlers")
+  void permissionsCheck_runsUnderTheRuntimeInterfaceClient(String handler) throws Exception {
+    byte[] triggerPayload = "{}".getBytes(StandardCharsets.UTF_8);
+    // The check function's own configuration, as the stack sets it: the ENI check needs profiles.
+    String config =
+        TestStacks.named("eni").resourcesOfType("AWS::Lambda::Function").values().stream()
+            .filter(f -> handler.equals(f.at("/Properties/Handler").asText()))
+            .findFirst()
+            .orElseThrow()
+            .at("/Properties/Environment/Variables/REMEDIATOR_CONFIG")
+            .asText();
+    try (RuntimeApi api = new RuntimeApi(List.of(triggerPayload))) {
+      Process p = start(handler, api, Map.of("REMEDIATOR_CONFIG", config));
+      try {
+        Result first = api.result(Duration.ofSeconds(120), api.log);
+        String output = Files.readString(api.log);
+
+        assertThat(api.initErrors()).as(output).isEmpty();
+        assertThat(first.kind()).as(output).isEqualTo("error");
+        assertThat(first.body().path("errorType").asText()).endsWith("Ec2CallException");
+      } finally {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Process start(String handler, RuntimeApi api, Map<String, String> extraEnv)
+      throws IOException {
+    Path root = TestStacks.repoRoot();
+    Path jar = root.resolve("lambda/target/remediator.jar");
+    assertThat(jar).as("the shaded jar (built by mvn package)").exists();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+    // The client loads its native Runtime API client through JNI.
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-cp");
+    command.add(jar + File.pathSeparator + ricClasspath());
+    command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+    command.add(handler);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.redirectOutput(api.log.toFile());
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("AWS_"));
+    env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.port());
+    env.put("AWS_REGION", "eu-west-1");
+    env.put("AWS_ACCESS_KEY_ID", "testing");
+    env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    // Nothing here may reach AWS: an unused, closed local port.
+    env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "remediator-under-test");
+    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+    env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
+    env.putAll(extraEnv);
+    return pb.start();
   }
 
   /**
@@ -128,9 +175,11 @@ class RuntimeInterfaceClientIT {
     private final AtomicInteger served = new AtomicInteger();
     private final BlockingQueue<Result> results = new ArrayBlockingQueue<>(16);
     private final Map<String, String> initErrors = new ConcurrentHashMap<>();
+    private final Path log;
 
     RuntimeApi(List<byte[]> events) throws IOException {
       this.events = events;
+      this.log = Files.createTempFile("ric-", ".log");
       this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext(API, this::handle);
       server.setExecutor(Executors.newCachedThreadPool());

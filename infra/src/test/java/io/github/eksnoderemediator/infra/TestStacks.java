@@ -23,7 +23,8 @@ import software.amazon.awscdk.services.lambda.Code;
  *   <li>{@link #defaults()}: exactly what {@code cdk.json} at the repository root configures (every
  *       cluster, hop limit 2, default deployment settings).
  *   <li>{@link #clusters()}: clusters prod and staging, a node pool narrowed to hop limit 1, the
- *       endpoint forced on, and non-default deployment settings.
+ *       endpoint forced on, and non-default deployment settings (the deploy-time permissions check
+ *       off).
  *   <li>{@link #eni()}: {@code cdk.json}'s defaults plus two Multus profiles: one with subnets
  *       found by tag and a security group by name, one with subnet and group ids. Every cluster,
  *       default sweep.
@@ -48,7 +49,8 @@ final class TestStacks {
   static final String CLUSTERS_DEPLOYMENT =
       """
       {"logRetentionDays": 7, "memorySize": 512, "timeoutSeconds": 60, "retryAttempts": 0,
-       "maximumEventAgeSeconds": 600, "architecture": "x86_64", "alarmEmail": "oncall@example.com"}
+       "maximumEventAgeSeconds": 600, "architecture": "x86_64", "alarmEmail": "oncall@example.com",
+       "checkPermissionsOnDeploy": false}
       """;
 
   static final String ENI_REMEDIATOR =
@@ -288,9 +290,26 @@ final class TestStacks {
     return found;
   }
 
-  /** The only resource of a type; fails if there is not exactly one. */
+  /**
+   * True for the resources of the deploy-time permissions check ({@code checkPermissionsOnDeploy}):
+   * the check function, its log group, and aws-cdk-lib's trigger provider. PermissionsCheckTest
+   * covers them; the other tests look at the remediator's own resources.
+   */
+  static boolean permissionsCheck(String logicalId) {
+    return logicalId.contains("PermissionsCheck") || logicalId.startsWith("AWSCDKTrigger");
+  }
+
+  /** The resources of one type, by logical id, the permissions check's aside. */
+  static Map<String, JsonNode> remediatorResources(JsonNode template, String type) {
+    Map<String, JsonNode> found = new LinkedHashMap<>(resources(template, type));
+    found.keySet().removeIf(TestStacks::permissionsCheck);
+    return found;
+  }
+
+  /** The only resource of a type, the permissions check's aside; fails if there is not one. */
   static Map.Entry<String, JsonNode> only(JsonNode template, String type) {
-    Map<String, JsonNode> found = resources(template, type);
+    Map<String, JsonNode> found = new LinkedHashMap<>(resources(template, type));
+    found.keySet().removeIf(TestStacks::permissionsCheck);
     if (found.size() != 1) {
       throw new AssertionError("expected one " + type + ", found " + found.keySet());
     }

@@ -50,6 +50,20 @@ final class Wiring {
     return new Imds(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));
   }
 
+  /** The IMDS function's permissions check alone: the deploy-time trigger runs only that. */
+  static ImdsPermissionsCheck imdsPermissionsCheck(Map<String, String> env) {
+    return new ImdsPermissionsCheck(
+        new SdkEc2Gateway(AwsClients.ec2()), RemediatorConfig.fromEnvironment(env));
+  }
+
+  /** The ENI function's permissions check alone: the deploy-time trigger runs only that. */
+  static EniPermissionsCheck eniPermissionsCheck(Map<String, String> env) {
+    return new EniPermissionsCheck(
+        new SdkNetworkGateway(AwsClients.ec2()),
+        RemediatorConfig.fromEnvironment(env),
+        Clock.systemUTC());
+  }
+
   /** The IMDS function's service, and the SDK call that primes it before a SnapStart snapshot. */
   record Imds(ImdsService service, Runnable primeSdk) {}
 

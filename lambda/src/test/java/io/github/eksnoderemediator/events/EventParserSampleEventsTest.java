@@ -78,7 +78,10 @@ class EventParserSampleEventsTest {
           Map.entry("manual-one-instance.json", new ManualRequest(List.of(id(2)), false)),
           Map.entry(
               "manual-several-instances-dry-run.json",
-              new ManualRequest(List.of(id(2), id(6), id(5)), true)));
+              new ManualRequest(List.of(id(2), id(6), id(5)), true)),
+          Map.entry(
+              "manual-check-permissions.json",
+              new ManualRequest(new ManualRequest.Target.PermissionsCheck(), false)));
 
   /** For each file in {@code events/invalid/}: what its one-line error must mention. */
   private static final Map<String, List<String>> INVALID =

@@ -505,7 +505,7 @@ class EventParserTest {
               rejection(
                   "{\"instanceId\": \"%s\", \"instanceIds\": [\"%s\"]}".formatted(ID_1, ID_2)))
           .isEqualTo(
-              "instanceIds: cannot be combined with instanceId; give one of instanceId, instanceIds, cluster or report");
+              "instanceIds: cannot be combined with instanceId; give one of instanceId, instanceIds, cluster, report or check");
     }
 
     @Test
@@ -515,7 +515,7 @@ class EventParserTest {
     }
 
     static final String EXPECTED_MANUAL =
-        "expected an EventBridge event or a manual payload with \"instanceId\", \"instanceIds\", \"cluster\" or \"report\"";
+        "expected an EventBridge event or a manual payload with \"instanceId\", \"instanceIds\", \"cluster\", \"report\" or \"check\"";
 
     @Test
     void parse_clusterRequest_namesTheNodes() {
@@ -563,6 +563,18 @@ class EventParserTest {
     }
 
     @Test
+    void parse_permissionsCheckRequest() {
+      assertThat(parse("{\"check\": \"permissions\"}"))
+          .isEqualTo(new ManualRequest(new ManualRequest.Target.PermissionsCheck(), false));
+      assertThat(rejection("{\"check\": \"quota\"}"))
+          .isEqualTo("check: must be \"permissions\" (the only check there is), got \"quota\"");
+      assertThat(rejection("{\"check\": \"permissions\", \"dryRun\": true}"))
+          .isEqualTo("dryRun: does not apply to a check, which only sends dry runs");
+      assertThat(rejection("{\"check\": \"permissions\", \"instanceId\": \"i-0123456789abcdef0\"}"))
+          .contains("cannot be combined with");
+    }
+
+    @Test
     void parse_manualWithOnlyDryRun_saysWhatIsExpected() {
       assertThat(rejection("{\"dryRun\": true}"))
           .isEqualTo(EXPECTED_MANUAL + ", got fields dryRun");
@@ -583,7 +595,7 @@ class EventParserTest {
     void parse_manualWithMisspelledDryRun_isRejectedNamingTheField() {
       assertThat(rejection("{\"instanceId\": \"" + ID_1 + "\", \"dryrun\": true}"))
           .isEqualTo(
-              "dryrun: unknown field (expected one of cluster, dryRun, instanceId, instanceIds,"
+              "dryrun: unknown field (expected one of check, cluster, dryRun, instanceId, instanceIds,"
                   + " nodeGroup, nodePool, nodegroup, nodepool, report)");
     }
 

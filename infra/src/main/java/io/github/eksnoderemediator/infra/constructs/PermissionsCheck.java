@@ -1,0 +1,87 @@
+package io.github.eksnoderemediator.infra.constructs;
+
+import io.github.eksnoderemediator.config.RemediatorConfig;
+import io.github.eksnoderemediator.infra.DeploymentSettings;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnResource;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CfnFunction;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.triggers.TriggerFunction;
+import software.constructs.Construct;
+
+/**
+ * A function's permissions check at the end of {@code cdk deploy}: aws-cdk-lib's triggers invoke a
+ * small function that runs the same code as {@code {"check": "permissions"}}, as the checked
+ * function's own role, once the function and its role exist. A failed check fails the deployment
+ * with the failing probes in the error, instead of a role that silently fills the failure queue. It
+ * is re-run when the code changes (a new jar or configuration), not on every deploy.
+ */
+public final class PermissionsCheck extends Construct {
+  /** Enough for a few dry runs, repeated while a new role's policies propagate. */
+  static final Duration TIMEOUT = Duration.minutes(5);
+
+  static final int MEMORY = 1024;
+
+  /**
+   * @param handler the check's handler, e.g. {@code
+   *     io.github.eksnoderemediator.handler.ImdsPermissionsCheckHandler::handleRequest}
+   * @param role the checked function's role: the check proves exactly that role
+   * @param after what must exist first (the checked function)
+   */
+  public PermissionsCheck(
+      Construct scope,
+      String id,
+      RemediatorFunction.Props props,
+      String handler,
+      IRole role,
+      Construct after) {
+    super(scope, id);
+    DeploymentSettings settings = props.settings();
+    LogGroup logGroup =
+        LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH).build();
+    logGroup.grantWrite(role);
+    TriggerFunction check =
+        TriggerFunction.Builder.create(this, "Function")
+            .description("EKS Node Remediator: proves the function's role with EC2 dry runs")
+            .runtime(Runtime.JAVA_21)
+            .handler(handler)
+            .code(props.code())
+            .architecture(
+                settings.architecture() == DeploymentSettings.Architecture.ARM64
+                    ? Architecture.ARM_64
+                    : Architecture.X86_64)
+            .memorySize(MEMORY)
+            .timeout(TIMEOUT)
+            .role(role)
+            .logGroup(logGroup)
+            .environment(Map.of(RemediatorConfig.ENV_VAR, props.configJson()))
+            .executeAfter(List.of(after))
+            .executeOnHandlerChange(true)
+            .build();
+    NagReasons.lambdaRuntime(check);
+    ((CfnFunction) check.getNode().getDefaultChild()).addMetadata("cfn-lint", IGNORE_W3005);
+    // aws-cdk-lib's trigger provider (one per stack) has the same redundant DependsOn on its role.
+    Stack.of(this).getNode().getChildren().stream()
+        .filter(c -> c.getNode().getId().startsWith("AWSCDK.TriggerCustomResourceProvider"))
+        .flatMap(c -> c.getNode().findAll().stream())
+        .filter(
+            c ->
+                c instanceof CfnResource r
+                    && "AWS::Lambda::Function".equals(r.getCfnResourceType()))
+        .forEach(c -> ((CfnResource) c).addMetadata("cfn-lint", IGNORE_W3005));
+  }
+
+  /**
+   * CDK makes a function depend on its role explicitly; cfn-lint flags that as redundant with the
+   * Role GetAtt. Harmless.
+   */
+  private static final Map<String, Object> IGNORE_W3005 =
+      Map.of("config", Map.of("ignore_checks", List.of("W3005")));
+}
