@@ -241,6 +241,20 @@ final class EniRoleProperties {
               tags,
               subnet("subnet-0fff00000000000ff", Map.of("multus", "other", "tier", "web")),
               groups));
+      if (profile.subnets().tags().size() > 1) {
+        // Every tag of a selector must match, not just one of them.
+        Map<String, String> partial = new LinkedHashMap<>(profile.subnets().tags());
+        partial.remove(partial.keySet().iterator().next());
+        calls.add(
+            create(
+                "creating an interface for profile "
+                    + profile.name()
+                    + " in a subnet carrying only part of its selector's tags",
+                Expect.REFUSED,
+                tags,
+                subnet("subnet-0bb000000000000bb", partial),
+                groups));
+      }
       boolean groupsById =
           config.eni().profiles().stream().allMatch(x -> x.securityGroups().names().isEmpty());
       if (groupsById) {
