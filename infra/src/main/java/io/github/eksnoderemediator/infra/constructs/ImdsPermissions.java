@@ -32,6 +32,9 @@ public final class ImdsPermissions extends Construct {
   static final String MODIFY = "ec2:ModifyInstanceMetadataOptions";
   static final String ATTRIBUTE_KEY_PREFIX = "ec2:Attribute/";
 
+  /** The ModifyInstanceMetadataOptions parameters the function never sends. */
+  static final List<String> NOT_OURS = List.of("InstanceMetadataTags", "HttpProtocolIpv6");
+
   private final Role role;
 
   public ImdsPermissions(Construct scope, String id, RemediatorConfig config) {
@@ -160,9 +163,6 @@ public final class ImdsPermissions extends Construct {
     }
     return statements;
   }
-
-  /** The ModifyInstanceMetadataOptions parameters the function never sends. */
-  static final List<String> NOT_OURS = List.of("InstanceMetadataTags", "HttpProtocolIpv6");
 
   /**
    * Denies the modify when the request sets {@code parameter} ({@code ec2:Attribute/<parameter>} is
