@@ -123,6 +123,52 @@ class SecurityGatesTest {
     return participation && taggedInterfaces;
   }
 
+  /**
+   * Under a reading where EC2 does not supply a key, a negated operator ({@code StringNotEquals},
+   * {@code ArnNotLike}, ...) matches; a Deny built on one must therefore require the key present
+   * with {@code Null: false}, or it refuses every call. And no statement may test the {@code
+   * ec2:MetadataHttp*} keys, whose meaning for ModifyInstanceMetadataOptions AWS does not document
+   * (docs/iam.md, "Three readings").
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
+  void everyNegatedDenyIsNullGuarded_andNoStatementTestsTheUndocumentedMetadataKeys(String stack) {
+    List<JsonNode> statements = new ArrayList<>();
+    TestStacks.named(stack)
+        .template()
+        .path("Resources")
+        .forEach(
+            r -> {
+              r.at("/Properties/Policies")
+                  .forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
+              r.at("/Properties/PolicyDocument/Statement").forEach(statements::add);
+            });
+
+    assertThat(statements).isNotEmpty();
+    for (JsonNode s : statements) {
+      assertThat(conditionKeys(s))
+          .as("%s in %s", s, stack)
+          .noneMatch(k -> k.startsWith("ec2:MetadataHttp"));
+      if (!"Deny".equals(s.path("Effect").asText())) {
+        continue;
+      }
+      s.path("Condition")
+          .properties()
+          .forEach(
+              op -> {
+                if (op.getKey().contains("Not") || op.getKey().endsWith("IfExists")) {
+                  op.getValue()
+                      .fieldNames()
+                      .forEachRemaining(
+                          key ->
+                              assertThat(s.at("/Condition/Null").path(key).asText())
+                                  .as("Null guard on %s in %s (%s)", key, s, stack)
+                                  .isEqualTo("false"));
+                }
+              });
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
   void neitherRoleHoldsTheOthersWriteActions(String stack) {

@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eksnoderemediator.config.RemediatorConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -168,6 +169,22 @@ final class TestStacks {
       case "eniClusters" -> eniClusters();
       default -> throw new IllegalArgumentException("no test stack " + name);
     };
+  }
+
+  /**
+   * The {@code remediator} configuration a stack is synthesized from, parsed by the function's own
+   * parser (the role is derived from the same record).
+   */
+  static RemediatorConfig config(String name) {
+    Object remediator =
+        switch (name) {
+          case "defaults" -> cdkJsonContext().get(AppSettings.REMEDIATOR_KEY);
+          case "clusters" -> read(CLUSTERS_REMEDIATOR);
+          case "eni" -> read(ENI_REMEDIATOR);
+          case "eniClusters" -> read(ENI_CLUSTERS_REMEDIATOR);
+          default -> throw new IllegalArgumentException("no test stack " + name);
+        };
+    return AppSettings.fromContext(remediator, null).remediator();
   }
 
   /**

@@ -52,8 +52,8 @@ public record ImdsConfig(
   }
 
   /**
-   * The smallest band that contains every band a node can get. The IAM role only allows hop limits
-   * inside it, so even a bug cannot set one the configuration never asks for.
+   * The smallest band that contains every band a node can get. The IAM role denies hop limits
+   * outside it wherever EC2 tells IAM the value being set (docs/iam.md).
    */
   public HopLimitBand envelope() {
     HopLimitBand envelope = hopLimit;

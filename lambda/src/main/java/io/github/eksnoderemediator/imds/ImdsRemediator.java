@@ -222,7 +222,8 @@ public final class ImdsRemediator {
               + "; its running event or Lambda's retry will try again)";
       case UNAUTHORIZED ->
           describe(e)
-              + " (the role allows it only on instances carrying in-scope cluster tags and only to hardening values)";
+              + " (the role allows it only on instances carrying in-scope cluster tags, never on"
+              + " opted-out ones, and denies non-hardening values)";
       default -> describe(e);
     };
   }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IRole;
@@ -21,13 +22,18 @@ import software.constructs.Construct;
 
 /**
  * The IMDS function's role: it may describe instances and change the metadata options of EKS nodes
- * in scope, only to settings the configuration can ask for, and never of an instance that carries
- * the opt-out tag. No AWS managed policy: the function's log and failure-queue grants are added by
- * the constructs that own those resources. docs/iam.md explains every statement.
+ * in scope (by their tags), never of an instance that carries the opt-out tag, and never to a value
+ * the configuration cannot ask for wherever EC2 tells IAM the value being set. No AWS managed
+ * policy: the function's log and failure-queue grants are added by the constructs that own those
+ * resources. docs/iam.md explains every statement and what holds under each reading of EC2's
+ * condition keys.
  */
 public final class ImdsPermissions extends Construct {
   static final String MODIFY = "ec2:ModifyInstanceMetadataOptions";
-  static final String HOP_LIMIT_KEY = "ec2:MetadataHttpPutResponseHopLimit";
+  static final String ATTRIBUTE_KEY_PREFIX = "ec2:Attribute/";
+
+  /** The ModifyInstanceMetadataOptions parameters the function never sends. */
+  static final List<String> NOT_OURS = List.of("InstanceMetadataTags", "HttpProtocolIpv6");
 
   private final Role role;
 
@@ -99,9 +105,19 @@ public final class ImdsPermissions extends Construct {
                 List.of(eksArn(instances, "cluster/*"), eksArn(instances, "nodegroup/*/*/*")))
             .build());
 
-    // One statement per way of recognising a node; NodeTagScope explains the two modes.
+    // One statement per way of recognising a node; NodeTagScope explains the two modes. Scoped by
+    // the instance's tags only: no Allow depends on a value key, because AWS does not document
+    // what ec2:MetadataHttp* hold for this action (on ~50 other actions they can only be the
+    // instance's current settings), and an Allow on a key EC2 does not supply refuses every call.
     for (NodeTagScope.Scope scope : NodeTagScope.of(config)) {
-      statements.add(modify("Modify" + scope.name(), instances, config, scope.condition()));
+      statements.add(
+          PolicyStatement.Builder.create()
+              .sid("Modify" + scope.name())
+              .effect(Effect.ALLOW)
+              .actions(List.of(MODIFY))
+              .resources(List.of(instances))
+              .conditions(new LinkedHashMap<>(scope.condition()))
+              .build());
     }
 
     statements.add(
@@ -112,44 +128,66 @@ public final class ImdsPermissions extends Construct {
             .resources(List.of(instances))
             .conditions(NodeTagScope.tagExists(config.optOutTagKey()))
             .build());
+
+    // The hardening guarantee: explicit denies on the values being set, ec2:Attribute/<Parameter>
+    // (EC2's key for "an attribute being set", which the EC2 User Guide's "Deny opt-out of IMDSv2"
+    // example uses on this action). Each is guarded by Null so it is inert when EC2 supplies no
+    // such key: a negated operator on a missing key matches, and would refuse every hardening.
+    // StringNotEquals over strings, because the reference types the key as String: a hop limit
+    // compares the same whether it arrives as "2" or 2.
+    statements.add(
+        denyAttribute(
+            "NeverSetTokensOtherThanRequired", instances, "HttpTokens", List.of("required")));
+    HopLimitBand envelope = config.imds().envelope();
+    statements.add(
+        denyAttribute(
+            "NeverSetHopLimitOutsideEnvelope",
+            instances,
+            "HttpPutResponseHopLimit",
+            IntStream.rangeClosed(envelope.min(), envelope.max())
+                .mapToObj(String::valueOf)
+                .toList()));
+    HttpEndpointSetting endpoint = config.imds().httpEndpoint();
+    if (endpoint != HttpEndpointSetting.UNCHANGED) {
+      statements.add(
+          denyAttribute(
+              "NeverSetEndpointOtherThanConfigured",
+              instances,
+              "HttpEndpoint",
+              List.of(endpoint.name().toLowerCase(Locale.ROOT))));
+    }
+    // Fields the function does not own are never changed: a request that sets one at all is
+    // refused (one statement each: the keys of one condition block must all match).
+    for (String notOurs : NOT_OURS) {
+      statements.add(denyAttribute("NeverSet" + notOurs, instances, notOurs, List.of()));
+    }
     return statements;
+  }
+
+  /**
+   * Denies the modify when the request sets {@code parameter} ({@code ec2:Attribute/<parameter>} is
+   * present) to anything but {@code allowed}; with {@code allowed} empty, whenever it sets it.
+   */
+  private static PolicyStatement denyAttribute(
+      String sid, String instances, String parameter, List<String> allowed) {
+    String key = ATTRIBUTE_KEY_PREFIX + parameter;
+    Map<String, Object> conditions = new LinkedHashMap<>();
+    conditions.put("Null", Map.of(key, "false"));
+    if (!allowed.isEmpty()) {
+      conditions.put(
+          "StringNotEquals", Map.of(key, allowed.size() == 1 ? allowed.get(0) : allowed));
+    }
+    return PolicyStatement.Builder.create()
+        .sid(sid)
+        .effect(Effect.DENY)
+        .actions(List.of(MODIFY))
+        .resources(List.of(instances))
+        .conditions(conditions)
+        .build();
   }
 
   /** An EKS ARN in the same partition, Region and account as {@code instances}. */
   private static String eksArn(String instances, String resource) {
     return instances.replace(":ec2:", ":eks:").replace("instance/*", resource);
-  }
-
-  /**
-   * Allows the modify on instances matching {@code scope}, and only to a hardened result: tokens
-   * required, hop limit inside the configuration's envelope, and the endpoint as configured (the
-   * EC2 User Guide names these condition keys for ModifyInstanceMetadataOptions). The function
-   * sends all three parameters on every call, so whether IAM reads the keys from the request or
-   * from the resulting settings, they hold the values being set (docs/iam.md).
-   */
-  private static PolicyStatement modify(
-      String sid,
-      String instances,
-      RemediatorConfig config,
-      Map<String, Map<String, Object>> scope) {
-    HopLimitBand envelope = config.imds().envelope();
-    Map<String, Map<String, Object>> conditions = new LinkedHashMap<>();
-    scope.forEach((operator, keys) -> conditions.put(operator, new LinkedHashMap<>(keys)));
-    Map<String, Object> stringEquals =
-        conditions.computeIfAbsent("StringEquals", k -> new LinkedHashMap<>());
-    stringEquals.put("ec2:MetadataHttpTokens", "required");
-    HttpEndpointSetting endpoint = config.imds().httpEndpoint();
-    if (endpoint != HttpEndpointSetting.UNCHANGED) {
-      stringEquals.put("ec2:MetadataHttpEndpoint", endpoint.name().toLowerCase(Locale.ROOT));
-    }
-    conditions.put("NumericGreaterThanEquals", Map.of(HOP_LIMIT_KEY, envelope.min()));
-    conditions.put("NumericLessThanEquals", Map.of(HOP_LIMIT_KEY, envelope.max()));
-    return PolicyStatement.Builder.create()
-        .sid(sid)
-        .effect(Effect.ALLOW)
-        .actions(List.of(MODIFY))
-        .resources(List.of(instances))
-        .conditions(new LinkedHashMap<>(conditions))
-        .build();
   }
 }

@@ -32,8 +32,9 @@ final class NagReasons {
         "Resource * only for read-only calls without resource-level permissions"
             + " (DescribeInstances, DescribeLaunchTemplateVersions, GetInstanceMetadataDefaults,"
             + " ListClusters); instance/* only for ModifyInstanceMetadataOptions under EKS"
-            + " cluster-tag conditions and hardening-value conditions, with an explicit Deny for the"
-            + " opt-out tag (docs/iam.md); EKS cluster/* and nodegroup/*/*/* only for read-only"
+            + " cluster-tag conditions, with explicit Denies for the opt-out tag and for any"
+            + " non-hardening value being set (docs/iam.md); EKS cluster/* and nodegroup/*/*/* only"
+            + " for read-only"
             + " describes of the drift report",
         List.of(
             "Resource::*",

@@ -56,24 +56,33 @@ public record MetadataReading(String name, MetadataKeys metadataKeys, boolean at
       List.of("HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint");
 
   /**
+   * The parameters the function never sends; a request that does (a bug, or someone else with the
+   * role's credentials) is what the role's denies on them are for. {@code InstanceMetadataTags} has
+   * an instance key of its own, {@code ec2:InstanceMetadataTags}, read like the others; {@code
+   * HttpProtocolIpv6} has none in the Service Authorization Reference.
+   */
+  public static final List<String> OTHER_PARAMETERS =
+      List.of("InstanceMetadataTags", "HttpProtocolIpv6");
+
+  /**
    * The value keys of one {@code ModifyInstanceMetadataOptions} under this reading.
    *
-   * @param requested the request's parameters by name ({@link #PARAMETERS}); absent ones are not
-   *     sent
+   * @param requested the request's parameters by name ({@link #PARAMETERS}, {@link
+   *     #OTHER_PARAMETERS}); absent ones are not sent
    * @param current the instance's settings before the call, by the same names
    */
   public IamRequest apply(
       IamRequest request, Map<String, String> requested, Map<String, String> current) {
     IamRequest r = request;
-    for (String parameter : PARAMETERS) {
-      String metadataKey = "ec2:Metadata" + parameter;
+    for (String parameter : allParameters()) {
       String value =
           switch (metadataKeys) {
             case REQUEST_VALUES -> requested.get(parameter);
             case CURRENT_VALUES -> current.get(parameter);
             case ABSENT -> null;
           };
-      if (value != null) {
+      String metadataKey = metadataKey(parameter);
+      if (value != null && metadataKey != null) {
         r = r.with(metadataKey, value);
       }
       if (attributeKeys && requested.get(parameter) != null) {
@@ -83,11 +92,28 @@ public record MetadataReading(String name, MetadataKeys metadataKeys, boolean at
     return r;
   }
 
+  /** The instance condition key named after a parameter, or null when the reference lists none. */
+  private static String metadataKey(String parameter) {
+    return switch (parameter) {
+      case "InstanceMetadataTags" -> "ec2:InstanceMetadataTags";
+      case "HttpProtocolIpv6" -> null;
+      default -> "ec2:Metadata" + parameter;
+    };
+  }
+
+  private static List<String> allParameters() {
+    List<String> all = new ArrayList<>(PARAMETERS);
+    all.addAll(OTHER_PARAMETERS);
+    return all;
+  }
+
   /** Every key name this reading may set, for tests that list what was supplied. */
   public static List<String> keys() {
     List<String> keys = new ArrayList<>();
-    for (String p : PARAMETERS) {
-      keys.add("ec2:Metadata" + p);
+    for (String p : allParameters()) {
+      if (metadataKey(p) != null) {
+        keys.add(metadataKey(p));
+      }
       keys.add("ec2:Attribute/" + p);
     }
     return keys;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The identity policies of one role in a synthesized CloudFormation template, as IAM would hold
@@ -69,6 +70,74 @@ public record RolePolicies(String role, Map<String, JsonNode> documents) {
     Map<String, JsonNode> changed = new LinkedHashMap<>(documents);
     changed.put(policyName, document);
     return new RolePolicies(role, changed);
+  }
+
+  /** The statement with this Sid, in whichever of the role's policies holds it. */
+  public ObjectNode statement(String sid) {
+    List<ObjectNode> found = new ArrayList<>();
+    documents
+        .values()
+        .forEach(
+            d ->
+                statementsOf(d)
+                    .forEach(
+                        st -> {
+                          if (sid.equals(st.path("Sid").asText())) {
+                            found.add((ObjectNode) st);
+                          }
+                        }));
+    if (found.size() != 1) {
+      throw new IllegalArgumentException(
+          "expected one statement " + sid + " in role " + role + ", found " + found.size());
+    }
+    return found.get(0);
+  }
+
+  /**
+   * The same role with the statement {@code sid} changed by {@code change}, which gets a copy and
+   * returns the statement to put in its place, or null to drop it. How the tests break one
+   * statement on purpose; fails when no statement has that Sid, so a mutation cannot silently miss.
+   */
+  public RolePolicies withStatement(String sid, UnaryOperator<ObjectNode> change) {
+    statement(sid);
+    RolePolicies changed = this;
+    for (var e : documents.entrySet()) {
+      ObjectNode document = e.getValue().deepCopy();
+      ArrayNode kept = JsonNodeFactory.instance.arrayNode();
+      boolean touched = false;
+      for (JsonNode st : statementsOf(document)) {
+        if (sid.equals(st.path("Sid").asText())) {
+          touched = true;
+          ObjectNode replaced = change.apply(((ObjectNode) st).deepCopy());
+          if (replaced != null) {
+            kept.add(replaced);
+          }
+        } else {
+          kept.add(st);
+        }
+      }
+      if (touched) {
+        document.set("Statement", kept);
+        changed = changed.with(e.getKey(), document);
+      }
+    }
+    return changed;
+  }
+
+  /** The same role without the statement {@code sid}. */
+  public RolePolicies withoutStatement(String sid) {
+    return withStatement(sid, st -> null);
+  }
+
+  private static List<JsonNode> statementsOf(JsonNode document) {
+    JsonNode statement = document.path("Statement");
+    List<JsonNode> list = new ArrayList<>();
+    if (statement.isArray()) {
+      statement.forEach(list::add);
+    } else if (statement.isObject()) {
+      list.add(statement);
+    }
+    return list;
   }
 
   private static boolean attachedTo(JsonNode roles, String role) {
