@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 /**
  * Reads an instance's tags to decide whether it is an EKS node and of which cluster. The tags each
- * launcher sets are listed in ../shared/AWS-BEHAVIOUR.md ("Which instances are EKS nodes").
+ * launcher sets are listed in docs/aws-behaviour.md ("Which instances are EKS nodes").
  */
 public final class NodeTags {
   public static final String MANAGED_CLUSTER = "eks:cluster-name";

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * EC2's request throttling for one account and Region: a token bucket per API family, with the
- * sizes and refill rates in ../shared/AWS-BEHAVIOUR.md ("Throttling"). A request that finds its
- * bucket empty is answered {@code RequestLimitExceeded}, as EC2 does.
+ * sizes and refill rates in docs/aws-behaviour.md ("Throttling"). A request that finds its bucket
+ * empty is answered {@code RequestLimitExceeded}, as EC2 does.
  */
 public final class Ec2Throttle {
   /** No throttling. */

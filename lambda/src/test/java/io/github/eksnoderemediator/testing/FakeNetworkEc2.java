@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 
 /**
  * An in-memory EC2 at the {@link NetworkGateway} boundary, written to the documented rules that the
- * moto emulator does not enforce (../shared/AWS-BEHAVIOUR.md, "ENIs"):
+ * moto emulator does not enforce (docs/aws-behaviour.md, "ENIs"):
  *
  * <ul>
  *   <li>{@code ClientToken}: the same token with the same parameters returns the same interface

@@ -21,7 +21,7 @@ final class NagReasons {
         function,
         "AwsSolutions-L1",
         "java21 is deliberate: the code is compiled with --release 21 and tested on it; moving to"
-            + " java25 is a toolchain decision, not a setting (../shared/TOOLCHAIN.md)",
+            + " java25 is a toolchain decision, not a setting",
         List.of());
   }
 
