@@ -67,6 +67,11 @@ public final class Ec2Fixtures {
         .build();
   }
 
+  /** The subnet {@link #launch} launches into (zone {@code a} of the emulator's Region). */
+  public String subnetId() {
+    return subnetId;
+  }
+
   public Ec2Client ec2() {
     return ec2;
   }

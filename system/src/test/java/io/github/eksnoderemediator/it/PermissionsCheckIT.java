@@ -70,23 +70,18 @@ class PermissionsCheckIT {
     iam = IamEnforcement.on(proxy, moto.endpoint(), CONFIG);
     fixtures = new Ec2Fixtures(moto.endpoint());
     Ec2Client ec2 = fixtures.ec2();
-    String vpc = ec2.describeVpcs().vpcs().get(0).vpcId();
+    String vpc =
+        ec2.describeSubnets(r -> r.subnetIds(fixtures.subnetId())).subnets().get(0).vpcId();
     String data =
         ec2.createSubnet(
                 r ->
-                    r.vpcId(
-                            ec2.describeSubnets(s -> s.subnetIds(fixturesSubnet(ec2)))
-                                .subnets()
-                                .get(0)
-                                .vpcId())
+                    r.vpcId(vpc)
                         .cidrBlock("10.0.96.0/20")
                         .availabilityZone(MotoServer.REGION + "a"))
             .subnet()
             .subnetId();
     ec2.createTags(r -> r.resources(data).tags(Tag.builder().key("multus").value("data").build()));
-    String vpcOfSubnet = ec2.describeSubnets(s -> s.subnetIds(data)).subnets().get(0).vpcId();
-    ec2.createSecurityGroup(
-        r -> r.vpcId(vpcOfSubnet).groupName("multus-data").description("multus-data"));
+    ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("multus-data").description("multus-data"));
     Map<String, String> cnf = new HashMap<>(Instances.MANAGED_PROD);
     cnf.put("eks:nodegroup-name", "cnf");
     Map<String, String> optedOut = new HashMap<>(Instances.MANAGED_PROD);
@@ -100,15 +95,6 @@ class PermissionsCheckIT {
     instances.put("opted-out", fixtures.launch(optedOut, "optional", 1));
     before = new HashMap<>();
     instances.values().forEach(id -> before.put(id, fixtures.options(id)));
-    assertThat(vpc).isNotNull();
-  }
-
-  private static String fixturesSubnet(Ec2Client ec2) {
-    return ec2.describeSubnets().subnets().stream()
-        .filter(s -> "10.0.16.0/20".equals(s.cidrBlock()))
-        .findFirst()
-        .orElseThrow()
-        .subnetId();
   }
 
   @AfterAll
