@@ -68,7 +68,7 @@ public final class Demo {
       out.println(
           refused.isEmpty()
               ? "IAM: the synthesized role allowed every call the function made."
-              : "IAM REFUSED: " + refused);
+              : "IAM REFUSED " + refused.size() + " request(s), first: " + refused.get(0));
       return ok && refused.isEmpty();
     } finally {
       moto.stop();

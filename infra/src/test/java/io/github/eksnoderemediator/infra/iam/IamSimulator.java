@@ -55,7 +55,7 @@ public final class IamSimulator implements AutoCloseable {
   }
 
   private static IamSimulator start() {
-    Path root = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    Path root = repositoryRoot();
     Path script = root.resolve("infra/src/test/node/iam-simulator.mjs");
     if (!Files.isDirectory(root.resolve("node_modules/@cloud-copilot/iam-simulate"))) {
       throw new IllegalStateException(
@@ -73,6 +73,20 @@ public final class IamSimulator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start node for the IAM simulator", e);
     }
+  }
+
+  /** Maven's {@code repo.root}, else the nearest folder up from here that holds cdk.json. */
+  private static Path repositoryRoot() {
+    String property = System.getProperty("repo.root");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property).toAbsolutePath().normalize();
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("cdk.json"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("cannot find the repository root (no cdk.json above here)");
   }
 
   /**
