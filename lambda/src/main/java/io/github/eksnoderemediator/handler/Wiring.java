@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.handler;
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkEksGateway;
+import io.github.eksnoderemediator.aws.SdkImdsV1Usage;
 import io.github.eksnoderemediator.aws.SdkNetworkGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReporter;
@@ -15,6 +16,7 @@ import io.github.eksnoderemediator.eni.JsonLinesEniLog;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.imds.ImdsSweep;
+import io.github.eksnoderemediator.imds.ImdsV1UseCheck;
 import io.github.eksnoderemediator.metrics.EmfMetrics;
 import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 import io.github.eksnoderemediator.wait.BoundedWait;
@@ -33,7 +35,13 @@ final class Wiring {
     RemediatorConfig config = RemediatorConfig.fromEnvironment(env);
     Clock clock = Clock.systemUTC();
     SdkEc2Gateway ec2 = new SdkEc2Gateway(AwsClients.ec2());
-    ImdsRemediator remediator = new ImdsRemediator(ec2, config, BoundedWait.system(), clock);
+    // The CloudWatch client is built when a node first needs an IMDSv1-use read (a sweep, a manual
+    // request, a node loosened later), never at INIT: launches are new nodes and need none.
+    ImdsV1UseCheck imdsV1 =
+        new ImdsV1UseCheck(
+            () -> new SdkImdsV1Usage(AwsClients.cloudWatch()), config.imds().imdsV1Check(), clock);
+    ImdsRemediator remediator =
+        new ImdsRemediator(ec2, config, BoundedWait.system(), clock, imdsV1);
     ImdsService service =
         new ImdsService(
             remediator,

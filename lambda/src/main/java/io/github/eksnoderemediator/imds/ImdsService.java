@@ -155,6 +155,12 @@ public final class ImdsService {
     }
     if (!result.dryRun()) {
       metrics.count(result.cluster(), metricFor(result.decision()), 1);
+      if (result.decision() == Decision.CHANGED
+          && result.imdsV1() != null
+          && result.imdsV1().calls() != null
+          && result.imdsV1().calls() > 0) {
+        metrics.count(result.cluster(), Metrics.NODES_ENFORCED_WITH_IMDSV1_USE, 1);
+      }
     }
   }
 
@@ -162,6 +168,7 @@ public final class ImdsService {
     return switch (decision) {
       case CHANGED -> Metrics.NODES_REMEDIATED;
       case COMPLIANT -> Metrics.NODES_COMPLIANT;
+      case DEFERRED -> Metrics.NODES_DEFERRED;
       case SKIPPED -> Metrics.NODES_SKIPPED;
       case FAILED -> Metrics.NODES_FAILED;
     };

@@ -13,6 +13,13 @@ public interface Metrics {
   String NODES_COMPLIANT = "NodesCompliant";
   String NODES_SKIPPED = "NodesSkipped";
   String NODES_FAILED = "NodesFailed";
+
+  /** Nodes left with optional tokens because they still have IMDSv1 callers (mode defer). */
+  String NODES_DEFERRED = "NodesDeferred";
+
+  /** Nodes whose tokens were required although IMDSv1 calls were seen (mode enforce). */
+  String NODES_ENFORCED_WITH_IMDSV1_USE = "NodesEnforcedWithImdsV1Use";
+
   String ENIS_CREATED = "EnisCreated";
   String ENIS_ATTACHED = "EnisAttached";
   String ENIS_DELETED = "EnisDeleted";

@@ -49,6 +49,8 @@ public final class JsonLinesDecisionLog implements DecisionLog {
       case FAILED -> "ERROR";
       // An opt-out is an operator's deliberate exception to a security control: make it stand out.
       case SKIPPED -> result.reason().startsWith("opted out") ? "WARN" : "INFO";
+      // A node left weak on purpose, until its IMDSv1 clients are fixed.
+      case DEFERRED -> "WARN";
       default -> "INFO";
     };
   }

@@ -83,6 +83,28 @@ public final class Alarms extends Construct {
             .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
             .treatMissingData(TreatMissingData.NOT_BREACHING)
             .build());
+    addDeferredNodes();
+  }
+
+  /**
+   * Adds the alarm on nodes left with optional tokens because something on them still calls IMDSv1
+   * (mode {@code defer}): it stays in alarm while any node is deferred, until its clients are
+   * fixed.
+   */
+  private void addDeferredNodes() {
+    keep(
+        Alarm.Builder.create(this, "DeferredNodes")
+            .alarmDescription(
+                "EKS Node Remediator: nodes still allow IMDSv1 because their MetadataNoToken metric"
+                    + " shows IMDSv1 calls and their imdsV1Usage is defer; filter"
+                    + " result.decision = \"deferred\" in the IMDS function's log group, fix those"
+                    + " clients, then enforce (docs/brownfield.md).")
+            .metric(fleetMetric(Metrics.NODES_DEFERRED, "Maximum", Duration.hours(1)))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
   }
 
   private static Metric fleetMetric(String name, String statistic, Duration period) {

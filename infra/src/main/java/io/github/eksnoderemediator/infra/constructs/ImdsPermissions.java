@@ -99,6 +99,17 @@ public final class ImdsPermissions extends Construct {
                 List.of(eksArn(instances, "cluster/*"), eksArn(instances, "nodegroup/*/*/*")))
             .build());
 
+    // Before tokens are required on a node that is not new, its MetadataNoToken metric is read
+    // (issue 9, docs/brownfield.md). GetMetricData has no resource-level permissions and no
+    // condition keys that could narrow it to AWS/EC2: "*" is the only resource IAM accepts.
+    statements.add(
+        PolicyStatement.Builder.create()
+            .sid("ReadImdsV1UseBeforeRequiringTokens")
+            .effect(Effect.ALLOW)
+            .actions(List.of("cloudwatch:GetMetricData"))
+            .resources(List.of("*"))
+            .build());
+
     // One statement per way of recognising a node; NodeTagScope explains the two modes.
     for (NodeTagScope.Scope scope : NodeTagScope.of(config)) {
       statements.add(modify("Modify" + scope.name(), instances, config, scope.condition()));
