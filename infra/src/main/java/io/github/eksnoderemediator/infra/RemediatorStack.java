@@ -47,7 +47,12 @@ public final class RemediatorStack extends Stack {
                 permissions.role(),
                 failures.queue()));
     new ImdsRules(
-        this, "ImdsRules", imds.alias(), failures.queue(), settings.remediator().sweep().rate());
+        this,
+        "ImdsRules",
+        imds.alias(),
+        failures.queue(),
+        settings.remediator().sweep().rate(),
+        permissions.role().getRoleArn());
     Alarms alarms = new Alarms(this, "Alarms", imds.alias(), failures.queue());
 
     CfnOutput.Builder.create(this, "ImdsFunctionName")

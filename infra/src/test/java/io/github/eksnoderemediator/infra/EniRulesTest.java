@@ -25,11 +25,11 @@ class EniRulesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void stack_hasTheThreeImdsRulesAndTheThreeEniRules_allOnTheDefaultBus(String stack) {
+  void stack_hasTheFourImdsRulesAndTheThreeEniRules_allOnTheDefaultBus(String stack) {
     Map<String, JsonNode> rules =
         resources(TestStacks.named(stack).template(), "AWS::Events::Rule");
 
-    assertThat(rules).hasSize(6);
+    assertThat(rules).hasSize(7);
     assertThat(rules.keySet().stream().filter(id -> id.startsWith("EniRules"))).hasSize(3);
     rules
         .values()

@@ -88,6 +88,10 @@ class OperationsTest {
     assertThat(deferred.at("/Properties/Threshold").asInt()).isEqualTo(1);
     assertThat(deferred.at("/Properties/TreatMissingData").asText()).isEqualTo("notBreaching");
     assertThat(deferred.has("Dimensions")).isFalse();
+    JsonNode loosened = byId(alarms, "AlarmsLoosenedNodes");
+    assertThat(loosened.at("/Properties/MetricName").asText()).isEqualTo("NodesLoosened");
+    assertThat(loosened.at("/Properties/Statistic").asText()).isEqualTo("Sum");
+    assertThat(loosened.at("/Properties/Period").asInt()).isEqualTo(300);
     // No topic without alarmEmail: the alarms have no actions.
     assertThat(resources("defaults", "AWS::SNS::Topic")).isEmpty();
     alarms

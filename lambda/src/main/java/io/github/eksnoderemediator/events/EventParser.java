@@ -39,6 +39,7 @@ public final class EventParser {
   private static final String SCHEDULED = "Scheduled Event";
   private static final String RUN_INSTANCES = "RunInstances";
   private static final String CREATE_FLEET = "CreateFleet";
+  private static final String MODIFY_METADATA_OPTIONS = "ModifyInstanceMetadataOptions";
   private static final Set<String> MANUAL_TARGETS =
       Set.of("instanceId", "instanceIds", "cluster", "report");
   private static final Set<String> MANUAL_FIELDS =
@@ -137,6 +138,9 @@ public final class EventParser {
 
   private static Input parseApiCall(String eventId, StrictObject detail) {
     String eventName = requiredText(detail, "eventName");
+    if (MODIFY_METADATA_OPTIONS.equals(eventName)) {
+      return parseMetadataOptionsChange(eventId, detail);
+    }
     if (!RUN_INSTANCES.equals(eventName) && !CREATE_FLEET.equals(eventName)) {
       return new Input.Unsupported(
           eventId, "CloudTrail call " + StrictObject.abbreviate(eventName) + " is not handled");
@@ -157,6 +161,81 @@ public final class EventParser {
       response.ifPresent(r -> addCreateFleetIds(r, ids));
     }
     return new Input.LaunchCall(eventId, eventName, ids.list(), Optional.empty());
+  }
+
+  /**
+   * CloudTrail wraps this call's request in {@code ModifyInstanceMetadataOptionsRequest} (as it
+   * does for EC2's newer APIs); the response names the instance too, which a failed call lacks.
+   */
+  private static Input parseMetadataOptionsChange(String eventId, StrictObject detail) {
+    JsonNode request =
+        detail
+            .node("requestParameters")
+            .map(
+                r ->
+                    r.has("ModifyInstanceMetadataOptionsRequest")
+                        ? r.get("ModifyInstanceMetadataOptionsRequest")
+                        : r)
+            .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String path = detail.child("requestParameters") + ".ModifyInstanceMetadataOptionsRequest";
+    JsonNode id = request.path("InstanceId");
+    if (id.isMissingNode()) {
+      id = request.path("instanceId");
+    }
+    if (id.isMissingNode()) {
+      id =
+          detail
+              .node("responseElements")
+              .map(r -> r.path("ModifyInstanceMetadataOptionsResponse").path("instanceId"))
+              .orElse(id);
+      path = detail.child("responseElements") + ".ModifyInstanceMetadataOptionsResponse.instanceId";
+    }
+    if (id.isMissingNode()) {
+      throw error(path, "is required (the instance whose options changed)");
+    }
+    List<String> asked = new ArrayList<>();
+    for (String field :
+        List.of("HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "InstanceMetadataTags")) {
+      JsonNode value = request.path(field);
+      if (value.isValueNode()) {
+        asked.add(field + " " + text(value));
+      }
+    }
+    return new Input.MetadataOptionsChanged(
+        eventId,
+        instanceId(id, path + ".InstanceId"),
+        attribution(
+            detail, MODIFY_METADATA_OPTIONS, asked.isEmpty() ? null : String.join(", ", asked)),
+        detail.text("errorCode", null, null));
+  }
+
+  /** Who made a CloudTrail-recorded call; read leniently, since any of it may be missing. */
+  static io.github.eksnoderemediator.report.Attribution attribution(
+      StrictObject detail, String action, String requested) {
+    JsonNode d = detail.node("userIdentity").orElse(null);
+    JsonNode identity =
+        d == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : d;
+    String principal = text(identity.path("arn"));
+    String invokedBy = text(identity.path("invokedBy"));
+    return new io.github.eksnoderemediator.report.Attribution(
+        action,
+        principal != null ? principal : invokedBy,
+        text(identity.path("type")),
+        text(identity.path("sessionContext").path("sessionIssuer").path("arn")),
+        detail.node("sourceIPAddress").map(EventParser::text).orElse(null),
+        detail.node("userAgent").map(EventParser::text).orElse(null),
+        invokedBy,
+        detail.node("eventTime").map(EventParser::text).orElse(null),
+        requested);
+  }
+
+  /** ARNs of assumed-role sessions run past 100 characters: keep them whole, but bounded. */
+  private static final int MAX_ATTRIBUTION_LENGTH = 300;
+
+  private static String text(JsonNode value) {
+    return value != null && value.isValueNode() && !value.isNull()
+        ? oneLine(value.asText(), MAX_ATTRIBUTION_LENGTH)
+        : null;
   }
 
   private static void addRunInstancesIds(StrictObject response, LaunchedIds ids) {

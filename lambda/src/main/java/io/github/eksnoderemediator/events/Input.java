@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.events;
 
 import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.report.Attribution;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,6 +58,30 @@ public sealed interface Input {
     @Override
     public String description() {
       return eventName + " via CloudTrail";
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return true;
+    }
+  }
+
+  /**
+   * {@code AWS API Call via CloudTrail} for {@code ModifyInstanceMetadataOptions}: someone changed
+   * a node's metadata options. The EventBridge rule only sends calls by other principals than the
+   * function's own role.
+   *
+   * @param eventId the EventBridge event id
+   * @param instanceId the instance the call changed
+   * @param by who made the call, from where, and what it asked for
+   * @param errorCode {@code detail.errorCode} of a failed call (which changed nothing)
+   */
+  record MetadataOptionsChanged(
+      String eventId, InstanceId instanceId, Attribution by, Optional<String> errorCode)
+      implements Input {
+    @Override
+    public String description() {
+      return "ModifyInstanceMetadataOptions via CloudTrail";
     }
 
     @Override

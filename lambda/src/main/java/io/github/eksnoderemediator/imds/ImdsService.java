@@ -7,6 +7,7 @@ import io.github.eksnoderemediator.events.Input;
 import io.github.eksnoderemediator.events.Input.LaunchCall;
 import io.github.eksnoderemediator.events.Input.ManualRequest;
 import io.github.eksnoderemediator.events.Input.ManualRequest.Target;
+import io.github.eksnoderemediator.events.Input.MetadataOptionsChanged;
 import io.github.eksnoderemediator.events.Input.Scheduled;
 import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
@@ -85,6 +86,17 @@ public final class ImdsService {
           Report.ignored(
               input.description(), l.eventId(), true, l.eventName() + " launched no instances");
       case LaunchCall l -> remediate(input, l.eventId(), l.instanceIds(), forceDryRun);
+      case MetadataOptionsChanged c when c.errorCode().isPresent() ->
+          Report.ignored(
+              input.description(),
+              c.eventId(),
+              true,
+              "ModifyInstanceMetadataOptions by "
+                  + c.by().describe()
+                  + " failed ("
+                  + c.errorCode().get()
+                  + "): nothing changed");
+      case MetadataOptionsChanged c -> changedByOthers(c, forceDryRun);
       case ManualRequest m -> manual(m, forceDryRun || m.dryRun(), deadline);
       case Scheduled s -> {
         Report report = sweep(input, s.eventId(), Optional.empty(), forceDryRun, deadline, false);
@@ -92,6 +104,29 @@ public final class ImdsService {
       }
       case Unsupported u -> Report.ignored(input.description(), u.eventId(), true, u.reason());
     };
+  }
+
+  /**
+   * Someone else changed a node's options: check it at once, with the same scope and policy as any
+   * event, and name them in the report, the log line and (when it had to be undone) a metric.
+   */
+  private Report changedByOthers(MetadataOptionsChanged c, boolean dryRun) {
+    InstanceResult result = remediator.remediate(c.instanceId(), dryRun);
+    String prefix =
+        switch (result.decision()) {
+          case CHANGED, DEFERRED, FAILED ->
+              "loosened by " + c.by().describe() + " at " + c.by().eventTime() + "; ";
+          case COMPLIANT, SKIPPED -> "options changed by " + c.by().describe() + "; ";
+        };
+    InstanceResult attributed = result.attributed(c.by(), prefix);
+    record(c, c.eventId(), attributed, true);
+    if (!dryRun
+        && (result.decision() == Decision.CHANGED
+            || result.decision() == Decision.DEFERRED
+            || result.decision() == Decision.FAILED)) {
+      metrics.count(result.cluster(), Metrics.NODES_LOOSENED, 1);
+    }
+    return Report.of(c.description(), c.eventId(), true, dryRun, List.of(attributed));
   }
 
   private Report manual(ManualRequest m, boolean dryRun, Instant deadline) {

@@ -17,6 +17,12 @@ public interface Metrics {
   /** Nodes left with optional tokens because they still have IMDSv1 callers (mode defer). */
   String NODES_DEFERRED = "NodesDeferred";
 
+  /**
+   * Nodes someone other than the function loosened (a ModifyInstanceMetadataOptions call the policy
+   * then had to undo, or could not).
+   */
+  String NODES_LOOSENED = "NodesLoosened";
+
   /** Nodes whose tokens were required although IMDSv1 calls were seen (mode enforce). */
   String NODES_ENFORCED_WITH_IMDSV1_USE = "NodesEnforcedWithImdsV1Use";
 

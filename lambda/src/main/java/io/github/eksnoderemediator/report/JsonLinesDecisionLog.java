@@ -45,6 +45,12 @@ public final class JsonLinesDecisionLog implements DecisionLog {
   }
 
   private static String level(InstanceResult result) {
+    if (result.caller() != null
+        && "ModifyInstanceMetadataOptions".equals(result.caller().action())
+        && result.decision() != Decision.COMPLIANT) {
+      // Someone loosened a node: a security event, whatever the remediator then did.
+      return result.decision() == Decision.FAILED ? "ERROR" : "WARN";
+    }
     return switch (result.decision()) {
       case FAILED -> "ERROR";
       // An opt-out is an operator's deliberate exception to a security control: make it stand out.

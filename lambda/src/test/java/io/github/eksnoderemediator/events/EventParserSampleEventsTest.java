@@ -9,6 +9,7 @@ import io.github.eksnoderemediator.events.Input.ManualRequest;
 import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.report.Attribution;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,6 +69,82 @@ class EventParserSampleEventsTest {
               new Unsupported(
                   "f3eac4a6-99cc-4b9a-9c53-6e91cf241d8c",
                   "CloudTrail call TerminateInstances is not handled")),
+          Map.entry(
+              "cloudtrail-modifyinstancemetadataoptions-by-user.json",
+              new Input.MetadataOptionsChanged(
+                  "4b7e2a10-5c3d-4e8f-9a1b-2c3d4e5f6a71",
+                  id(2),
+                  new Attribution(
+                      "ModifyInstanceMetadataOptions",
+                      "arn:aws:iam::123456789012:user/alice",
+                      "IAMUser",
+                      null,
+                      "198.51.100.7",
+                      "aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.0 os/linux#6.8.0 md/arch#x86_64"
+                          + " lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard"
+                          + " md/installer#exe md/distrib#ubuntu.24 md/prompt#off"
+                          + " md/command#ec2.modify-instance-metadata-options",
+                      null,
+                      "2026-11-20T15:12:40Z",
+                      "HttpTokens optional, HttpPutResponseHopLimit 3"),
+                  Optional.empty())),
+          Map.entry(
+              "cloudtrail-modifyinstancemetadataoptions-by-other-role.json",
+              new Input.MetadataOptionsChanged(
+                  "4b7e2a10-5c3d-4e8f-9a1b-2c3d4e5f6a72",
+                  id(6),
+                  new Attribution(
+                      "ModifyInstanceMetadataOptions",
+                      "arn:aws:sts::123456789012:assumed-role/"
+                          + "AWSReservedSSO_PlatformAdmin_0123456789abcdef/bob@example.com",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
+                          + "AWSReservedSSO_PlatformAdmin_0123456789abcdef",
+                      "203.0.113.25",
+                      "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
+                      null,
+                      "2026-11-20T15:12:40Z",
+                      "HttpPutResponseHopLimit 2, HttpEndpoint enabled"),
+                  Optional.empty())),
+          Map.entry(
+              "cloudtrail-modifyinstancemetadataoptions-by-remediator.json",
+              new Input.MetadataOptionsChanged(
+                  "4b7e2a10-5c3d-4e8f-9a1b-2c3d4e5f6a73",
+                  id(2),
+                  new Attribution(
+                      "ModifyInstanceMetadataOptions",
+                      "arn:aws:sts::123456789012:assumed-role/"
+                          + "EksNodeRemediator-ImdsPermissionsRole5E6F7A8B-0A1B2C3D4E5F/"
+                          + "EksNodeRemediator-ImdsFunction1A2B3C4D-aBcDeFgHiJkL",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/"
+                          + "EksNodeRemediator-ImdsPermissionsRole5E6F7A8B-0A1B2C3D4E5F",
+                      "3.250.12.34",
+                      "aws-sdk-java/2.41.24 md/io#sync md/http#UrlConnection ua/2.1"
+                          + " os/Linux#5.10.227-239.884.amzn2.x86_64 lang/java#21.0.5"
+                          + " md/OpenJDK_64-Bit_Server_VM#21.0.5+11-LTS md/vendor#Amazon.com_Inc."
+                          + " md/en_US exec-env/AWS_Lambda_java21 m/D,N",
+                      null,
+                      "2026-11-20T15:12:40Z",
+                      "HttpTokens required, HttpPutResponseHopLimit 2, HttpEndpoint enabled"),
+                  Optional.empty())),
+          Map.entry(
+              "cloudtrail-modifyinstancemetadataoptions-failed.json",
+              new Input.MetadataOptionsChanged(
+                  "4b7e2a10-5c3d-4e8f-9a1b-2c3d4e5f6a74",
+                  id(2),
+                  new Attribution(
+                      "ModifyInstanceMetadataOptions",
+                      "arn:aws:sts::123456789012:assumed-role/ci-deployer/build-1234",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/ci-deployer",
+                      "192.0.2.44",
+                      "aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.0 os/linux#6.8.0 md/arch#x86_64"
+                          + " lang/python#3.12.6 md/command#ec2.modify-instance-metadata-options",
+                      null,
+                      "2026-11-20T15:12:40Z",
+                      "HttpTokens optional, HttpPutResponseHopLimit 3"),
+                  Optional.of("Client.UnauthorizedOperation"))),
           Map.entry(
               "other-source-eks.json",
               new Unsupported(

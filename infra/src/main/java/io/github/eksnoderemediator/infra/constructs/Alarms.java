@@ -84,6 +84,19 @@ public final class Alarms extends Construct {
             .treatMissingData(TreatMissingData.NOT_BREACHING)
             .build());
     addDeferredNodes();
+    keep(
+        Alarm.Builder.create(this, "LoosenedNodes")
+            .alarmDescription(
+                "EKS Node Remediator: someone other than the function loosened a node's metadata"
+                    + " options (ModifyInstanceMetadataOptions); filter result.caller.principal in"
+                    + " the IMDS function's log group for who, from where and with what"
+                    + " (docs/runbook.md).")
+            .metric(fleetMetric(Metrics.NODES_LOOSENED, "Sum", PERIOD))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
   }
 
   /**
