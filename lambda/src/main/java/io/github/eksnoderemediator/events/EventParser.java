@@ -160,7 +160,12 @@ public final class EventParser {
     } else {
       response.ifPresent(r -> addCreateFleetIds(r, ids));
     }
-    return new Input.LaunchCall(eventId, eventName, ids.list(), Optional.empty());
+    return new Input.LaunchCall(
+        eventId,
+        eventName,
+        ids.list(),
+        Optional.empty(),
+        Optional.of(attribution(detail, eventName, launchTemplates(detail, eventName))));
   }
 
   /**
@@ -207,6 +212,40 @@ public final class EventParser {
         attribution(
             detail, MODIFY_METADATA_OPTIONS, asked.isEmpty() ? null : String.join(", ", asked)),
         detail.text("errorCode", null, null));
+  }
+
+  /**
+   * The launch templates a launch names, as {@code launch template lt-… version 3}, or null. For
+   * RunInstances {@code requestParameters.launchTemplate}; for CreateFleet each {@code
+   * LaunchTemplateConfigs.LaunchTemplateSpecification} (one object or a list, as the XML-to-JSON
+   * conversion gives it).
+   */
+  private static String launchTemplates(StrictObject detail, String eventName) {
+    JsonNode request = detail.node("requestParameters").orElse(null);
+    if (request == null) {
+      return null;
+    }
+    List<String> found = new ArrayList<>();
+    if (RUN_INSTANCES.equals(eventName)) {
+      JsonNode t = request.path("launchTemplate");
+      template(t.path("launchTemplateId"), t.path("launchTemplateName"), t.path("version"), found);
+    } else {
+      JsonNode configs = request.path("CreateFleetRequest").path("LaunchTemplateConfigs");
+      for (JsonNode config : configs.isArray() ? configs : List.of(configs)) {
+        JsonNode t = config.path("LaunchTemplateSpecification");
+        template(
+            t.path("LaunchTemplateId"), t.path("LaunchTemplateName"), t.path("Version"), found);
+      }
+    }
+    return found.isEmpty() ? null : String.join(", ", found);
+  }
+
+  private static void template(JsonNode id, JsonNode name, JsonNode version, List<String> found) {
+    String which = text(id) != null ? text(id) : text(name);
+    if (which != null && found.size() < 10) {
+      found.add(
+          "launch template " + which + (text(version) == null ? "" : " version " + text(version)));
+    }
   }
 
   /** Who made a CloudTrail-recorded call; read leniently, since any of it may be missing. */

@@ -47,12 +47,26 @@ public sealed interface Input {
    * @param instanceIds every instance the call launched, in event order, without repeats; empty
    *     when the call failed or launched nothing
    * @param errorCode {@code detail.errorCode} of a failed call
+   * @param launchedBy who launched them, and from which launch template when the request names one
    */
   record LaunchCall(
-      String eventId, String eventName, List<InstanceId> instanceIds, Optional<String> errorCode)
+      String eventId,
+      String eventName,
+      List<InstanceId> instanceIds,
+      Optional<String> errorCode,
+      Optional<Attribution> launchedBy)
       implements Input {
     public LaunchCall {
       instanceIds = List.copyOf(instanceIds);
+    }
+
+    /** A launch call whose caller is not known. */
+    public LaunchCall(
+        String eventId,
+        String eventName,
+        List<InstanceId> instanceIds,
+        Optional<String> errorCode) {
+      this(eventId, eventName, instanceIds, errorCode, Optional.empty());
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.github.eksnoderemediator.events.Input.Unsupported;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.report.Attribution;
 import io.github.eksnoderemediator.report.Decision;
 import io.github.eksnoderemediator.report.DecisionLog;
 import io.github.eksnoderemediator.report.InstanceResult;
@@ -69,7 +70,7 @@ public final class ImdsService {
   private Report dispatch(Input input, boolean forceDryRun, Instant deadline) {
     return switch (input) {
       case StateChange s when "pending".equals(s.state()) || "running".equals(s.state()) ->
-          remediate(input, s.eventId(), List.of(s.instanceId()), forceDryRun);
+          remediate(input, s.eventId(), List.of(s.instanceId()), forceDryRun, Optional.empty());
       case StateChange s ->
           Report.ignored(
               input.description(),
@@ -85,7 +86,8 @@ public final class ImdsService {
       case LaunchCall l when l.instanceIds().isEmpty() ->
           Report.ignored(
               input.description(), l.eventId(), true, l.eventName() + " launched no instances");
-      case LaunchCall l -> remediate(input, l.eventId(), l.instanceIds(), forceDryRun);
+      case LaunchCall l ->
+          remediate(input, l.eventId(), l.instanceIds(), forceDryRun, l.launchedBy());
       case MetadataOptionsChanged c when c.errorCode().isPresent() ->
           Report.ignored(
               input.description(),
@@ -131,17 +133,36 @@ public final class ImdsService {
 
   private Report manual(ManualRequest m, boolean dryRun, Instant deadline) {
     return switch (m.target()) {
-      case Target.Instances i -> remediate(m, null, i.ids(), dryRun);
+      case Target.Instances i -> remediate(m, null, i.ids(), dryRun, Optional.empty());
       case Target.Nodes n -> sweep(m, null, Optional.of(n.selector()), dryRun, deadline, true);
       case Target.DriftReport d ->
           Report.of(m.description(), null, false, false, List.of()).with(null, driftReport());
     };
   }
 
-  private Report remediate(Input input, String eventId, List<InstanceId> ids, boolean dryRun) {
+  /**
+   * @param launchedBy who launched the instances, when the event says: a node that had to be
+   *     hardened is reported with its launcher and launch template, so the weak source can be fixed
+   */
+  private Report remediate(
+      Input input,
+      String eventId,
+      List<InstanceId> ids,
+      boolean dryRun,
+      Optional<Attribution> launchedBy) {
     List<InstanceResult> results = new ArrayList<>(ids.size());
     for (InstanceId id : ids) {
       InstanceResult result = remediator.remediate(id, dryRun);
+      if (launchedBy.isPresent() && result.decision() == Decision.CHANGED) {
+        Attribution by = launchedBy.get();
+        result =
+            result.attributed(
+                by,
+                "launched weak by "
+                    + by.describe()
+                    + (by.requested() == null ? "" : ", " + by.requested())
+                    + "; ");
+      }
       record(input, eventId, result, true);
       results.add(result);
     }

@@ -44,13 +44,59 @@ class EventParserSampleEventsTest {
               new StateChange("5e2f0c31-8a17-4f0b-a6d2-7c9e1b3f5a33", id(1), "terminated")),
           Map.entry(
               "cloudtrail-runinstances-managed-nodegroup.json",
-              launch("d1c8a2e4-77aa-4f7e-9a31-7a6b5c4d3e21", "RunInstances", id(2))),
+              launch(
+                  "d1c8a2e4-77aa-4f7e-9a31-7a6b5c4d3e21",
+                  "RunInstances",
+                  new Attribution(
+                      "RunInstances",
+                      "arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/"
+                          + "AWSServiceRoleForAutoScaling",
+                      "autoscaling.amazonaws.com",
+                      "autoscaling.amazonaws.com",
+                      "autoscaling.amazonaws.com",
+                      "2026-11-20T14:03:10Z",
+                      "launch template lt-0a1b2c3d4e5f6a7b8 version 3"),
+                  id(2))),
           Map.entry(
               "cloudtrail-runinstances-self-managed-two-instances.json",
-              launch("d1c8a2e4-77aa-4f7e-9a31-8b7c6d5e4f32", "RunInstances", id(3), id(4))),
+              launch(
+                  "d1c8a2e4-77aa-4f7e-9a31-8b7c6d5e4f32",
+                  "RunInstances",
+                  new Attribution(
+                      "RunInstances",
+                      "arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/"
+                          + "AWSServiceRoleForAutoScaling",
+                      "autoscaling.amazonaws.com",
+                      "autoscaling.amazonaws.com",
+                      "autoscaling.amazonaws.com",
+                      "2026-11-20T14:03:10Z",
+                      "launch template lt-0a1b2c3d4e5f6a7b8 version 3"),
+                  id(3),
+                  id(4))),
           Map.entry(
               "cloudtrail-runinstances-non-eks.json",
-              launch("d1c8a2e4-77aa-4f7e-9a31-9c8d7e6f5a43", "RunInstances", id(5))),
+              launch(
+                  "d1c8a2e4-77aa-4f7e-9a31-9c8d7e6f5a43",
+                  "RunInstances",
+                  new Attribution(
+                      "RunInstances",
+                      "arn:aws:sts::123456789012:assumed-role/Developer/jane",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/Developer",
+                      "aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.1 os/linux#6.8 md/arch#x86_64 lang/python#3.12.6"
+                          + " md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe"
+                          + " md/distrib#ubuntu.24 md/prompt#off md/command#ec2.run-instances",
+                      "aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.1 os/linux#6.8 md/arch#x86_64 lang/python#3.12.6"
+                          + " md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe"
+                          + " md/distrib#ubuntu.24 md/prompt#off md/command#ec2.run-instances",
+                      null,
+                      "2026-11-20T14:03:10Z",
+                      null),
+                  id(5))),
           Map.entry(
               "cloudtrail-runinstances-failed.json",
               new LaunchCall(
@@ -60,10 +106,42 @@ class EventParserSampleEventsTest {
                   Optional.of("Server.InsufficientInstanceCapacity"))),
           Map.entry(
               "cloudtrail-createfleet-one-instance.json",
-              launch("e2d9b3f5-88bb-4a8f-8b42-1e0f9a8b7c65", "CreateFleet", id(6))),
+              launch(
+                  "e2d9b3f5-88bb-4a8f-8b42-1e0f9a8b7c65",
+                  "CreateFleet",
+                  new Attribution(
+                      "CreateFleet",
+                      "arn:aws:sts::123456789012:assumed-role/KarpenterControllerRole-prod/"
+                          + "1795356188123456789",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/KarpenterControllerRole-prod",
+                      "52.95.4.21",
+                      "aws-sdk-go-v2/1.36.3 ua/2.1 os/linux lang/go#1.24.2 md/GOOS#linux"
+                          + " md/GOARCH#amd64 api/ec2#1.211.3 karpenter.sh-v1.4.0",
+                      null,
+                      "2026-11-20T14:03:10Z",
+                      "launch template karpenter.k8s.aws/12345678901234567890 version $Latest"),
+                  id(6))),
           Map.entry(
               "cloudtrail-createfleet-several-instances.json",
-              launch("e2d9b3f5-88bb-4a8f-8b42-2f1a0b9c8d76", "CreateFleet", id(7), id(8), id(9))),
+              launch(
+                  "e2d9b3f5-88bb-4a8f-8b42-2f1a0b9c8d76",
+                  "CreateFleet",
+                  new Attribution(
+                      "CreateFleet",
+                      "arn:aws:sts::123456789012:assumed-role/KarpenterControllerRole-prod/"
+                          + "1795356188123456789",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/KarpenterControllerRole-prod",
+                      "52.95.4.21",
+                      "aws-sdk-go-v2/1.36.3 ua/2.1 os/linux lang/go#1.24.2 md/GOOS#linux"
+                          + " md/GOARCH#amd64 api/ec2#1.211.3 karpenter.sh-v1.4.0",
+                      null,
+                      "2026-11-20T14:03:10Z",
+                      "launch template karpenter.k8s.aws/12345678901234567890 version $Latest"),
+                  id(7),
+                  id(8),
+                  id(9))),
           Map.entry(
               "cloudtrail-terminateinstances.json",
               new Unsupported(
@@ -246,7 +324,8 @@ class EventParserSampleEventsTest {
     return new InstanceId("i-0a1b2c3d4e5f6000" + n);
   }
 
-  private static LaunchCall launch(String eventId, String eventName, InstanceId... ids) {
-    return new LaunchCall(eventId, eventName, List.of(ids), Optional.empty());
+  private static LaunchCall launch(
+      String eventId, String eventName, Attribution by, InstanceId... ids) {
+    return new LaunchCall(eventId, eventName, List.of(ids), Optional.empty(), Optional.of(by));
   }
 }
