@@ -98,7 +98,14 @@ public final class RemediatorStack extends Stack {
                 settings.deployment(),
                 permissions.role(),
                 failures.queue()));
-    new EniRules(this, "EniRules", eni.alias(), failures.queue(), config.eni().sweepRate());
+    new EniRules(
+        this,
+        "EniRules",
+        eni.alias(),
+        failures.queue(),
+        config.eni().sweepRate(),
+        permissions.role().getRoleArn());
+    alarms.addTouchedInterfaces();
     alarms.addFunctionErrors("EniFunctionErrors", eni.alias(), "the ENI function");
 
     CfnOutput.Builder.create(this, "EniFunctionName")

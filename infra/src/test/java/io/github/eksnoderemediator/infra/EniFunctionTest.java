@@ -159,7 +159,13 @@ class EniFunctionTest {
             .getValue()
             .get("Properties");
 
-    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(7);
+    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(8);
+    JsonNode touched =
+        byIdPrefix(template, "AWS::CloudWatch::Alarm", "AlarmsTouchedInterfaces")
+            .getValue()
+            .get("Properties");
+    assertThat(touched.get("MetricName").asText()).isEqualTo("InterfacesTouched");
+    assertThat(touched.get("Statistic").asText()).isEqualTo("Sum");
     assertThat(alarm.get("MetricName").asText()).isEqualTo("Errors");
     assertThat(alarm.get("Statistic").asText()).isEqualTo("Sum");
     assertThat(alarm.get("Period").asInt()).isEqualTo(300);

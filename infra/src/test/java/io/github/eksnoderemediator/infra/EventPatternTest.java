@@ -33,6 +33,11 @@ class EventPatternTest {
   static final String ENI_STATE_CHANGE = "ENI state-change rule";
   static final String ENI_CLOUDTRAIL = "ENI CloudTrail rule";
   static final String TAMPER = "IMDS tamper rule";
+  static final String ENI_TAMPER = "ENI tamper rule";
+
+  /** The ENI role's ARN, as the ENI function's own CloudTrail records name it. */
+  static final String ENI_ROLE_ARN =
+      "arn:aws:iam::123456789012:role/EksNodeRemediator-EniPermissionsRole9C8D7E6F-1A2B3C4D5E6F";
 
   /**
    * The IMDS role's ARN as CloudFormation would resolve it, and as the function's own CloudTrail
@@ -64,6 +69,11 @@ class EventPatternTest {
           // The function's own write: the pattern itself leaves it out, so it cannot loop.
           Map.entry("cloudtrail-modifyinstancemetadataoptions-by-remediator.json", Set.of()),
           Map.entry("cloudtrail-modifyinstancemetadataoptions-failed.json", Set.of()),
+          Map.entry("cloudtrail-detachnetworkinterface-by-user.json", Set.of(ENI_TAMPER)),
+          Map.entry("cloudtrail-deletenetworkinterface-by-user.json", Set.of(ENI_TAMPER)),
+          Map.entry(
+              "cloudtrail-modifynetworkinterfaceattribute-by-other-role.json", Set.of(ENI_TAMPER)),
+          Map.entry("cloudtrail-detachnetworkinterface-by-eni-function.json", Set.of()),
           Map.entry("other-source-eks.json", Set.of()),
           // Reaches the ENI function through the schedule rule, which matches no pattern.
           Map.entry("scheduled-event.json", Set.of()),
@@ -79,6 +89,7 @@ class EventPatternTest {
     addRule(TestStacks.defaults().template(), CLOUDTRAIL, "ImdsRulesCloudTrailLaunch");
     addRule(TestStacks.defaults().template(), TAMPER, "ImdsRulesMetadataOptionsChanged");
     addRule(TestStacks.eni().template(), ENI_STATE_CHANGE, "EniRulesStateChange");
+    addRule(TestStacks.eni().template(), ENI_TAMPER, "EniRulesInterfaceTouched");
     addRule(TestStacks.eni().template(), ENI_CLOUDTRAIL, "EniRulesCloudTrailLaunch");
   }
 
@@ -106,15 +117,20 @@ class EventPatternTest {
     if (!m.find()) {
       return pattern;
     }
-    String functionRole =
-        TestStacks.only(template, "AWS::Lambda::Function")
-            .getValue()
-            .at("/Properties/Role/Fn::GetAtt/0")
-            .asText();
-    assertThat(m.group(1))
-        .as("the pattern excludes the IMDS function's own role")
-        .isEqualTo(functionRole);
-    return m.replaceAll("\"" + OWN_ROLE_ARN + "\"");
+    Map<String, String> arnOfRole = new java.util.HashMap<>();
+    TestStacks.resources(template, "AWS::Lambda::Function")
+        .values()
+        .forEach(
+            f ->
+                arnOfRole.put(
+                    f.at("/Properties/Role/Fn::GetAtt/0").asText(),
+                    f.at("/Properties/Handler").asText().contains("EniHandler")
+                        ? ENI_ROLE_ARN
+                        : OWN_ROLE_ARN));
+    assertThat(arnOfRole)
+        .as("the pattern excludes one of the functions' own roles")
+        .containsKey(m.group(1));
+    return m.replaceAll("\"" + arnOfRole.get(m.group(1)) + "\"");
   }
 
   @Test

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  *     or failed on)
  * @param summary how many interfaces (or instances, for instance-level decisions) got each decision
  * @param sweep for a sweep: what it looked at
+ * @param caller who touched an interface, for a CloudTrail event about one
+ * @param touched what that call touched, and how the function found the node
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EniReport(
@@ -30,7 +32,9 @@ public record EniReport(
     String ignored,
     List<EniInstanceResult> results,
     Map<String, Long> summary,
-    SweepSummary sweep)
+    SweepSummary sweep,
+    io.github.eksnoderemediator.report.Attribution caller,
+    String touched)
     implements InvocationReport {
 
   public EniReport {
@@ -48,7 +52,8 @@ public record EniReport(
 
   public static EniReport ignored(
       String input, String eventId, boolean eventBridge, String reason) {
-    return new EniReport(input, eventId, eventBridge, false, reason, List.of(), Map.of(), null);
+    return new EniReport(
+        input, eventId, eventBridge, false, reason, List.of(), Map.of(), null, null, null);
   }
 
   public static EniReport of(
@@ -65,7 +70,14 @@ public record EniReport(
       }
       r.interfaces().forEach(i -> summary.merge(i.decision().label(), 1L, Long::sum));
     }
-    return new EniReport(input, eventId, eventBridge, dryRun, null, results, summary, sweep);
+    return new EniReport(
+        input, eventId, eventBridge, dryRun, null, results, summary, sweep, null, null);
+  }
+
+  /** This report with the caller of the call that brought it, and what that call touched. */
+  public EniReport attributed(io.github.eksnoderemediator.report.Attribution by, String what) {
+    return new EniReport(
+        input, eventId, eventBridge, dryRun, ignored, results, summary, sweep, by, what);
   }
 
   @JsonIgnore

@@ -40,6 +40,9 @@ public final class EventParser {
   private static final String RUN_INSTANCES = "RunInstances";
   private static final String CREATE_FLEET = "CreateFleet";
   private static final String MODIFY_METADATA_OPTIONS = "ModifyInstanceMetadataOptions";
+  private static final Set<String> INTERFACE_CALLS =
+      Set.of("DetachNetworkInterface", "DeleteNetworkInterface", "ModifyNetworkInterfaceAttribute");
+  private static final Pattern ATTACHMENT_ID = Pattern.compile("eni-attach-[0-9a-f]{8,17}");
   private static final Set<String> MANUAL_TARGETS =
       Set.of("instanceId", "instanceIds", "cluster", "report");
   private static final Set<String> MANUAL_FIELDS =
@@ -140,6 +143,9 @@ public final class EventParser {
     String eventName = requiredText(detail, "eventName");
     if (MODIFY_METADATA_OPTIONS.equals(eventName)) {
       return parseMetadataOptionsChange(eventId, detail);
+    }
+    if (INTERFACE_CALLS.contains(eventName)) {
+      return parseInterfaceChange(eventId, eventName, detail);
     }
     if (!RUN_INSTANCES.equals(eventName) && !CREATE_FLEET.equals(eventName)) {
       return new Input.Unsupported(
@@ -246,6 +252,43 @@ public final class EventParser {
       found.add(
           "launch template " + which + (text(version) == null ? "" : " version " + text(version)));
     }
+  }
+
+  /**
+   * CloudTrail records these calls' requests flat: {@code networkInterfaceId}, {@code
+   * attachmentId}.
+   */
+  private static Input parseInterfaceChange(String eventId, String eventName, StrictObject detail) {
+    StrictObject request =
+        detail.object("requestParameters").orElseThrow(() -> missing(detail, "requestParameters"));
+    Optional<io.github.eksnoderemediator.port.EniId> eni =
+        request
+            .text(
+                "networkInterfaceId",
+                Pattern.compile("eni-[0-9a-f]{8,17}"),
+                "a network interface id (eni- and 8 or 17 hex digits)")
+            .map(io.github.eksnoderemediator.port.EniId::new);
+    Optional<String> attachment =
+        request.text("attachmentId", ATTACHMENT_ID, "an attachment id (eni-attach-...)");
+    if (eni.isEmpty() && attachment.isEmpty()) {
+      throw request.fail(
+          request.child(
+              "DetachNetworkInterface".equals(eventName) ? "attachmentId" : "networkInterfaceId"),
+          "is required");
+    }
+    List<String> asked = new ArrayList<>();
+    request.node("groupSet").ifPresent(g -> asked.add("security groups"));
+    request.node("sourceDestCheck").ifPresent(g -> asked.add("source/destination check"));
+    request.node("attachment").ifPresent(g -> asked.add("attachment (DeleteOnTermination)"));
+    request.node("description").ifPresent(g -> asked.add("description"));
+    request.node("force").filter(JsonNode::asBoolean).ifPresent(f -> asked.add("forced detach"));
+    return new Input.InterfaceChanged(
+        eventId,
+        eventName,
+        eni,
+        attachment,
+        attribution(detail, eventName, asked.isEmpty() ? null : String.join(", ", asked)),
+        detail.text("errorCode", null, null));
   }
 
   /** Who made a CloudTrail-recorded call; read leniently, since any of it may be missing. */

@@ -105,6 +105,38 @@ public sealed interface Input {
   }
 
   /**
+   * {@code AWS API Call via CloudTrail} for {@code DetachNetworkInterface}, {@code
+   * DeleteNetworkInterface} or {@code ModifyNetworkInterfaceAttribute}: someone touched a network
+   * interface. The EventBridge rule only sends calls by other principals than the ENI function's
+   * own role; whether the interface is one of ours is for the function to find out.
+   *
+   * @param eventId the EventBridge event id
+   * @param eventName the call
+   * @param eni the interface, when the request names it (Delete, Modify)
+   * @param attachmentId the attachment, when the request names it (Detach)
+   * @param by who made the call
+   * @param errorCode {@code detail.errorCode} of a failed call (which changed nothing)
+   */
+  record InterfaceChanged(
+      String eventId,
+      String eventName,
+      Optional<io.github.eksnoderemediator.port.EniId> eni,
+      Optional<String> attachmentId,
+      Attribution by,
+      Optional<String> errorCode)
+      implements Input {
+    @Override
+    public String description() {
+      return eventName + " via CloudTrail";
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return true;
+    }
+  }
+
+  /**
    * A manual payload: {@code {"instanceId": "i-..."}}, {@code {"instanceIds": [...]}}, {@code
    * {"cluster": "prod"}} optionally with {@code "nodeGroup"} or {@code "nodePool"}, or {@code
    * {"report": "drift"}}; each with optional {@code "dryRun": true}.

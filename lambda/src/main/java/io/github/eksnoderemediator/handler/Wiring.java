@@ -12,6 +12,7 @@ import io.github.eksnoderemediator.eni.EniJanitor;
 import io.github.eksnoderemediator.eni.EniReconciler;
 import io.github.eksnoderemediator.eni.EniService;
 import io.github.eksnoderemediator.eni.EniSweep;
+import io.github.eksnoderemediator.eni.EniTamper;
 import io.github.eksnoderemediator.eni.JsonLinesEniLog;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
@@ -79,7 +80,8 @@ final class Wiring {
             new EniSweep(ec2, reconciler, janitor, config, clock),
             new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
             new EmfMetrics(System.err, "eni"),
-            clock);
+            clock,
+            new EniTamper(ec2));
     return new Eni(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));
   }
 

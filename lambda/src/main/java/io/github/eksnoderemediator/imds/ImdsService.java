@@ -99,6 +99,12 @@ public final class ImdsService {
                   + c.errorCode().get()
                   + "): nothing changed");
       case MetadataOptionsChanged c -> changedByOthers(c, forceDryRun);
+      case Input.InterfaceChanged c ->
+          Report.ignored(
+              input.description(),
+              c.eventId(),
+              true,
+              "network interfaces are the ENI function's; the IMDS function does nothing with them");
       case ManualRequest m -> manual(m, forceDryRun || m.dryRun(), deadline);
       case Scheduled s -> {
         Report report = sweep(input, s.eventId(), Optional.empty(), forceDryRun, deadline, false);

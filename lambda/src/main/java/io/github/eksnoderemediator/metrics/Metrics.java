@@ -23,6 +23,12 @@ public interface Metrics {
    */
   String NODES_LOOSENED = "NodesLoosened";
 
+  /**
+   * Detach, Delete or ModifyNetworkInterfaceAttribute calls by someone other than the ENI function
+   * on an interface of ours (or, for a deleted one, one that may have been ours).
+   */
+  String INTERFACES_TOUCHED = "InterfacesTouched";
+
   /** Nodes whose tokens were required although IMDSv1 calls were seen (mode enforce). */
   String NODES_ENFORCED_WITH_IMDSV1_USE = "NodesEnforcedWithImdsV1Use";
 

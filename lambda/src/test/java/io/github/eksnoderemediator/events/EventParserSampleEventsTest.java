@@ -8,6 +8,7 @@ import io.github.eksnoderemediator.events.Input.LaunchCall;
 import io.github.eksnoderemediator.events.Input.ManualRequest;
 import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
+import io.github.eksnoderemediator.port.EniId;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.report.Attribution;
 import io.github.eksnoderemediator.testing.SampleEvents;
@@ -223,6 +224,78 @@ class EventParserSampleEventsTest {
                       "2026-11-20T15:12:40Z",
                       "HttpTokens optional, HttpPutResponseHopLimit 3"),
                   Optional.of("Client.UnauthorizedOperation"))),
+          Map.entry(
+              "cloudtrail-detachnetworkinterface-by-user.json",
+              new Input.InterfaceChanged(
+                  "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e01",
+                  "DetachNetworkInterface",
+                  Optional.empty(),
+                  Optional.of("eni-attach-0c1d2e3f4a5b6c7d8"),
+                  new Attribution(
+                      "DetachNetworkInterface",
+                      "arn:aws:iam::123456789012:user/alice",
+                      "IAMUser",
+                      null,
+                      "198.51.100.7",
+                      "aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.0 os/linux#6.8.0 md/arch#x86_64 lang/python#3.12.6 md/command#ec2.detach-network-interface",
+                      null,
+                      "2026-11-20T16:02:10Z",
+                      null),
+                  Optional.empty())),
+          Map.entry(
+              "cloudtrail-deletenetworkinterface-by-user.json",
+              new Input.InterfaceChanged(
+                  "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e02",
+                  "DeleteNetworkInterface",
+                  Optional.of(new EniId("eni-0d1e2f3a4b5c6d7e8")),
+                  Optional.empty(),
+                  new Attribution(
+                      "DeleteNetworkInterface",
+                      "arn:aws:iam::123456789012:user/alice",
+                      "IAMUser",
+                      null,
+                      "198.51.100.7",
+                      "aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.0 os/linux#6.8.0 md/arch#x86_64 lang/python#3.12.6 md/command#ec2.delete-network-interface",
+                      null,
+                      "2026-11-20T16:02:10Z",
+                      null),
+                  Optional.empty())),
+          Map.entry(
+              "cloudtrail-modifynetworkinterfaceattribute-by-other-role.json",
+              new Input.InterfaceChanged(
+                  "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e03",
+                  "ModifyNetworkInterfaceAttribute",
+                  Optional.of(new EniId("eni-0d1e2f3a4b5c6d7e8")),
+                  Optional.empty(),
+                  new Attribution(
+                      "ModifyNetworkInterfaceAttribute",
+                      "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_NetworkOps_fedcba9876543210/carol@example.com",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_NetworkOps_fedcba9876543210",
+                      "203.0.113.40",
+                      "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+                      null,
+                      "2026-11-20T16:02:10Z",
+                      "security groups"),
+                  Optional.empty())),
+          Map.entry(
+              "cloudtrail-detachnetworkinterface-by-eni-function.json",
+              new Input.InterfaceChanged(
+                  "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e04",
+                  "DetachNetworkInterface",
+                  Optional.empty(),
+                  Optional.of("eni-attach-0c1d2e3f4a5b6c7d8"),
+                  new Attribution(
+                      "DetachNetworkInterface",
+                      "arn:aws:sts::123456789012:assumed-role/EksNodeRemediator-EniPermissionsRole9C8D7E6F-1A2B3C4D5E6F/EksNodeRemediator-EniFunction5D6E7F8A-mNoPqRsTuVwX",
+                      "AssumedRole",
+                      "arn:aws:iam::123456789012:role/EksNodeRemediator-EniPermissionsRole9C8D7E6F-1A2B3C4D5E6F",
+                      "3.250.12.34",
+                      "aws-sdk-java/2.57.8 md/io#sync md/http#UrlConnection ua/2.1 os/Linux lang/java#21.0.5 exec-env/AWS_Lambda_java21",
+                      null,
+                      "2026-11-20T16:02:10Z",
+                      null),
+                  Optional.empty())),
           Map.entry(
               "other-source-eks.json",
               new Unsupported(

@@ -151,6 +151,26 @@ public final class Alarms extends Construct {
   }
 
   /**
+   * Adds the alarm on interfaces of ours that someone other than the ENI function detached, deleted
+   * or changed (only with ENI profiles).
+   */
+  public void addTouchedInterfaces() {
+    keep(
+        Alarm.Builder.create(this, "TouchedInterfaces")
+            .alarmDescription(
+                "EKS Node Remediator: someone other than the ENI function detached, deleted or"
+                    + " changed a secondary interface of ours; filter message = \"eni interface"
+                    + " touched\" in the ENI function's log group for who and what"
+                    + " (docs/runbook.md).")
+            .metric(fleetMetric(Metrics.INTERFACES_TOUCHED, "Sum", PERIOD))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
+  }
+
+  /**
    * Adds an alarm on one function's errors: at least one in 5 minutes.
    *
    * @param alias the alias EventBridge invokes, whose {@code Errors} metric is watched

@@ -42,9 +42,17 @@ final class RuleTargets {
    * IAM user, the root user or a service has no session issuer: {@code exists: false} keeps those.
    */
   static EventPattern metadataOptionsChangedByOthers(String ownRoleArn) {
+    return callsByOthers(List.of("ModifyInstanceMetadataOptions"), ownRoleArn);
+  }
+
+  /**
+   * Successful EC2 calls named {@code eventNames} by anyone but {@code ownRoleArn}, excluded in the
+   * pattern as {@link #metadataOptionsChangedByOthers} explains.
+   */
+  static EventPattern callsByOthers(List<String> eventNames, String ownRoleArn) {
     Map<String, Object> call = new LinkedHashMap<>();
     call.put("eventSource", List.of("ec2.amazonaws.com"));
-    call.put("eventName", List.of("ModifyInstanceMetadataOptions"));
+    call.put("eventName", eventNames);
     call.put("errorCode", List.of(Map.of("exists", false)));
     call.put(
         "userIdentity",
