@@ -43,6 +43,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 
@@ -124,7 +125,7 @@ class ImdsV1UsageIT {
   private static MetricDatum noToken(InstanceId id, double value, Instant at) {
     return MetricDatum.builder()
         .metricName("MetadataNoToken")
-        .dimensions(d -> d.name("InstanceId").value(id.value()))
+        .dimensions(Dimension.builder().name("InstanceId").value(id.value()).build())
         .value(value)
         .timestamp(at)
         .unit(StandardUnit.COUNT)
