@@ -40,7 +40,12 @@ public final class RemediatorStack extends Stack {
     ImdsFunction imds =
         new ImdsFunction(this, "Imds", imdsProps(settings, props, permissions, failures));
     new ImdsRules(
-        this, "ImdsRules", imds.alias(), failures.queue(), settings.remediator().sweep().rate());
+        this,
+        "ImdsRules",
+        imds.alias(),
+        failures.queue(),
+        settings.remediator().sweep().rate(),
+        permissions.role().getRoleArn());
     if (settings.deployment().checkPermissionsOnDeploy()) {
       new PermissionsCheck(
           this,
@@ -112,7 +117,14 @@ public final class RemediatorStack extends Stack {
           permissions.role(),
           eni.function());
     }
-    new EniRules(this, "EniRules", eni.alias(), failures.queue(), config.eni().sweepRate());
+    new EniRules(
+        this,
+        "EniRules",
+        eni.alias(),
+        failures.queue(),
+        config.eni().sweepRate(),
+        permissions.role().getRoleArn());
+    alarms.addTouchedInterfaces();
     alarms.addFunctionErrors("EniFunctionErrors", eni.alias(), "the ENI function");
 
     CfnOutput.Builder.create(this, "EniFunctionName")

@@ -33,7 +33,7 @@ class EniFunctionTest {
     assertThat(ids).noneMatch(id -> id.startsWith("Eni") || id.startsWith("AlarmsEni"));
     assertThat(TestStacks.remediatorResources(template, "AWS::Lambda::Function")).hasSize(1);
     assertThat(TestStacks.remediatorResources(template, "AWS::IAM::Role")).hasSize(1);
-    assertThat(resources(template, "AWS::Events::Rule")).hasSize(3);
+    assertThat(resources(template, "AWS::Events::Rule")).hasSize(4);
     assertThat(template.get("Outputs").has("EniFunctionName")).isFalse();
     assertThat(template.get("Outputs").has("EniAliasArn")).isFalse();
     assertThat(template.toString()).doesNotContain("EniHandler", "NetworkInterface");
@@ -159,7 +159,13 @@ class EniFunctionTest {
             .getValue()
             .get("Properties");
 
-    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(5);
+    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(8);
+    JsonNode touched =
+        byIdPrefix(template, "AWS::CloudWatch::Alarm", "AlarmsTouchedInterfaces")
+            .getValue()
+            .get("Properties");
+    assertThat(touched.get("MetricName").asText()).isEqualTo("InterfacesTouched");
+    assertThat(touched.get("Statistic").asText()).isEqualTo("Sum");
     assertThat(alarm.get("MetricName").asText()).isEqualTo("Errors");
     assertThat(alarm.get("Statistic").asText()).isEqualTo("Sum");
     assertThat(alarm.get("Period").asInt()).isEqualTo(300);

@@ -25,12 +25,12 @@ class EniRulesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void stack_hasTheThreeImdsRulesAndTheThreeEniRules_allOnTheDefaultBus(String stack) {
+  void stack_hasTheFourImdsRulesAndTheFourEniRules_allOnTheDefaultBus(String stack) {
     Map<String, JsonNode> rules =
         resources(TestStacks.named(stack).template(), "AWS::Events::Rule");
 
-    assertThat(rules).hasSize(6);
-    assertThat(rules.keySet().stream().filter(id -> id.startsWith("EniRules"))).hasSize(3);
+    assertThat(rules).hasSize(8);
+    assertThat(rules.keySet().stream().filter(id -> id.startsWith("EniRules"))).hasSize(4);
     rules
         .values()
         .forEach(

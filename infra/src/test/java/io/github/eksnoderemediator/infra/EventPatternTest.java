@@ -32,6 +32,19 @@ class EventPatternTest {
   static final String CLOUDTRAIL = "CloudTrail rule";
   static final String ENI_STATE_CHANGE = "ENI state-change rule";
   static final String ENI_CLOUDTRAIL = "ENI CloudTrail rule";
+  static final String TAMPER = "IMDS tamper rule";
+  static final String ENI_TAMPER = "ENI tamper rule";
+
+  /** The ENI role's ARN, as the ENI function's own CloudTrail records name it. */
+  static final String ENI_ROLE_ARN =
+      "arn:aws:iam::123456789012:role/EksNodeRemediator-EniPermissionsRole9C8D7E6F-1A2B3C4D5E6F";
+
+  /**
+   * The IMDS role's ARN as CloudFormation would resolve it, and as the function's own CloudTrail
+   * records name it in {@code events/cloudtrail-modifyinstancemetadataoptions-by-remediator.json}.
+   */
+  static final String OWN_ROLE_ARN =
+      "arn:aws:iam::123456789012:role/EksNodeRemediator-ImdsPermissionsRole5E6F7A8B-0A1B2C3D4E5F";
 
   /** Which rules must match each file in events/; every other combination must not match. */
   static final Map<String, Set<String>> EXPECTED =
@@ -51,6 +64,16 @@ class EventPatternTest {
           Map.entry(
               "cloudtrail-createfleet-several-instances.json", Set.of(CLOUDTRAIL, ENI_CLOUDTRAIL)),
           Map.entry("cloudtrail-terminateinstances.json", Set.of()),
+          Map.entry("cloudtrail-modifyinstancemetadataoptions-by-user.json", Set.of(TAMPER)),
+          Map.entry("cloudtrail-modifyinstancemetadataoptions-by-other-role.json", Set.of(TAMPER)),
+          // The function's own write: the pattern itself leaves it out, so it cannot loop.
+          Map.entry("cloudtrail-modifyinstancemetadataoptions-by-remediator.json", Set.of()),
+          Map.entry("cloudtrail-modifyinstancemetadataoptions-failed.json", Set.of()),
+          Map.entry("cloudtrail-detachnetworkinterface-by-user.json", Set.of(ENI_TAMPER)),
+          Map.entry("cloudtrail-deletenetworkinterface-by-user.json", Set.of(ENI_TAMPER)),
+          Map.entry(
+              "cloudtrail-modifynetworkinterfaceattribute-by-other-role.json", Set.of(ENI_TAMPER)),
+          Map.entry("cloudtrail-detachnetworkinterface-by-eni-function.json", Set.of()),
           Map.entry("other-source-eks.json", Set.of()),
           // Reaches the ENI function through the schedule rule, which matches no pattern.
           Map.entry("scheduled-event.json", Set.of()),
@@ -65,19 +88,89 @@ class EventPatternTest {
     machine = Machine.builder().build();
     addRule(TestStacks.defaults().template(), STATE_CHANGE, "ImdsRulesStateChange");
     addRule(TestStacks.defaults().template(), CLOUDTRAIL, "ImdsRulesCloudTrailLaunch");
+    addRule(TestStacks.defaults().template(), TAMPER, "ImdsRulesMetadataOptionsChanged");
     addRule(TestStacks.eni().template(), ENI_STATE_CHANGE, "EniRulesStateChange");
+    addRule(TestStacks.eni().template(), ENI_TAMPER, "EniRulesInterfaceTouched");
     addRule(TestStacks.eni().template(), ENI_CLOUDTRAIL, "EniRulesCloudTrailLaunch");
   }
 
   private static void addRule(JsonNode template, String name, String logicalIdPrefix)
       throws Exception {
     String pattern =
-        byIdPrefix(template, "AWS::Events::Rule", logicalIdPrefix)
-            .getValue()
-            .at("/Properties/EventPattern")
-            .toString();
+        ownRoleResolved(
+            template,
+            byIdPrefix(template, "AWS::Events::Rule", logicalIdPrefix)
+                .getValue()
+                .at("/Properties/EventPattern")
+                .toString());
     assertThat(RuleCompiler.check(pattern)).as("event-ruler accepts the " + name).isNull();
     machine.addRule(name, pattern);
+  }
+
+  /**
+   * The tamper rule names the IMDS role by {@code Fn::GetAtt}; CloudFormation resolves it to the
+   * role's ARN at deploy. Check it is the IMDS function's own role, then resolve it as AWS would.
+   */
+  static String ownRoleResolved(JsonNode template, String pattern) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\{\"Fn::GetAtt\":\\[\"([A-Za-z0-9]+)\",\"Arn\"\\]\\}")
+            .matcher(pattern);
+    if (!m.find()) {
+      return pattern;
+    }
+    Map<String, String> arnOfRole = new java.util.HashMap<>();
+    TestStacks.resources(template, "AWS::Lambda::Function")
+        .values()
+        .forEach(
+            f ->
+                arnOfRole.put(
+                    f.at("/Properties/Role/Fn::GetAtt/0").asText(),
+                    f.at("/Properties/Handler").asText().contains("EniHandler")
+                        ? ENI_ROLE_ARN
+                        : OWN_ROLE_ARN));
+    assertThat(arnOfRole)
+        .as("the pattern excludes one of the functions' own roles")
+        .containsKey(m.group(1));
+    return m.replaceAll("\"" + arnOfRole.get(m.group(1)) + "\"");
+  }
+
+  @Test
+  void tamperRule_excludesTheFunctionsOwnRoleBySessionIssuer_andKeepsPrincipalsWithoutOne()
+      throws Exception {
+    Machine own = Machine.builder().build();
+    JsonNode template = TestStacks.defaults().template();
+    own.addRule(
+        TAMPER,
+        ownRoleResolved(
+            template,
+            byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesMetadataOptionsChanged")
+                .getValue()
+                .at("/Properties/EventPattern")
+                .toString()));
+    String ours =
+        Files.readString(
+            TestStacks.repoRoot()
+                .resolve("events/cloudtrail-modifyinstancemetadataoptions-by-remediator.json"));
+
+    assertThat(ours).contains(OWN_ROLE_ARN);
+    assertThat(own.rulesForJSONEvent(ours)).as("our own write").isEmpty();
+    // A role whose name merely starts like ours is someone else.
+    assertThat(own.rulesForJSONEvent(ours.replace(OWN_ROLE_ARN, OWN_ROLE_ARN + "-other")))
+        .containsExactly(TAMPER);
+    // Our role's STS session ARN appears in userIdentity.arn too; excluding by it would be
+    // fragile. An impostor who names a session after our role still has its own issuer.
+    String impostor =
+        ours.replace(
+            "\"arn\": \"" + OWN_ROLE_ARN + "\"",
+            "\"arn\": \"arn:aws:iam::123456789012:role/someone-else\"");
+    assertThat(own.rulesForJSONEvent(impostor)).containsExactly(TAMPER);
+    // Root and service principals have no session issuer at all.
+    String root =
+        Files.readString(
+                TestStacks.repoRoot()
+                    .resolve("events/cloudtrail-modifyinstancemetadataoptions-by-user.json"))
+            .replace("\"type\": \"IAMUser\"", "\"type\": \"Root\"");
+    assertThat(own.rulesForJSONEvent(root)).containsExactly(TAMPER);
   }
 
   static Stream<Path> sampleEvents() throws IOException {

@@ -43,12 +43,12 @@ class FailureHandlingTest {
   }
 
   @Test
-  void failureQueuePolicy_letsOnlyTheThreeRulesSendUndeliverableEvents() {
+  void failureQueuePolicy_letsOnlyTheFourRulesSendUndeliverableEvents() {
     JsonNode policy = only(template, "AWS::SQS::QueuePolicy").getValue().get("Properties");
     List<JsonNode> allows =
         statements(policy).stream().filter(s -> "Allow".equals(s.get("Effect").asText())).toList();
 
-    assertThat(allows).hasSize(3);
+    assertThat(allows).hasSize(4);
     assertThat(allows.stream().map(s -> s.at("/Condition/ArnEquals/aws:SourceArn")).toList())
         .containsExactlyInAnyOrderElementsOf(
             resources(template, "AWS::Events::Rule").keySet().stream()
@@ -102,9 +102,10 @@ class FailureHandlingTest {
   }
 
   @Test
-  void stack_hasExactlyFourAlarms() {
-    // Function errors, failure queue, failed remediations, drifting node groups.
-    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(4);
+  void stack_hasExactlySixAlarms() {
+    // Function errors, failure queue, failed remediations, drifting node groups, deferred nodes,
+    // loosened nodes.
+    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(6);
   }
 
   @Test

@@ -67,6 +67,23 @@ class ImdsPermissionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"defaults", "clusters"})
+  void role_readsImdsV1UseWithGetMetricDataOnStar_inItsOwnStatement(String stack) {
+    List<JsonNode> read =
+        statements(template(stack)).stream()
+            .filter(s -> actions(s).contains("cloudwatch:GetMetricData"))
+            .toList();
+
+    assertThat(read).hasSize(1);
+    JsonNode s = read.get(0);
+    assertThat(s.get("Sid").asText()).isEqualTo("ReadImdsV1UseBeforeRequiringTokens");
+    assertThat(s.get("Effect").asText()).isEqualTo("Allow");
+    assertThat(actions(s)).containsExactly("cloudwatch:GetMetricData");
+    assertThat(s.get("Resource").asText()).isEqualTo("*");
+    assertThat(s.has("Condition")).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"defaults", "clusters"})
   void role_neverUsesWildcardActions_norAllowsWritesOnStar(String stack) {
     for (JsonNode s : statements(template(stack))) {
       for (String action : actions(s)) {

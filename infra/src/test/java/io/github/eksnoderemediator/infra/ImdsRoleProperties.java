@@ -182,8 +182,8 @@ final class ImdsRoleProperties {
   /**
    * Every other call the function makes is allowed (SdkEc2Gateway: DescribeInstances,
    * DescribeLaunchTemplateVersions, GetInstanceMetadataDefaults; SdkEksGateway: ListClusters,
-   * DescribeCluster, ListNodegroups, DescribeNodegroup), and writes it never makes are refused,
-   * even on an in-scope node.
+   * DescribeCluster, ListNodegroups, DescribeNodegroup; SdkImdsV1Usage: GetMetricData), and writes
+   * it never makes are refused, even on an in-scope node.
    */
   static List<Call> otherCalls(RemediatorConfig config) {
     List<Call> calls = new ArrayList<>();
@@ -199,6 +199,12 @@ final class ImdsRoleProperties {
               IamRequest.of(read, "*").with("ec2:Region", IamSimulator.REGION)));
     }
     calls.add(Call.of("eks:ListClusters", Expect.ALLOWED, IamRequest.of("eks:ListClusters", "*")));
+    // SdkImdsV1Usage: the MetadataNoToken reads before tokens are required (no resource types).
+    calls.add(
+        Call.of(
+            "cloudwatch:GetMetricData",
+            Expect.ALLOWED,
+            IamRequest.of("cloudwatch:GetMetricData", "*")));
     for (String cluster : List.of("prod", "anything")) {
       String clusterArn = IamRequest.eksArn("cluster/" + cluster);
       calls.add(

@@ -28,13 +28,25 @@ class ImdsRulesTest {
                   "errorCode": [{"exists": false}]}}
       """;
 
+  static final String TAMPER_PATTERN =
+      """
+      {"source": ["aws.ec2"],
+       "detail-type": ["AWS API Call via CloudTrail"],
+       "detail": {"eventSource": ["ec2.amazonaws.com"],
+                  "eventName": ["ModifyInstanceMetadataOptions"],
+                  "errorCode": [{"exists": false}],
+                  "userIdentity": {"sessionContext": {"sessionIssuer": {"arn": [
+                    {"anything-but": {"Fn::GetAtt": ["ROLE", "Arn"]}},
+                    {"exists": false}]}}}}}
+      """;
+
   private final JsonNode template = TestStacks.defaults().template();
 
   @Test
-  void stack_hasExactlyTheThreeRulesOnTheDefaultBus_twoEventPatternsAndTheSweepSchedule() {
+  void stack_hasExactlyTheFourRulesOnTheDefaultBus_threeEventPatternsAndTheSweepSchedule() {
     Map<String, JsonNode> rules = resources(template, "AWS::Events::Rule");
 
-    assertThat(rules).hasSize(3);
+    assertThat(rules).hasSize(4);
     rules
         .values()
         .forEach(
@@ -59,6 +71,21 @@ class ImdsRulesTest {
 
     assertThat(rule.at("/Properties/EventPattern"))
         .isEqualTo(TestStacks.JSON.readTree(CLOUDTRAIL_PATTERN));
+  }
+
+  @Test
+  void tamperRule_matchesOthersSuccessfulMetadataOptionChanges_notTheFunctionsOwnRole()
+      throws Exception {
+    JsonNode rule =
+        byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesMetadataOptionsChanged").getValue();
+    String role =
+        only(template, "AWS::Lambda::Function")
+            .getValue()
+            .at("/Properties/Role/Fn::GetAtt/0")
+            .asText();
+
+    assertThat(rule.at("/Properties/EventPattern"))
+        .isEqualTo(TestStacks.JSON.readTree(TAMPER_PATTERN.replace("ROLE", role)));
   }
 
   @Test
@@ -91,7 +118,7 @@ class ImdsRulesTest {
     String alias = only(template, "AWS::Lambda::Alias").getKey();
     Map<String, JsonNode> permissions = resources(template, "AWS::Lambda::Permission");
 
-    assertThat(permissions).hasSize(3);
+    assertThat(permissions).hasSize(4);
     assertThat(permissions.values().stream().map(p -> p.at("/Properties/SourceArn")).toList())
         .containsExactlyInAnyOrderElementsOf(
             resources(template, "AWS::Events::Rule").keySet().stream()

@@ -80,6 +80,18 @@ class OperationsTest {
     assertThat(drift.at("/Properties/MetricName").asText()).isEqualTo("DriftingNodeGroups");
     assertThat(drift.at("/Properties/Namespace").asText()).isEqualTo("EksNodeRemediator");
     assertThat(drift.at("/Properties/Statistic").asText()).isEqualTo("Maximum");
+    JsonNode deferred = byId(alarms, "AlarmsDeferredNodes");
+    assertThat(deferred.at("/Properties/MetricName").asText()).isEqualTo("NodesDeferred");
+    assertThat(deferred.at("/Properties/Namespace").asText()).isEqualTo("EksNodeRemediator");
+    assertThat(deferred.at("/Properties/Statistic").asText()).isEqualTo("Maximum");
+    assertThat(deferred.at("/Properties/Period").asInt()).isEqualTo(3600);
+    assertThat(deferred.at("/Properties/Threshold").asInt()).isEqualTo(1);
+    assertThat(deferred.at("/Properties/TreatMissingData").asText()).isEqualTo("notBreaching");
+    assertThat(deferred.has("Dimensions")).isFalse();
+    JsonNode loosened = byId(alarms, "AlarmsLoosenedNodes");
+    assertThat(loosened.at("/Properties/MetricName").asText()).isEqualTo("NodesLoosened");
+    assertThat(loosened.at("/Properties/Statistic").asText()).isEqualTo("Sum");
+    assertThat(loosened.at("/Properties/Period").asInt()).isEqualTo(300);
     // No topic without alarmEmail: the alarms have no actions.
     assertThat(resources("defaults", "AWS::SNS::Topic")).isEmpty();
     alarms

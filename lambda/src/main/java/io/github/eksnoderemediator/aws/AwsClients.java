@@ -7,6 +7,8 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 import software.amazon.awssdk.services.eks.EksClient;
@@ -33,6 +35,21 @@ public final class AwsClients {
 
   public static EksClient eks() {
     return eksBuilder().build();
+  }
+
+  /** Built only when a node's IMDSv1 use must be read, never on the launch path. */
+  public static CloudWatchClient cloudWatch() {
+    return cloudWatchBuilder().build();
+  }
+
+  /** The production configuration for CloudWatch, for tests that add an endpoint. */
+  public static CloudWatchClientBuilder cloudWatchBuilder() {
+    return CloudWatchClient.builder()
+        .httpClientBuilder(
+            UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20)))
+        .overrideConfiguration(overrides());
   }
 
   /** The production configuration for EKS, for tests that add an endpoint. */

@@ -8,6 +8,7 @@ import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.port.InstanceState;
 import io.github.eksnoderemediator.port.InstanceView;
 import io.github.eksnoderemediator.port.LaunchTemplateRef;
+import io.github.eksnoderemediator.port.MetadataDefaults;
 import io.github.eksnoderemediator.port.MetadataOptions;
 import io.github.eksnoderemediator.port.MetadataOptions.ApplyState;
 import io.github.eksnoderemediator.port.MetadataOptions.Endpoint;
@@ -178,15 +179,21 @@ public final class SdkEc2Gateway implements Ec2Gateway {
   }
 
   @Override
-  public TemplateOptions accountMetadataDefaults() {
+  public MetadataDefaults accountMetadataDefaults() {
     try {
       InstanceMetadataDefaultsResponse d = ec2.getInstanceMetadataDefaults(r -> {}).accountLevel();
       return d == null
-          ? new TemplateOptions(Optional.empty(), Optional.empty(), Optional.empty())
-          : new TemplateOptions(
-              Optional.ofNullable(d.httpTokensAsString()),
-              Optional.ofNullable(d.httpPutResponseHopLimit()),
-              Optional.ofNullable(d.httpEndpointAsString()));
+          ? new MetadataDefaults(
+              new TemplateOptions(Optional.empty(), Optional.empty(), Optional.empty()),
+              Optional.empty(),
+              Optional.empty())
+          : new MetadataDefaults(
+              new TemplateOptions(
+                  Optional.ofNullable(d.httpTokensAsString()),
+                  Optional.ofNullable(d.httpPutResponseHopLimit()),
+                  Optional.ofNullable(d.httpEndpointAsString())),
+              Optional.ofNullable(d.httpTokensEnforcedAsString()),
+              Optional.ofNullable(d.managedByAsString()));
     } catch (SdkException e) {
       throw AwsErrors.classify(e);
     }

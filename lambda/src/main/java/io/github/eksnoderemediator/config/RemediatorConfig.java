@@ -106,7 +106,7 @@ public record RemediatorConfig(
   }
 
   private static ImdsConfig imds(StrictObject imds, Set<String> clusters) {
-    imds.allowOnly(Set.of("hopLimit", "httpEndpoint", "overrides"));
+    imds.allowOnly(Set.of("hopLimit", "httpEndpoint", "overrides", "imdsV1Usage", "imdsV1Check"));
     HopLimitBand band =
         imds.node("hopLimit")
             .map(v -> band(imds, v, imds.child("hopLimit")))
@@ -118,12 +118,15 @@ public record RemediatorConfig(
                 "unchanged, enabled or disabled")
             .map(s -> HttpEndpointSetting.valueOf(s.toUpperCase(java.util.Locale.ROOT)))
             .orElse(HttpEndpointSetting.UNCHANGED);
+    ImdsV1Mode mode = imdsV1Mode(imds).orElse(ImdsV1Mode.ENFORCE);
+    ImdsV1Check check =
+        imds.object("imdsV1Check").map(RemediatorConfig::imdsV1Check).orElse(ImdsV1Check.DEFAULT);
 
     List<HopLimitOverride> overrides = new ArrayList<>();
     Set<String> selectors = new HashSet<>();
     for (StrictObject.Element e : imds.array("overrides", 500)) {
       StrictObject o = StrictObject.of(e.value(), e.path(), imds::fail);
-      o.allowOnly(Set.of("cluster", "nodeGroup", "nodePool", "hopLimit"));
+      o.allowOnly(Set.of("cluster", "nodeGroup", "nodePool", "hopLimit", "imdsV1Usage"));
       String cluster =
           o.text("cluster", EKS_NAME, "an EKS cluster name")
               .orElseThrow(() -> o.fail(o.child("cluster"), "is required"));
@@ -137,9 +140,13 @@ public record RemediatorConfig(
       if (nodeGroup.isPresent() && nodePool.isPresent()) {
         throw o.fail(o.path(), "names both a nodeGroup and a nodePool; use one override for each");
       }
-      JsonNode limit =
-          o.node("hopLimit").orElseThrow(() -> o.fail(o.child("hopLimit"), "is required"));
-      Integer[] bounds = bounds(o, limit, o.child("hopLimit"));
+      Optional<ImdsV1Mode> overrideMode = imdsV1Mode(o);
+      Optional<JsonNode> limit = o.node("hopLimit");
+      if (limit.isEmpty() && overrideMode.isEmpty()) {
+        throw o.fail(o.child("hopLimit"), "is required (or give imdsV1Usage)");
+      }
+      Integer[] bounds =
+          limit.isPresent() ? bounds(o, limit.get(), o.child("hopLimit")) : new Integer[2];
       String selector =
           cluster
               + "|"
@@ -149,9 +156,30 @@ public record RemediatorConfig(
         throw o.fail(
             o.path(), "repeats an earlier override for the same cluster, node group or node pool");
       }
-      overrides.add(new HopLimitOverride(cluster, nodeGroup, nodePool, bounds[0], bounds[1]));
+      overrides.add(
+          new HopLimitOverride(cluster, nodeGroup, nodePool, bounds[0], bounds[1], overrideMode));
     }
-    return new ImdsConfig(band, endpoint, overrides);
+    return new ImdsConfig(band, endpoint, overrides, mode, check);
+  }
+
+  private static Optional<ImdsV1Mode> imdsV1Mode(StrictObject owner) {
+    return owner
+        .text("imdsV1Usage", Pattern.compile("enforce|defer"), "enforce or defer")
+        .map(s -> ImdsV1Mode.valueOf(s.toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  private static ImdsV1Check imdsV1Check(StrictObject check) {
+    check.allowOnly(Set.of("lookbackHours", "minNodeAgeMinutes"));
+    ImdsV1Check d = ImdsV1Check.DEFAULT;
+    return new ImdsV1Check(
+        check
+            .integer("lookbackHours", 1, ImdsV1Check.MAX_LOOKBACK_HOURS)
+            .map(h -> Duration.ofHours(h))
+            .orElse(d.lookback()),
+        check
+            .integer("minNodeAgeMinutes", 0, 7 * 24 * 60)
+            .map(m -> Duration.ofMinutes(m))
+            .orElse(d.minNodeAge()));
   }
 
   /** A band written as an integer (min = max) or as {@code {"min": m, "max": n}}. */

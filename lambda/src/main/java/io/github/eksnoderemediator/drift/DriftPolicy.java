@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.drift;
 import io.github.eksnoderemediator.config.HopLimitBand;
 import io.github.eksnoderemediator.config.HttpEndpointSetting;
 import io.github.eksnoderemediator.config.ImdsConfig.ResolvedBand;
+import io.github.eksnoderemediator.port.MetadataDefaults;
 import io.github.eksnoderemediator.port.TemplateOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,46 @@ public final class DriftPolicy {
         .ifPresent(
             h -> reasons.add("default hop limit " + h + " outside the default band " + band));
     return reasons;
+  }
+
+  /**
+   * What to say about account-level enforcement ({@code httpTokensEnforced}): once it is on, EC2
+   * refuses every launch that allows IMDSv1 and every call that re-enables it, so it is safe only
+   * when every node group already launches compliant nodes.
+   *
+   * @param driftingNodeGroups node groups whose launch templates launch weak nodes
+   * @param allChecked false when some cluster could not be checked
+   * @return the recommendation, or empty when enforcement is already on
+   */
+  public static java.util.Optional<String> enforcementRecommendation(
+      MetadataDefaults defaults, int driftingNodeGroups, boolean allChecked) {
+    if (defaults.enforced()) {
+      return java.util.Optional.empty();
+    }
+    String where =
+        defaults.managedByDeclarativePolicy()
+            ? "in the AWS Organizations declarative policy that manages these defaults (the"
+                + " account cannot change them)"
+            : "with ModifyInstanceMetadataDefaults (HttpTokens required, HttpTokensEnforced"
+                + " enabled) or an AWS Organizations declarative policy";
+    if (driftingNodeGroups > 0) {
+      return java.util.Optional.of(
+          "turn on account-level IMDSv2 enforcement "
+              + where
+              + " once the "
+              + driftingNodeGroups
+              + " drifting node group(s) are fixed: until then their launches would be refused");
+    }
+    return java.util.Optional.of(
+        (allChecked
+                ? "every node group checked launches compliant nodes: turn on account-level IMDSv2"
+                    + " enforcement "
+                : "no checked node group drifts, but some clusters could not be checked: once they"
+                    + " are, turn on account-level IMDSv2 enforcement ")
+            + where
+            + ". First make sure no node is deferred (NodesDeferred) and that Karpenter"
+            + " EC2NodeClasses and other launchers this report cannot see ask for required tokens:"
+            + " EC2 then refuses any launch that allows IMDSv1");
   }
 
   private static String describe(ResolvedBand band) {

@@ -56,12 +56,22 @@ public record DriftReport(
   /**
    * @param httpTokens the account default, or null when unreadable
    * @param hopLimit the account default ({@code -1}: no preference), or null
+   * @param httpTokensEnforced {@code enabled} or {@code disabled}: whether the account refuses
+   *     launches that allow IMDSv1 and re-enabling IMDSv1; null when EC2 did not say
+   * @param managedBy {@code account} or {@code declarative-policy}; null when EC2 did not say
    * @param weaker true when weaker than the policy
    * @param reasons why, or why they could not be read
+   * @param recommendation what to do about account-level enforcement, or null when it is on
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record AccountDefaults(
-      String httpTokens, Integer hopLimit, boolean weaker, List<String> reasons) {
+      String httpTokens,
+      Integer hopLimit,
+      String httpTokensEnforced,
+      String managedBy,
+      boolean weaker,
+      List<String> reasons,
+      String recommendation) {
     public AccountDefaults {
       reasons = List.copyOf(reasons);
     }

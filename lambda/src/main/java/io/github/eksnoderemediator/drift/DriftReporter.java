@@ -10,6 +10,7 @@ import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.EksGateway;
 import io.github.eksnoderemediator.port.EksGateway.ClusterInfo;
 import io.github.eksnoderemediator.port.EksGateway.NodegroupInfo;
+import io.github.eksnoderemediator.port.MetadataDefaults;
 import io.github.eksnoderemediator.port.TemplateOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,8 @@ public final class DriftReporter {
       drifting += (int) cluster.nodeGroups().stream().filter(NodeGroupDrift::drifting).count();
       clusters.add(cluster);
     }
-    return new DriftReport(clusters, account(), drifting);
+    boolean allChecked = clusters.stream().allMatch(c -> c.skipped() == null);
+    return new DriftReport(clusters, account(drifting, allChecked), drifting);
   }
 
   private ClusterDrift cluster(String name) {
@@ -95,21 +97,28 @@ public final class DriftReporter {
         reasons);
   }
 
-  private AccountDefaults account() {
+  private AccountDefaults account(int driftingNodeGroups, boolean allChecked) {
     try {
-      TemplateOptions defaults = ec2.accountMetadataDefaults();
+      MetadataDefaults read = ec2.accountMetadataDefaults();
+      TemplateOptions defaults = read.options();
       List<String> reasons = DriftPolicy.accountReasons(defaults, config.imds().hopLimit());
       return new AccountDefaults(
           defaults.httpTokens().orElse("no-preference"),
           defaults.hopLimit().orElse(null),
+          read.httpTokensEnforced().orElse(null),
+          read.managedBy().orElse(null),
           !reasons.isEmpty(),
-          reasons);
+          reasons,
+          DriftPolicy.enforcementRecommendation(read, driftingNodeGroups, allChecked).orElse(null));
     } catch (Ec2CallException e) {
       return new AccountDefaults(
           null,
           null,
+          null,
+          null,
           false,
-          List.of("could not be read: " + e.errorCode() + ": " + e.getMessage()));
+          List.of("could not be read: " + e.errorCode() + ": " + e.getMessage()),
+          null);
     }
   }
 }

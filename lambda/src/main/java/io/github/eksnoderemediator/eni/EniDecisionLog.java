@@ -8,4 +8,14 @@ public interface EniDecisionLog {
    * @param eventId the EventBridge event id, or null
    */
   void record(String input, String eventId, EniInstanceResult result);
+
+  /**
+   * Records that someone other than the function touched an interface: who, and what it touched.
+   * Logs that do not care about it (tests) need not implement it.
+   */
+  default void touched(
+      String input,
+      String eventId,
+      io.github.eksnoderemediator.report.Attribution by,
+      String what) {}
 }

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  *     or failed on)
  * @param summary how many interfaces (or instances, for instance-level decisions) got each decision
  * @param sweep for a sweep: what it looked at
+ * @param caller who touched an interface, for a CloudTrail event about one
+ * @param touched what that call touched, and how the function found the node
  * @param permissions for a permissions check: each dry-run request and its verdict
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,6 +35,8 @@ public record EniReport(
     List<EniInstanceResult> results,
     Map<String, Long> summary,
     SweepSummary sweep,
+    io.github.eksnoderemediator.report.Attribution caller,
+    String touched,
     PermissionsReport permissions)
     implements InvocationReport {
 
@@ -52,7 +56,7 @@ public record EniReport(
   public static EniReport ignored(
       String input, String eventId, boolean eventBridge, String reason) {
     return new EniReport(
-        input, eventId, eventBridge, false, reason, List.of(), Map.of(), null, null);
+        input, eventId, eventBridge, false, reason, List.of(), Map.of(), null, null, null, null);
   }
 
   public static EniReport of(
@@ -69,12 +73,20 @@ public record EniReport(
       }
       r.interfaces().forEach(i -> summary.merge(i.decision().label(), 1L, Long::sum));
     }
-    return new EniReport(input, eventId, eventBridge, dryRun, null, results, summary, sweep, null);
+    return new EniReport(
+        input, eventId, eventBridge, dryRun, null, results, summary, sweep, null, null, null);
+  }
+
+  /** This report with the caller of the call that brought it, and what that call touched. */
+  public EniReport attributed(io.github.eksnoderemediator.report.Attribution by, String what) {
+    return new EniReport(
+        input, eventId, eventBridge, dryRun, ignored, results, summary, sweep, by, what, null);
   }
 
   /** The report of a permissions check. */
   public static EniReport permissions(String input, PermissionsReport permissions) {
-    return new EniReport(input, null, false, false, null, List.of(), Map.of(), null, permissions);
+    return new EniReport(
+        input, null, false, false, null, List.of(), Map.of(), null, null, null, permissions);
   }
 
   @JsonIgnore

@@ -28,6 +28,7 @@ public final class EniService {
   private final EniDecisionLog log;
   private final Metrics metrics;
   private final Clock clock;
+  private final EniTamper tamper;
 
   public EniService(
       EniReconciler reconciler,
@@ -37,6 +38,23 @@ public final class EniService {
       EniDecisionLog log,
       Metrics metrics,
       Clock clock) {
+    this(reconciler, cleanup, sweep, permissions, log, metrics, clock, null);
+  }
+
+  /**
+   * @param tamper finds the node an interface call by someone else touched; null: such calls are
+   *     ignored
+   */
+  public EniService(
+      EniReconciler reconciler,
+      EniCleanup cleanup,
+      EniSweep sweep,
+      EniPermissionsCheck permissions,
+      EniDecisionLog log,
+      Metrics metrics,
+      Clock clock,
+      EniTamper tamper) {
+    this.tamper = tamper;
     this.reconciler = reconciler;
     this.cleanup = cleanup;
     this.sweep = sweep;
@@ -115,6 +133,18 @@ public final class EniService {
               deadline,
               reconciler::reconcile);
       case Scheduled s -> sweep(input, s.eventId(), forceDryRun, deadline);
+      case Input.InterfaceChanged c when c.errorCode().isPresent() ->
+          EniReport.ignored(
+              what,
+              c.eventId(),
+              true,
+              c.eventName()
+                  + " by "
+                  + c.by().describe()
+                  + " failed ("
+                  + c.errorCode().get()
+                  + "): nothing changed");
+      case Input.InterfaceChanged c when tamper != null -> touched(input, c, forceDryRun, deadline);
       case Unsupported u -> EniReport.ignored(what, u.eventId(), true, u.reason());
       default ->
           EniReport.ignored(what, null, input.fromEventBridge(), "not handled by the ENI function");
@@ -146,6 +176,55 @@ public final class EniService {
     }
     return EniReport.of(
         input.description(), eventId, input.fromEventBridge(), dryRun, results, null);
+  }
+
+  /**
+   * Someone else detached, deleted or changed an interface: if it is ours, reconcile its node at
+   * once (or, for a deleted one that left no trace, every node, as the sweep does), and name them.
+   */
+  private EniReport touched(
+      Input input, Input.InterfaceChanged c, boolean dryRun, Instant deadline) {
+    EniTamper.Touched touched;
+    try {
+      touched = tamper.find(c);
+    } catch (io.github.eksnoderemediator.port.Ec2CallException e) {
+      // Lambda retries the event; the sweep catches it otherwise.
+      throw new IllegalStateException(
+          "cannot tell which node "
+              + c.eventName()
+              + " touched: "
+              + e.errorCode()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    EniReport report =
+        switch (touched) {
+          case EniTamper.Touched.NotOurs n ->
+              EniReport.ignored(
+                  input.description(),
+                  c.eventId(),
+                  true,
+                  c.eventName() + " by " + c.by().describe() + ": " + n.why());
+          case EniTamper.Touched.Nodes n ->
+              each(input, c.eventId(), n.instances(), dryRun, deadline, reconciler::reconcile);
+          case EniTamper.Touched.Untraceable u -> sweep(input, c.eventId(), dryRun, deadline);
+        };
+    String what =
+        switch (touched) {
+          case EniTamper.Touched.NotOurs n -> n.why();
+          case EniTamper.Touched.Nodes n -> n.how();
+          case EniTamper.Touched.Untraceable u ->
+              u.why() + ": every node checked, as the sweep does";
+        };
+    if (!(touched instanceof EniTamper.Touched.NotOurs) && !dryRun) {
+      metrics.count(
+          report.results().isEmpty() ? null : report.results().get(0).cluster(),
+          Metrics.INTERFACES_TOUCHED,
+          1);
+    }
+    log.touched(input.description(), c.eventId(), c.by(), what);
+    return report.attributed(c.by(), what);
   }
 
   private EniReport sweep(Input input, String eventId, boolean dryRun, Instant deadline) {

@@ -26,4 +26,17 @@ public final class JsonLinesEniLog implements EniDecisionLog {
         };
     lines.write(level, "eni " + result.decision().label(), input, eventId, result);
   }
+
+  /** Someone touched an interface: a security event, logged at WARN with who and what. */
+  @Override
+  public void touched(
+      String input,
+      String eventId,
+      io.github.eksnoderemediator.report.Attribution by,
+      String what) {
+    java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+    result.put("caller", by);
+    result.put("touched", what);
+    lines.write("WARN", "eni interface touched", input, eventId, result);
+  }
 }

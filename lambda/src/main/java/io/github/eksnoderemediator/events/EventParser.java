@@ -39,6 +39,10 @@ public final class EventParser {
   private static final String SCHEDULED = "Scheduled Event";
   private static final String RUN_INSTANCES = "RunInstances";
   private static final String CREATE_FLEET = "CreateFleet";
+  private static final String MODIFY_METADATA_OPTIONS = "ModifyInstanceMetadataOptions";
+  private static final Set<String> INTERFACE_CALLS =
+      Set.of("DetachNetworkInterface", "DeleteNetworkInterface", "ModifyNetworkInterfaceAttribute");
+  private static final Pattern ATTACHMENT_ID = Pattern.compile("eni-attach-[0-9a-f]{8,17}");
   private static final Set<String> MANUAL_TARGETS =
       Set.of("instanceId", "instanceIds", "cluster", "report", "check");
   private static final Set<String> MANUAL_FIELDS =
@@ -139,6 +143,12 @@ public final class EventParser {
 
   private static Input parseApiCall(String eventId, StrictObject detail) {
     String eventName = requiredText(detail, "eventName");
+    if (MODIFY_METADATA_OPTIONS.equals(eventName)) {
+      return parseMetadataOptionsChange(eventId, detail);
+    }
+    if (INTERFACE_CALLS.contains(eventName)) {
+      return parseInterfaceChange(eventId, eventName, detail);
+    }
     if (!RUN_INSTANCES.equals(eventName) && !CREATE_FLEET.equals(eventName)) {
       return new Input.Unsupported(
           eventId, "CloudTrail call " + StrictObject.abbreviate(eventName) + " is not handled");
@@ -158,7 +168,158 @@ public final class EventParser {
     } else {
       response.ifPresent(r -> addCreateFleetIds(r, ids));
     }
-    return new Input.LaunchCall(eventId, eventName, ids.list(), Optional.empty());
+    return new Input.LaunchCall(
+        eventId,
+        eventName,
+        ids.list(),
+        Optional.empty(),
+        Optional.of(attribution(detail, eventName, launchTemplates(detail, eventName))));
+  }
+
+  /**
+   * CloudTrail wraps this call's request in {@code ModifyInstanceMetadataOptionsRequest} (as it
+   * does for EC2's newer APIs); the response names the instance too, which a failed call lacks.
+   */
+  private static Input parseMetadataOptionsChange(String eventId, StrictObject detail) {
+    JsonNode request =
+        detail
+            .node("requestParameters")
+            .map(
+                r ->
+                    r.has("ModifyInstanceMetadataOptionsRequest")
+                        ? r.get("ModifyInstanceMetadataOptionsRequest")
+                        : r)
+            .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    String path = detail.child("requestParameters") + ".ModifyInstanceMetadataOptionsRequest";
+    JsonNode id = request.path("InstanceId");
+    if (id.isMissingNode()) {
+      id = request.path("instanceId");
+    }
+    if (id.isMissingNode()) {
+      id =
+          detail
+              .node("responseElements")
+              .map(r -> r.path("ModifyInstanceMetadataOptionsResponse").path("instanceId"))
+              .orElse(id);
+      path = detail.child("responseElements") + ".ModifyInstanceMetadataOptionsResponse.instanceId";
+    }
+    if (id.isMissingNode()) {
+      throw error(path, "is required (the instance whose options changed)");
+    }
+    List<String> asked = new ArrayList<>();
+    for (String field :
+        List.of("HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint", "InstanceMetadataTags")) {
+      JsonNode value = request.path(field);
+      if (value.isValueNode()) {
+        asked.add(field + " " + text(value));
+      }
+    }
+    return new Input.MetadataOptionsChanged(
+        eventId,
+        instanceId(id, path + ".InstanceId"),
+        attribution(
+            detail, MODIFY_METADATA_OPTIONS, asked.isEmpty() ? null : String.join(", ", asked)),
+        detail.text("errorCode", null, null));
+  }
+
+  /**
+   * The launch templates a launch names, as {@code launch template lt-… version 3}, or null. For
+   * RunInstances {@code requestParameters.launchTemplate}; for CreateFleet each {@code
+   * LaunchTemplateConfigs.LaunchTemplateSpecification} (one object or a list, as the XML-to-JSON
+   * conversion gives it).
+   */
+  private static String launchTemplates(StrictObject detail, String eventName) {
+    JsonNode request = detail.node("requestParameters").orElse(null);
+    if (request == null) {
+      return null;
+    }
+    List<String> found = new ArrayList<>();
+    if (RUN_INSTANCES.equals(eventName)) {
+      JsonNode t = request.path("launchTemplate");
+      template(t.path("launchTemplateId"), t.path("launchTemplateName"), t.path("version"), found);
+    } else {
+      JsonNode configs = request.path("CreateFleetRequest").path("LaunchTemplateConfigs");
+      for (JsonNode config : configs.isArray() ? configs : List.of(configs)) {
+        JsonNode t = config.path("LaunchTemplateSpecification");
+        template(
+            t.path("LaunchTemplateId"), t.path("LaunchTemplateName"), t.path("Version"), found);
+      }
+    }
+    return found.isEmpty() ? null : String.join(", ", found);
+  }
+
+  private static void template(JsonNode id, JsonNode name, JsonNode version, List<String> found) {
+    String which = text(id) != null ? text(id) : text(name);
+    if (which != null && found.size() < 10) {
+      found.add(
+          "launch template " + which + (text(version) == null ? "" : " version " + text(version)));
+    }
+  }
+
+  /**
+   * CloudTrail records these calls' requests flat: {@code networkInterfaceId}, {@code
+   * attachmentId}.
+   */
+  private static Input parseInterfaceChange(String eventId, String eventName, StrictObject detail) {
+    StrictObject request =
+        detail.object("requestParameters").orElseThrow(() -> missing(detail, "requestParameters"));
+    Optional<io.github.eksnoderemediator.port.EniId> eni =
+        request
+            .text(
+                "networkInterfaceId",
+                Pattern.compile("eni-[0-9a-f]{8,17}"),
+                "a network interface id (eni- and 8 or 17 hex digits)")
+            .map(io.github.eksnoderemediator.port.EniId::new);
+    Optional<String> attachment =
+        request.text("attachmentId", ATTACHMENT_ID, "an attachment id (eni-attach-...)");
+    if (eni.isEmpty() && attachment.isEmpty()) {
+      throw request.fail(
+          request.child(
+              "DetachNetworkInterface".equals(eventName) ? "attachmentId" : "networkInterfaceId"),
+          "is required");
+    }
+    List<String> asked = new ArrayList<>();
+    request.node("groupSet").ifPresent(g -> asked.add("security groups"));
+    request.node("sourceDestCheck").ifPresent(g -> asked.add("source/destination check"));
+    request.node("attachment").ifPresent(g -> asked.add("attachment (DeleteOnTermination)"));
+    request.node("description").ifPresent(g -> asked.add("description"));
+    request.node("force").filter(JsonNode::asBoolean).ifPresent(f -> asked.add("forced detach"));
+    return new Input.InterfaceChanged(
+        eventId,
+        eventName,
+        eni,
+        attachment,
+        attribution(detail, eventName, asked.isEmpty() ? null : String.join(", ", asked)),
+        detail.text("errorCode", null, null));
+  }
+
+  /** Who made a CloudTrail-recorded call; read leniently, since any of it may be missing. */
+  static io.github.eksnoderemediator.report.Attribution attribution(
+      StrictObject detail, String action, String requested) {
+    JsonNode d = detail.node("userIdentity").orElse(null);
+    JsonNode identity =
+        d == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : d;
+    String principal = text(identity.path("arn"));
+    String invokedBy = text(identity.path("invokedBy"));
+    return new io.github.eksnoderemediator.report.Attribution(
+        action,
+        principal != null ? principal : invokedBy,
+        text(identity.path("type")),
+        text(identity.path("sessionContext").path("sessionIssuer").path("arn")),
+        detail.node("sourceIPAddress").map(EventParser::text).orElse(null),
+        detail.node("userAgent").map(EventParser::text).orElse(null),
+        invokedBy,
+        detail.node("eventTime").map(EventParser::text).orElse(null),
+        requested);
+  }
+
+  /** ARNs of assumed-role sessions run past 100 characters: keep them whole, but bounded. */
+  private static final int MAX_ATTRIBUTION_LENGTH = 300;
+
+  private static String text(JsonNode value) {
+    return value != null && value.isValueNode() && !value.isNull()
+        ? oneLine(value.asText(), MAX_ATTRIBUTION_LENGTH)
+        : null;
   }
 
   private static void addRunInstancesIds(StrictObject response, LaunchedIds ids) {

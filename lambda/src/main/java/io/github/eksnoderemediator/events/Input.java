@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.events;
 
 import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.report.Attribution;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,14 +47,84 @@ public sealed interface Input {
    * @param instanceIds every instance the call launched, in event order, without repeats; empty
    *     when the call failed or launched nothing
    * @param errorCode {@code detail.errorCode} of a failed call
+   * @param launchedBy who launched them, and from which launch template when the request names one
    */
   record LaunchCall(
-      String eventId, String eventName, List<InstanceId> instanceIds, Optional<String> errorCode)
+      String eventId,
+      String eventName,
+      List<InstanceId> instanceIds,
+      Optional<String> errorCode,
+      Optional<Attribution> launchedBy)
       implements Input {
     public LaunchCall {
       instanceIds = List.copyOf(instanceIds);
     }
 
+    /** A launch call whose caller is not known. */
+    public LaunchCall(
+        String eventId,
+        String eventName,
+        List<InstanceId> instanceIds,
+        Optional<String> errorCode) {
+      this(eventId, eventName, instanceIds, errorCode, Optional.empty());
+    }
+
+    @Override
+    public String description() {
+      return eventName + " via CloudTrail";
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return true;
+    }
+  }
+
+  /**
+   * {@code AWS API Call via CloudTrail} for {@code ModifyInstanceMetadataOptions}: someone changed
+   * a node's metadata options. The EventBridge rule only sends calls by other principals than the
+   * function's own role.
+   *
+   * @param eventId the EventBridge event id
+   * @param instanceId the instance the call changed
+   * @param by who made the call, from where, and what it asked for
+   * @param errorCode {@code detail.errorCode} of a failed call (which changed nothing)
+   */
+  record MetadataOptionsChanged(
+      String eventId, InstanceId instanceId, Attribution by, Optional<String> errorCode)
+      implements Input {
+    @Override
+    public String description() {
+      return "ModifyInstanceMetadataOptions via CloudTrail";
+    }
+
+    @Override
+    public boolean fromEventBridge() {
+      return true;
+    }
+  }
+
+  /**
+   * {@code AWS API Call via CloudTrail} for {@code DetachNetworkInterface}, {@code
+   * DeleteNetworkInterface} or {@code ModifyNetworkInterfaceAttribute}: someone touched a network
+   * interface. The EventBridge rule only sends calls by other principals than the ENI function's
+   * own role; whether the interface is one of ours is for the function to find out.
+   *
+   * @param eventId the EventBridge event id
+   * @param eventName the call
+   * @param eni the interface, when the request names it (Delete, Modify)
+   * @param attachmentId the attachment, when the request names it (Detach)
+   * @param by who made the call
+   * @param errorCode {@code detail.errorCode} of a failed call (which changed nothing)
+   */
+  record InterfaceChanged(
+      String eventId,
+      String eventName,
+      Optional<io.github.eksnoderemediator.port.EniId> eni,
+      Optional<String> attachmentId,
+      Attribution by,
+      Optional<String> errorCode)
+      implements Input {
     @Override
     public String description() {
       return eventName + " via CloudTrail";

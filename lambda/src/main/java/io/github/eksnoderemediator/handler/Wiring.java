@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.handler;
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkEksGateway;
+import io.github.eksnoderemediator.aws.SdkImdsV1Usage;
 import io.github.eksnoderemediator.aws.SdkNetworkGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReporter;
@@ -12,11 +13,13 @@ import io.github.eksnoderemediator.eni.EniPermissionsCheck;
 import io.github.eksnoderemediator.eni.EniReconciler;
 import io.github.eksnoderemediator.eni.EniService;
 import io.github.eksnoderemediator.eni.EniSweep;
+import io.github.eksnoderemediator.eni.EniTamper;
 import io.github.eksnoderemediator.eni.JsonLinesEniLog;
 import io.github.eksnoderemediator.imds.ImdsPermissionsCheck;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.imds.ImdsSweep;
+import io.github.eksnoderemediator.imds.ImdsV1UseCheck;
 import io.github.eksnoderemediator.metrics.EmfMetrics;
 import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 import io.github.eksnoderemediator.wait.BoundedWait;
@@ -35,7 +38,13 @@ final class Wiring {
     RemediatorConfig config = RemediatorConfig.fromEnvironment(env);
     Clock clock = Clock.systemUTC();
     SdkEc2Gateway ec2 = new SdkEc2Gateway(AwsClients.ec2());
-    ImdsRemediator remediator = new ImdsRemediator(ec2, config, BoundedWait.system(), clock);
+    // The CloudWatch client is built when a node first needs an IMDSv1-use read (a sweep, a manual
+    // request, a node loosened later), never at INIT: launches are new nodes and need none.
+    ImdsV1UseCheck imdsV1 =
+        new ImdsV1UseCheck(
+            () -> new SdkImdsV1Usage(AwsClients.cloudWatch()), config.imds().imdsV1Check(), clock);
+    ImdsRemediator remediator =
+        new ImdsRemediator(ec2, config, BoundedWait.system(), clock, imdsV1);
     ImdsService service =
         new ImdsService(
             remediator,
@@ -89,7 +98,8 @@ final class Wiring {
             new EniPermissionsCheck(ec2, config, clock),
             new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
             new EmfMetrics(System.err, "eni"),
-            clock);
+            clock,
+            new EniTamper(ec2));
     return new Eni(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));
   }
 

@@ -128,6 +128,8 @@ public final class ImdsPermissionsCheck {
   private MetadataOptions target(EksNode node, MetadataOptions current) {
     return switch (policy.decide(node, current)) {
       case ImdsDecision.Change change -> change.target();
+      // The role must allow what the node gets once its IMDSv1 callers are fixed.
+      case ImdsDecision.Deferred deferred -> deferred.wouldBe();
       // A compliant node's own settings are a hardening request too.
       case ImdsDecision.Compliant c -> current;
     };

@@ -2,6 +2,8 @@ package io.github.eksnoderemediator.imds;
 
 import io.github.eksnoderemediator.config.ImdsConfig;
 import io.github.eksnoderemediator.config.ImdsConfig.ResolvedBand;
+import io.github.eksnoderemediator.config.ImdsConfig.ResolvedMode;
+import io.github.eksnoderemediator.config.ImdsV1Mode;
 import io.github.eksnoderemediator.node.EksNode;
 import io.github.eksnoderemediator.port.MetadataOptions;
 import io.github.eksnoderemediator.port.MetadataOptions.Endpoint;
@@ -11,7 +13,8 @@ import java.util.List;
 
 /**
  * The metadata-options policy, pure. Tokens only ever go to {@code required}; the hop limit is
- * clamped into the node's band; {@code HttpEndpoint} changes only when configured.
+ * clamped into the node's band; {@code HttpEndpoint} changes only when configured. A node in {@code
+ * defer} mode whose IMDSv1 use holds tokens back is left exactly as it is.
  */
 public final class ImdsPolicy {
   private final ImdsConfig config;
@@ -20,7 +23,20 @@ public final class ImdsPolicy {
     this.config = config;
   }
 
+  /** The decision for a node whose IMDSv1 use was not checked. */
   public ImdsDecision decide(EksNode node, MetadataOptions current) {
+    return decide(node, current, new ImdsV1Use.NotChecked("not checked"));
+  }
+
+  /** The node's IMDSv1 mode and where it came from. */
+  public ResolvedMode modeFor(EksNode node) {
+    return config.modeFor(node.cluster(), node.nodeGroup(), node.nodePool());
+  }
+
+  /**
+   * @param use what the IMDSv1-use check found for this node
+   */
+  public ImdsDecision decide(EksNode node, MetadataOptions current, ImdsV1Use use) {
     ResolvedBand band = config.bandFor(node.cluster(), node.nodeGroup(), node.nodePool());
     int hopLimit = band.band().clamp(current.hopLimit());
     Endpoint endpoint =
@@ -51,8 +67,15 @@ public final class ImdsPolicy {
     if (current.httpEndpoint() != endpoint) {
       changes.add("HttpEndpoint " + current.httpEndpoint() + " -> " + endpoint);
     }
-    return changes.isEmpty()
-        ? new ImdsDecision.Compliant(band)
-        : new ImdsDecision.Change(target, changes, band);
+    if (changes.isEmpty()) {
+      return new ImdsDecision.Compliant(band);
+    }
+    ResolvedMode mode = modeFor(node);
+    if (current.httpTokens() != Tokens.REQUIRED
+        && mode.mode() == ImdsV1Mode.DEFER
+        && use.holdsBackTokens()) {
+      return new ImdsDecision.Deferred(target, changes, band, mode, use);
+    }
+    return new ImdsDecision.Change(target, changes, band);
   }
 }

@@ -15,6 +15,7 @@ import io.github.eksnoderemediator.port.InstanceView;
 import io.github.eksnoderemediator.port.MetadataOptions;
 import io.github.eksnoderemediator.port.MetadataOptions.ApplyState;
 import io.github.eksnoderemediator.report.Decision;
+import io.github.eksnoderemediator.report.ImdsV1View;
 import io.github.eksnoderemediator.report.InstanceResult;
 import io.github.eksnoderemediator.report.OptionsView;
 import io.github.eksnoderemediator.report.PolicyView;
@@ -22,6 +23,8 @@ import io.github.eksnoderemediator.wait.BoundedWait;
 import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,14 +44,38 @@ public final class ImdsRemediator {
   private final Waits waits;
   private final BoundedWait wait;
   private final Clock clock;
+  private final ImdsV1UseCheck imdsV1;
 
+  /** A remediator that does not read IMDSv1 use: every node is treated as not checked. */
   public ImdsRemediator(Ec2Gateway ec2, RemediatorConfig config, BoundedWait wait, Clock clock) {
+    this(ec2, config, wait, clock, ImdsV1UseCheck.none(clock));
+  }
+
+  /**
+   * @param imdsV1 reads IMDSv1 use before tokens are required on a node that is not new
+   */
+  public ImdsRemediator(
+      Ec2Gateway ec2,
+      RemediatorConfig config,
+      BoundedWait wait,
+      Clock clock,
+      ImdsV1UseCheck imdsV1) {
     this.ec2 = ec2;
     this.scope = new NodeScope(config);
     this.policy = new ImdsPolicy(config.imds());
     this.waits = config.waits();
     this.wait = wait;
     this.clock = clock;
+    this.imdsV1 = imdsV1;
+  }
+
+  /**
+   * Reads IMDSv1 use for every in-scope node of a listing that needs it, together (one
+   * GetMetricData call per 500 nodes), for {@link #remediate(InstanceView, boolean, WritePacer,
+   * Map)}.
+   */
+  public Map<InstanceId, ImdsV1Use> checkImdsV1Use(List<InstanceView> nodes) {
+    return imdsV1.check(nodes.stream().filter(n -> scope.evaluate(n) instanceof InScope).toList());
   }
 
   public InstanceResult remediate(InstanceId id, boolean dryRun) {
@@ -81,6 +108,19 @@ public final class ImdsRemediator {
    * write: no second describe unless a change must be confirmed.
    */
   public InstanceResult remediate(InstanceView instance, boolean dryRun, WritePacer pacer) {
+    return remediate(instance, dryRun, pacer, Map.of());
+  }
+
+  /**
+   * As {@link #remediate(InstanceView, boolean, WritePacer)}, with IMDSv1 use already read by
+   * {@link #checkImdsV1Use}; a node missing from {@code imdsV1Use} is read on its own if it needs
+   * it.
+   */
+  public InstanceResult remediate(
+      InstanceView instance,
+      boolean dryRun,
+      WritePacer pacer,
+      Map<InstanceId, ImdsV1Use> imdsV1Use) {
     InstanceId id = instance.id();
     ScopeDecision inScope = scope.evaluate(instance);
     if (inScope instanceof OutOfScope out) {
@@ -90,11 +130,17 @@ public final class ImdsRemediator {
     }
     EksNode node = ((InScope) inScope).node();
     MetadataOptions current = instance.metadataOptions();
-    ImdsDecision decision = policy.decide(node, current);
+    ImdsV1Use use = imdsV1Use.get(id);
+    if (use == null) {
+      use = imdsV1.check(instance);
+    }
+    ImdsDecision decision = policy.decide(node, current, use);
     InstanceResult.Builder result =
         InstanceResult.of(id, node, dryRun)
             .before(OptionsView.of(current))
-            .policy(PolicyView.of(decision.band()));
+            .policy(PolicyView.of(decision.band(), policy.modeFor(node)))
+            .imdsV1(current.httpTokens() == MetadataOptions.Tokens.REQUIRED ? null : view(use));
+    String useNote = useNote(use);
 
     return switch (decision) {
       case ImdsDecision.Compliant c ->
@@ -108,13 +154,52 @@ public final class ImdsRemediator {
                       + c.band().band()
                       + " from "
                       + c.band().source());
+      case ImdsDecision.Deferred d ->
+          result
+              .after(OptionsView.of(current))
+              .decide(
+                  Decision.DEFERRED,
+                  (dryRun ? "dry run, " : "")
+                      + "deferred: "
+                      + deferredBecause(d.use())
+                      + " (imdsV1Usage defer from "
+                      + d.mode().source()
+                      + "); nothing written; would change: "
+                      + String.join("; ", d.changes()));
       case ImdsDecision.Change change when dryRun ->
           result
               .after(OptionsView.of(change.target()))
               .decide(
                   Decision.CHANGED,
-                  "dry run, would change: " + String.join("; ", change.changes()));
-      case ImdsDecision.Change change -> apply(instance, change, result, pacer);
+                  "dry run, would change: " + String.join("; ", change.changes()) + useNote);
+      case ImdsDecision.Change change -> apply(instance, change, result, pacer, useNote);
+    };
+  }
+
+  private static String deferredBecause(ImdsV1Use use) {
+    return switch (use) {
+      case ImdsV1Use.Calls c -> c.describe();
+      case ImdsV1Use.Unknown u -> "IMDSv1 use unknown (" + u.why() + ")";
+      case ImdsV1Use.NotChecked n -> n.why();
+    };
+  }
+
+  /** What an enforced change adds to its reason: how many IMDSv1 callers will now get 401. */
+  private static String useNote(ImdsV1Use use) {
+    return switch (use) {
+      case ImdsV1Use.Calls c when c.calls() > 0 ->
+          "; enforced despite " + c.describe() + ": those clients now get 401";
+      case ImdsV1Use.Unknown u -> "; IMDSv1 use unknown (" + u.why() + "), enforced";
+      default -> "";
+    };
+  }
+
+  private static ImdsV1View view(ImdsV1Use use) {
+    return switch (use) {
+      case ImdsV1Use.Calls c -> new ImdsV1View(c.calls(), c.lookback().toHours(), c.describe());
+      case ImdsV1Use.Unknown u ->
+          new ImdsV1View(null, u.lookback().toHours(), "unknown: " + u.why());
+      case ImdsV1Use.NotChecked n -> new ImdsV1View(null, null, "not checked: " + n.why());
     };
   }
 
@@ -122,7 +207,8 @@ public final class ImdsRemediator {
       InstanceView instance,
       ImdsDecision.Change change,
       InstanceResult.Builder result,
-      WritePacer pacer) {
+      WritePacer pacer,
+      String useNote) {
     try {
       if (!pacer.acquire(PACING_PATIENCE)) {
         return result.fail(
@@ -140,7 +226,7 @@ public final class ImdsRemediator {
       return result.fail(
           e.retryable(), "ModifyInstanceMetadataOptions failed: " + explain(e, instance));
     }
-    String changed = String.join("; ", change.changes());
+    String changed = String.join("; ", change.changes()) + useNote;
     if (response.state() == ApplyState.APPLIED) {
       return result.after(OptionsView.of(response)).applied(true).decide(Decision.CHANGED, changed);
     }

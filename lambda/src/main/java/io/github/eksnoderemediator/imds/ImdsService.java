@@ -7,12 +7,14 @@ import io.github.eksnoderemediator.events.Input;
 import io.github.eksnoderemediator.events.Input.LaunchCall;
 import io.github.eksnoderemediator.events.Input.ManualRequest;
 import io.github.eksnoderemediator.events.Input.ManualRequest.Target;
+import io.github.eksnoderemediator.events.Input.MetadataOptionsChanged;
 import io.github.eksnoderemediator.events.Input.Scheduled;
 import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.report.Attribution;
 import io.github.eksnoderemediator.report.Decision;
 import io.github.eksnoderemediator.report.DecisionLog;
 import io.github.eksnoderemediator.report.InstanceResult;
@@ -71,7 +73,7 @@ public final class ImdsService {
   private Report dispatch(Input input, boolean forceDryRun, Instant deadline) {
     return switch (input) {
       case StateChange s when "pending".equals(s.state()) || "running".equals(s.state()) ->
-          remediate(input, s.eventId(), List.of(s.instanceId()), forceDryRun);
+          remediate(input, s.eventId(), List.of(s.instanceId()), forceDryRun, Optional.empty());
       case StateChange s ->
           Report.ignored(
               input.description(),
@@ -87,7 +89,25 @@ public final class ImdsService {
       case LaunchCall l when l.instanceIds().isEmpty() ->
           Report.ignored(
               input.description(), l.eventId(), true, l.eventName() + " launched no instances");
-      case LaunchCall l -> remediate(input, l.eventId(), l.instanceIds(), forceDryRun);
+      case LaunchCall l ->
+          remediate(input, l.eventId(), l.instanceIds(), forceDryRun, l.launchedBy());
+      case MetadataOptionsChanged c when c.errorCode().isPresent() ->
+          Report.ignored(
+              input.description(),
+              c.eventId(),
+              true,
+              "ModifyInstanceMetadataOptions by "
+                  + c.by().describe()
+                  + " failed ("
+                  + c.errorCode().get()
+                  + "): nothing changed");
+      case MetadataOptionsChanged c -> changedByOthers(c, forceDryRun);
+      case Input.InterfaceChanged c ->
+          Report.ignored(
+              input.description(),
+              c.eventId(),
+              true,
+              "network interfaces are the ENI function's; the IMDS function does nothing with them");
       case ManualRequest m -> manual(m, forceDryRun || m.dryRun(), deadline);
       case Scheduled s -> {
         Report report = sweep(input, s.eventId(), Optional.empty(), forceDryRun, deadline, false);
@@ -97,9 +117,32 @@ public final class ImdsService {
     };
   }
 
+  /**
+   * Someone else changed a node's options: check it at once, with the same scope and policy as any
+   * event, and name them in the report, the log line and (when it had to be undone) a metric.
+   */
+  private Report changedByOthers(MetadataOptionsChanged c, boolean dryRun) {
+    InstanceResult result = remediator.remediate(c.instanceId(), dryRun);
+    String prefix =
+        switch (result.decision()) {
+          case CHANGED, DEFERRED, FAILED ->
+              "loosened by " + c.by().describe() + " at " + c.by().eventTime() + "; ";
+          case COMPLIANT, SKIPPED -> "options changed by " + c.by().describe() + "; ";
+        };
+    InstanceResult attributed = result.attributed(c.by(), prefix);
+    record(c, c.eventId(), attributed, true);
+    if (!dryRun
+        && (result.decision() == Decision.CHANGED
+            || result.decision() == Decision.DEFERRED
+            || result.decision() == Decision.FAILED)) {
+      metrics.count(result.cluster(), Metrics.NODES_LOOSENED, 1);
+    }
+    return Report.of(c.description(), c.eventId(), true, dryRun, List.of(attributed));
+  }
+
   private Report manual(ManualRequest m, boolean dryRun, Instant deadline) {
     return switch (m.target()) {
-      case Target.Instances i -> remediate(m, null, i.ids(), dryRun);
+      case Target.Instances i -> remediate(m, null, i.ids(), dryRun, Optional.empty());
       case Target.Nodes n -> sweep(m, null, Optional.of(n.selector()), dryRun, deadline, true);
       case Target.DriftReport d ->
           Report.of(m.description(), null, false, false, List.of()).with(null, driftReport());
@@ -107,10 +150,29 @@ public final class ImdsService {
     };
   }
 
-  private Report remediate(Input input, String eventId, List<InstanceId> ids, boolean dryRun) {
+  /**
+   * @param launchedBy who launched the instances, when the event says: a node that had to be
+   *     hardened is reported with its launcher and launch template, so the weak source can be fixed
+   */
+  private Report remediate(
+      Input input,
+      String eventId,
+      List<InstanceId> ids,
+      boolean dryRun,
+      Optional<Attribution> launchedBy) {
     List<InstanceResult> results = new ArrayList<>(ids.size());
     for (InstanceId id : ids) {
       InstanceResult result = remediator.remediate(id, dryRun);
+      if (launchedBy.isPresent() && result.decision() == Decision.CHANGED) {
+        Attribution by = launchedBy.get();
+        result =
+            result.attributed(
+                by,
+                "launched weak by "
+                    + by.describe()
+                    + (by.requested() == null ? "" : ", " + by.requested())
+                    + "; ");
+      }
       record(input, eventId, result, true);
       results.add(result);
     }
@@ -159,6 +221,12 @@ public final class ImdsService {
     }
     if (!result.dryRun()) {
       metrics.count(result.cluster(), metricFor(result.decision()), 1);
+      if (result.decision() == Decision.CHANGED
+          && result.imdsV1() != null
+          && result.imdsV1().calls() != null
+          && result.imdsV1().calls() > 0) {
+        metrics.count(result.cluster(), Metrics.NODES_ENFORCED_WITH_IMDSV1_USE, 1);
+      }
     }
   }
 
@@ -166,6 +234,7 @@ public final class ImdsService {
     return switch (decision) {
       case CHANGED -> Metrics.NODES_REMEDIATED;
       case COMPLIANT -> Metrics.NODES_COMPLIANT;
+      case DEFERRED -> Metrics.NODES_DEFERRED;
       case SKIPPED -> Metrics.NODES_SKIPPED;
       case FAILED -> Metrics.NODES_FAILED;
     };

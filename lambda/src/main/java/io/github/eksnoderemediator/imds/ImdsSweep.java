@@ -59,12 +59,14 @@ public final class ImdsSweep {
         listing.nodes().stream()
             .filter(n -> selector.map(s -> selected(s, n)).orElse(true))
             .toList();
+    // One GetMetricData call per 500 nodes that need an IMDSv1-use check, before any write.
+    var imdsV1Use = remediator.checkImdsV1Use(nodes);
     List<InstanceResult> results = new ArrayList<>(nodes.size());
     for (int i = 0; i < nodes.size(); i++) {
       if (clock.instant().isAfter(deadline)) {
         return new Outcome(results, listing.pages(), listing.nodes().size(), nodes.size() - i);
       }
-      results.add(remediator.remediate(nodes.get(i), dryRun, pacer));
+      results.add(remediator.remediate(nodes.get(i), dryRun, pacer, imdsV1Use));
     }
     return new Outcome(results, listing.pages(), listing.nodes().size(), 0);
   }

@@ -13,6 +13,25 @@ public interface Metrics {
   String NODES_COMPLIANT = "NodesCompliant";
   String NODES_SKIPPED = "NodesSkipped";
   String NODES_FAILED = "NodesFailed";
+
+  /** Nodes left with optional tokens because they still have IMDSv1 callers (mode defer). */
+  String NODES_DEFERRED = "NodesDeferred";
+
+  /**
+   * Nodes someone other than the function loosened (a ModifyInstanceMetadataOptions call the policy
+   * then had to undo, or could not).
+   */
+  String NODES_LOOSENED = "NodesLoosened";
+
+  /**
+   * Detach, Delete or ModifyNetworkInterfaceAttribute calls by someone other than the ENI function
+   * on an interface of ours (or, for a deleted one, one that may have been ours).
+   */
+  String INTERFACES_TOUCHED = "InterfacesTouched";
+
+  /** Nodes whose tokens were required although IMDSv1 calls were seen (mode enforce). */
+  String NODES_ENFORCED_WITH_IMDSV1_USE = "NodesEnforcedWithImdsV1Use";
+
   String ENIS_CREATED = "EnisCreated";
   String ENIS_ATTACHED = "EnisAttached";
   String ENIS_DELETED = "EnisDeleted";

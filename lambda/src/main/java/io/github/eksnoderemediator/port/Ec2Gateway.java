@@ -57,11 +57,12 @@ public interface Ec2Gateway {
   Optional<TemplateOptions> launchTemplateOptions(LaunchTemplateRef template);
 
   /**
-   * The account's instance-metadata defaults in this Region (GetInstanceMetadataDefaults).
+   * The account's instance-metadata defaults in this Region (GetInstanceMetadataDefaults),
+   * including whether IMDSv2 is enforced and who manages them.
    *
    * @throws Ec2CallException when they cannot be read
    */
-  TemplateOptions accountMetadataDefaults();
+  MetadataDefaults accountMetadataDefaults();
 
   /**
    * The instances of one listing.

@@ -9,6 +9,11 @@ public enum Decision {
   CHANGED,
   /** Already as the policy wants: no write. */
   COMPLIANT,
+  /**
+   * Would change, but held back: the node still has IMDSv1 callers and its mode is {@code defer}.
+   * Nothing written.
+   */
+  DEFERRED,
   /** Out of scope: not touched. */
   SKIPPED,
   /** Something went wrong; the reason says what and whether a retry can help. */

@@ -16,7 +16,10 @@ import io.github.eksnoderemediator.port.InstanceId;
  * @param reason a sentence explaining the decision
  * @param before the options found
  * @param after the options after the change (in a dry run: what they would be)
- * @param policy the band the node got and where it came from
+ * @param policy the band and IMDSv1 mode the node got and where they came from
+ * @param imdsV1 what the IMDSv1-use check found, for a node whose tokens were not yet required
+ * @param caller who made the call that brought the node here, when a CloudTrail event says so:
+ *     whoever loosened its options, or launched it weak
  * @param applied for a change: whether EC2 reported the options {@code applied} within the wait
  * @param dryRun true when nothing was written on purpose
  * @param retryable for a failure: whether trying again later can help
@@ -33,9 +36,31 @@ public record InstanceResult(
     OptionsView before,
     OptionsView after,
     PolicyView policy,
+    ImdsV1View imdsV1,
+    Attribution caller,
     Boolean applied,
     boolean dryRun,
     Boolean retryable) {
+
+  /** This result with the caller named and a phrase put before its reason. */
+  public InstanceResult attributed(Attribution by, String reasonPrefix) {
+    return new InstanceResult(
+        instanceId,
+        cluster,
+        nodeKind,
+        nodeGroup,
+        nodePool,
+        decision,
+        reasonPrefix + reason,
+        before,
+        after,
+        policy,
+        imdsV1,
+        by,
+        applied,
+        dryRun,
+        retryable);
+  }
 
   /** Starts a result for an instance whose node identity is known (or null when not). */
   public static Builder of(InstanceId id, EksNode node, boolean dryRun) {
@@ -50,6 +75,7 @@ public record InstanceResult(
     private OptionsView before;
     private OptionsView after;
     private PolicyView policy;
+    private ImdsV1View imdsV1;
     private Boolean applied;
 
     private Builder(InstanceId id, EksNode node, boolean dryRun) {
@@ -73,6 +99,11 @@ public record InstanceResult(
       return this;
     }
 
+    public Builder imdsV1(ImdsV1View v) {
+      this.imdsV1 = v;
+      return this;
+    }
+
     public Builder applied(boolean v) {
       this.applied = v;
       return this;
@@ -90,6 +121,8 @@ public record InstanceResult(
           before,
           after,
           policy,
+          imdsV1,
+          null,
           applied,
           dryRun,
           null);
@@ -108,6 +141,8 @@ public record InstanceResult(
           r.before,
           r.after,
           r.policy,
+          r.imdsV1,
+          r.caller,
           r.applied,
           r.dryRun,
           retryable);

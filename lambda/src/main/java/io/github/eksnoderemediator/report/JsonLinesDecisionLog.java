@@ -45,10 +45,18 @@ public final class JsonLinesDecisionLog implements DecisionLog {
   }
 
   private static String level(InstanceResult result) {
+    if (result.caller() != null
+        && "ModifyInstanceMetadataOptions".equals(result.caller().action())
+        && result.decision() != Decision.COMPLIANT) {
+      // Someone loosened a node: a security event, whatever the remediator then did.
+      return result.decision() == Decision.FAILED ? "ERROR" : "WARN";
+    }
     return switch (result.decision()) {
       case FAILED -> "ERROR";
       // An opt-out is an operator's deliberate exception to a security control: make it stand out.
       case SKIPPED -> result.reason().startsWith("opted out") ? "WARN" : "INFO";
+      // A node left weak on purpose, until its IMDSv1 clients are fixed.
+      case DEFERRED -> "WARN";
       default -> "INFO";
     };
   }

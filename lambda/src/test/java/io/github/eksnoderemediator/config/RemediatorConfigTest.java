@@ -63,13 +63,17 @@ class RemediatorConfigTest {
           {"imds": {"hopLimit": 70}}                                  | test imds.hopLimit: must be an integer from 1 to 64, got 70
           {"imds": {"hopLimit": {"min": 3, "max": 2}}}                | test imds.hopLimit: min 3 is greater than max 2
           {"imds": {"hopLimit": {}}}                                  | test imds.hopLimit: must give min, max or both
-          {"imds": {"hoplimit": 2}}                                   | test imds.hoplimit: unknown field (expected one of hopLimit, httpEndpoint, overrides)
+          {"imds": {"hoplimit": 2}}                                   | test imds.hoplimit: unknown field (expected one of hopLimit, httpEndpoint, imdsV1Check, imdsV1Usage, overrides)
           {"clusters": "prod"}                                        | test clusters: must be a JSON array, got the string "prod"
           {"clusters": ["prod cluster"]}                              | test clusters[0]: must be an EKS cluster name, got the string "prod cluster"
           {"optOutTagKey": "aws:reserved"}                            | test optOutTagKey: must be a tag key (1-128 characters, not starting with aws:), got "aws:reserved"
           {"imds": {"httpEndpoint": "on"}}                            | test imds.httpEndpoint: must be unchanged, enabled or disabled, got "on"
           {"imds": {"overrides": [{"hopLimit": 1}]}}                  | test imds.overrides[0].cluster: is required
-          {"imds": {"overrides": [{"cluster": "prod"}]}}              | test imds.overrides[0].hopLimit: is required
+          {"imds": {"overrides": [{"cluster": "prod"}]}}              | test imds.overrides[0].hopLimit: is required (or give imdsV1Usage)
+          {"imds": {"imdsV1Usage": "skip"}}                           | test imds.imdsV1Usage: must be enforce or defer, got "skip"
+          {"imds": {"overrides": [{"cluster": "p", "imdsV1Usage": "Defer"}]}} | test imds.overrides[0].imdsV1Usage: must be enforce or defer, got "Defer"
+          {"imds": {"imdsV1Check": {"lookbackHours": 0}}}             | test imds.imdsV1Check.lookbackHours: must be an integer from 1 to 1512, got 0
+          {"imds": {"imdsV1Check": {"lookback": 24}}}                 | test imds.imdsV1Check.lookback: unknown field (expected one of lookbackHours, minNodeAgeMinutes)
           {"clusters": ["prod"], "imds": {"overrides": [{"cluster": "dev", "hopLimit": 1}]}} | test imds.overrides[0].cluster: "dev" is not one of the clusters in scope [prod]
           {"imds": {"overrides": [{"cluster": "p", "nodeGroup": "a", "nodePool": "b", "hopLimit": 1}]}} | test imds.overrides[0]: names both a nodeGroup and a nodePool; use one override for each
           {"imds": {"overrides": [{"cluster": "p", "hopLimit": 1}, {"cluster": "p", "hopLimit": 2}]}} | test imds.overrides[1]: repeats an earlier override for the same cluster, node group or node pool
@@ -108,6 +112,59 @@ class RemediatorConfigTest {
         .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 1), "nodePool prod/untrusted"));
     assertThat(imds.bandFor("prod", Optional.of("ingress"), Optional.empty()))
         .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(2, 2), "nodeGroup prod/ingress"));
+  }
+
+  @Test
+  void parse_readsTheImdsV1ModeAndCheck_withDefaultsEnforce24HoursAnd60Minutes() {
+    ImdsConfig imds =
+        parse(
+                """
+                {"imds": {"imdsV1Usage": "defer",
+                          "imdsV1Check": {"lookbackHours": 48, "minNodeAgeMinutes": 10},
+                          "overrides": [{"cluster": "prod", "nodeGroup": "new", "imdsV1Usage": "enforce"}]}}
+                """)
+            .imds();
+    assertThat(imds.imdsV1Usage()).isEqualTo(ImdsV1Mode.DEFER);
+    assertThat(imds.imdsV1Check())
+        .isEqualTo(new ImdsV1Check(Duration.ofHours(48), Duration.ofMinutes(10)));
+    assertThat(imds.overrides())
+        .containsExactly(
+            new HopLimitOverride(
+                "prod",
+                Optional.of("new"),
+                Optional.empty(),
+                null,
+                null,
+                Optional.of(ImdsV1Mode.ENFORCE)));
+    assertThat(RemediatorConfig.DEFAULT.imds().imdsV1Usage()).isEqualTo(ImdsV1Mode.ENFORCE);
+    assertThat(RemediatorConfig.DEFAULT.imds().imdsV1Check())
+        .isEqualTo(new ImdsV1Check(Duration.ofHours(24), Duration.ofMinutes(60)));
+  }
+
+  @Test
+  void modeFor_usesTheBandsPrecedence_andAnOverrideWithoutAModeInheritsIt() {
+    ImdsConfig imds =
+        parse(
+                """
+                {"imds": {"overrides": [
+                  {"cluster": "prod", "imdsV1Usage": "defer"},
+                  {"cluster": "prod", "nodeGroup": "fixed", "imdsV1Usage": "enforce"},
+                  {"cluster": "prod", "nodePool": "untrusted", "hopLimit": 1}]}}
+                """)
+            .imds();
+    assertThat(imds.modeFor("dev", Optional.empty(), Optional.empty()))
+        .isEqualTo(new ImdsConfig.ResolvedMode(ImdsV1Mode.ENFORCE, "default"));
+    assertThat(imds.modeFor("prod", Optional.of("other"), Optional.empty()))
+        .isEqualTo(new ImdsConfig.ResolvedMode(ImdsV1Mode.DEFER, "cluster prod"));
+    assertThat(imds.modeFor("prod", Optional.of("fixed"), Optional.empty()))
+        .isEqualTo(new ImdsConfig.ResolvedMode(ImdsV1Mode.ENFORCE, "nodeGroup prod/fixed"));
+    assertThat(imds.modeFor("prod", Optional.empty(), Optional.of("untrusted")))
+        .isEqualTo(new ImdsConfig.ResolvedMode(ImdsV1Mode.DEFER, "cluster prod"));
+    // A mode-only override leaves the band, and its source, alone.
+    assertThat(imds.bandFor("prod", Optional.of("fixed"), Optional.empty()))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(2, 2), "default"));
+    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("untrusted")))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 1), "nodePool prod/untrusted"));
   }
 
   @Test

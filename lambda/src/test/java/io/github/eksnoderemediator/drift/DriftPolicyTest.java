@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.eksnoderemediator.config.HopLimitBand;
 import io.github.eksnoderemediator.config.HttpEndpointSetting;
 import io.github.eksnoderemediator.config.ImdsConfig.ResolvedBand;
+import io.github.eksnoderemediator.port.MetadataDefaults;
 import io.github.eksnoderemediator.port.TemplateOptions;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -60,5 +61,54 @@ class DriftPolicyTest {
             "default HttpTokens no-preference: instances launched without their own setting may allow IMDSv1");
     assertThat(DriftPolicy.accountReasons(template("required", 4), HopLimitBand.DEFAULT))
         .containsExactly("default hop limit 4 outside the default band 2");
+  }
+
+  private static MetadataDefaults defaults(String enforced, String managedBy) {
+    return new MetadataDefaults(
+        template("required", 2), Optional.ofNullable(enforced), Optional.ofNullable(managedBy));
+  }
+
+  @Test
+  void enforcementRecommendation_isNone_whenEnforcementIsOn() {
+    assertThat(DriftPolicy.enforcementRecommendation(defaults("enabled", "account"), 3, false))
+        .isEmpty();
+  }
+
+  @Test
+  void enforcementRecommendation_waitsForDriftingNodeGroups_whoseLaunchesWouldBeRefused() {
+    assertThat(DriftPolicy.enforcementRecommendation(defaults("disabled", "account"), 2, true))
+        .hasValue(
+            "turn on account-level IMDSv2 enforcement with ModifyInstanceMetadataDefaults"
+                + " (HttpTokens required, HttpTokensEnforced enabled) or an AWS Organizations"
+                + " declarative policy once the 2 drifting node group(s) are fixed: until then"
+                + " their launches would be refused");
+  }
+
+  @Test
+  void enforcementRecommendation_recommendsTurningItOn_whenEveryNodeGroupIsCompliant() {
+    assertThat(DriftPolicy.enforcementRecommendation(defaults("disabled", "account"), 0, true))
+        .get()
+        .asString()
+        .startsWith(
+            "every node group checked launches compliant nodes: turn on account-level IMDSv2"
+                + " enforcement with ModifyInstanceMetadataDefaults")
+        .contains("no node is deferred (NodesDeferred)", "Karpenter EC2NodeClasses");
+    // An older API that does not say counts as not enforced.
+    assertThat(DriftPolicy.enforcementRecommendation(defaults(null, null), 0, false))
+        .get()
+        .asString()
+        .startsWith("no checked node group drifts, but some clusters could not be checked");
+  }
+
+  @Test
+  void enforcementRecommendation_pointsAtTheDeclarativePolicy_whenOneManagesTheDefaults() {
+    assertThat(
+            DriftPolicy.enforcementRecommendation(
+                defaults("disabled", "declarative-policy"), 0, true))
+        .get()
+        .asString()
+        .contains(
+            "in the AWS Organizations declarative policy that manages these defaults (the account"
+                + " cannot change them)");
   }
 }

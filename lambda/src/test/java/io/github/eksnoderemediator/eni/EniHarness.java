@@ -60,6 +60,23 @@ final class EniHarness {
         clock);
   }
 
+  /** As {@link #service(Clock, BoundedWait)}, also handling interface calls by others. */
+  EniService serviceWithTamper(
+      Clock clock, BoundedWait wait, io.github.eksnoderemediator.metrics.Metrics metrics) {
+    RemediatorConfig config = EniTestData.CONFIGURATION;
+    EniReconciler reconciler = new EniReconciler(ec2, config, wait, clock);
+    EniJanitor janitor = new EniJanitor(ec2, config.waits(), wait);
+    return new EniService(
+        reconciler,
+        new EniCleanup(ec2, janitor),
+        new EniSweep(ec2, reconciler, janitor, config, clock),
+        new EniPermissionsCheck(ec2, config, clock),
+        (input, eventId, result) -> logged.add(result),
+        metrics,
+        clock,
+        new EniTamper(ec2));
+  }
+
   InstanceId launchCnfNode(Subnet subnet, String type, InstanceState state) {
     return ec2.launch(subnet, type, EniTestData.CNF_NODE_TAGS, state);
   }

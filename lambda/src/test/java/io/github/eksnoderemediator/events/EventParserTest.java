@@ -739,8 +739,15 @@ class EventParserTest {
     return "i-%017x".formatted(n);
   }
 
+  /** A launch from these synthetic events, which name no caller: only the action is known. */
   private static LaunchCall launch(String eventName, String... ids) {
     return new LaunchCall(
-        "e-1", eventName, Stream.of(ids).map(InstanceId::new).toList(), Optional.empty());
+        "e-1",
+        eventName,
+        Stream.of(ids).map(InstanceId::new).toList(),
+        Optional.empty(),
+        Optional.of(
+            new io.github.eksnoderemediator.report.Attribution(
+                eventName, null, null, null, null, null, null, null, null)));
   }
 }

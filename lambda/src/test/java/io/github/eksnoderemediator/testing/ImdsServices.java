@@ -6,6 +6,7 @@ import io.github.eksnoderemediator.imds.ImdsPermissionsCheck;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.imds.ImdsSweep;
+import io.github.eksnoderemediator.imds.ImdsV1UseCheck;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.EksGateway;
@@ -25,7 +26,20 @@ public final class ImdsServices {
       Clock clock,
       DecisionLog log,
       Metrics metrics) {
-    ImdsRemediator remediator = new ImdsRemediator(ec2, config, wait, clock);
+    return of(ec2, eks, config, wait, clock, log, metrics, ImdsV1UseCheck.none(clock));
+  }
+
+  /** As production wires it, with this IMDSv1-use check. */
+  public static ImdsService of(
+      Ec2Gateway ec2,
+      EksGateway eks,
+      RemediatorConfig config,
+      BoundedWait wait,
+      Clock clock,
+      DecisionLog log,
+      Metrics metrics,
+      ImdsV1UseCheck imdsV1) {
+    ImdsRemediator remediator = new ImdsRemediator(ec2, config, wait, clock, imdsV1);
     return new ImdsService(
         remediator,
         new ImdsSweep(ec2, remediator, config, clock),

@@ -152,6 +152,27 @@ public final class IamEnforcement implements RecordingProxy.Gate {
         : new RecordingProxy.Fault(ec2Action, 403, "UnauthorizedOperation", message);
   }
 
+  /**
+   * IAM for CloudWatch requests through a {@link
+   * io.github.eksnoderemediator.testing.CloudWatchBridge}: a function's request is evaluated
+   * against its role ({@code GetMetricData} has no resource-level permissions: resource {@code *});
+   * requests signed with any other key are the test's own setup and pass.
+   */
+  public io.github.eksnoderemediator.testing.CloudWatchBridge.Authorizer cloudWatch() {
+    return (accessKeyId, action) -> {
+      RolePolicies role = roles.get(accessKeyId);
+      if (role == null) {
+        return null;
+      }
+      IamDecision decision = IamSimulator.shared().evaluate(role, IamRequest.of(action, "*"));
+      if (decision.allowed()) {
+        return null;
+      }
+      return refuse(new Refusal(action, "*", decision + " (" + role.role() + ")", false), action)
+          .message();
+    };
+  }
+
   /** Every refusal so far, dry runs included. */
   public List<Refusal> refusals() {
     synchronized (refusals) {

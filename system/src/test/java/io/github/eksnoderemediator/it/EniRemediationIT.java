@@ -179,8 +179,48 @@ class EniRemediationIT {
             new EniPermissionsCheck(gateway, config, clock),
             (input, eventId, result) -> logged.add(result),
             metrics,
-            clock);
+            clock,
+            new io.github.eksnoderemediator.eni.EniTamper(gateway));
     proxy.clear();
+  }
+
+  @Test
+  void aDetachBySomeoneElse_isUndoneAtOnce_andTheReportNamesThem() {
+    InstanceId node = launchCnfNode("nodes-a");
+    handle(stateChange(node, "running"));
+    NetworkInterface data =
+        oursFor(node).stream()
+            .filter(n -> n.tagSet().contains(tag(EniTags.PROFILE, "multus-data")))
+            .findFirst()
+            .orElseThrow();
+    String attachment = data.attachment().attachmentId();
+    ec2.detachNetworkInterface(r -> r.attachmentId(attachment));
+    assertThat(
+            ec2.describeNetworkInterfaces(r -> r.networkInterfaceIds(data.networkInterfaceId()))
+                .networkInterfaces()
+                .get(0)
+                .attachment())
+        .isNull();
+    proxy.clear();
+
+    EniReport report =
+        handle(
+            SampleEvents.withIds(
+                "cloudtrail-detachnetworkinterface-by-user.json",
+                Map.of("eni-attach-0c1d2e3f4a5b6c7d8", attachment)));
+
+    assertThat(report.caller().principal()).isEqualTo("arn:aws:iam::123456789012:user/alice");
+    assertThat(report.touched()).contains(data.networkInterfaceId()).contains(node.value());
+    assertThat(report.results()).singleElement().satisfies(r -> assertThat(r.failed()).isFalse());
+    NetworkInterface after =
+        oursFor(node).stream()
+            .filter(n -> n.tagSet().contains(tag(EniTags.PROFILE, "multus-data")))
+            .filter(n -> n.attachment() != null && node.value().equals(n.attachment().instanceId()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("multus-data not attached again"));
+    assertThat(after.attachment().deviceIndex()).isEqualTo(1);
+    metrics.flush();
+    assertThat(metrics.flushed("prod", Metrics.INTERFACES_TOUCHED)).isEqualTo(1);
   }
 
   private EniReport handle(byte[] event) {

@@ -122,6 +122,14 @@ class ImdsRemediationIT {
     assertThat(r.before().httpTokens()).isEqualTo("optional");
     assertThat(r.after().httpTokens()).isEqualTo("required");
     assertThat(r.applied()).isTrue();
+    // Who launched it weak, and from which template, as the event says.
+    assertThat(r.reason())
+        .startsWith(
+            "launched weak by arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForAutoScaling/"
+                + "AutoScaling from autoscaling.amazonaws.com, launch template lt-0a1b2c3d4e5f6a7b8"
+                + " version 3; HttpTokens optional -> required");
+    assertThat(r.caller().action()).isEqualTo("RunInstances");
+    assertThat(r.caller().invokedBy()).isEqualTo("autoscaling.amazonaws.com");
     // Exactly one describe and one modify, carrying all three fields and nothing else.
     assertThat(proxy.calls())
         .extracting(RecordingProxy.Call::action)
@@ -155,7 +163,13 @@ class ImdsRemediationIT {
     InstanceResult pool = report.results().get(2);
     assertThat(pool.nodePool()).isEqualTo("untrusted");
     assertThat(pool.policy().from()).isEqualTo("nodePool prod/untrusted");
-    assertThat(pool.reason()).isEqualTo("hop limit 2 -> 1 (band 1 from nodePool prod/untrusted)");
+    assertThat(pool.reason())
+        .isEqualTo(
+            "launched weak by arn:aws:sts::123456789012:assumed-role/KarpenterControllerRole-prod/"
+                + "1795356188123456789 from 52.95.4.21 (aws-sdk-go-v2/1.36.3 ua/2.1 os/linux"
+                + " lang/go#1.24.2 md/GOOS#linux md/GOARCH#amd64 api/ec2#1.211.3"
+                + " karpenter.sh-v1.4.0), launch template karpenter.k8s.aws/12345678901234567890"
+                + " version $Latest; hop limit 2 -> 1 (band 1 from nodePool prod/untrusted)");
   }
 
   @Test

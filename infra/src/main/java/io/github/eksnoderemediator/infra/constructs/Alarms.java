@@ -83,6 +83,41 @@ public final class Alarms extends Construct {
             .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
             .treatMissingData(TreatMissingData.NOT_BREACHING)
             .build());
+    addDeferredNodes();
+    keep(
+        Alarm.Builder.create(this, "LoosenedNodes")
+            .alarmDescription(
+                "EKS Node Remediator: someone other than the function loosened a node's metadata"
+                    + " options (ModifyInstanceMetadataOptions); filter result.caller.principal in"
+                    + " the IMDS function's log group for who, from where and with what"
+                    + " (docs/runbook.md).")
+            .metric(fleetMetric(Metrics.NODES_LOOSENED, "Sum", PERIOD))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
+  }
+
+  /**
+   * Adds the alarm on nodes left with optional tokens because something on them still calls IMDSv1
+   * (mode {@code defer}): it stays in alarm while any node is deferred, until its clients are
+   * fixed.
+   */
+  private void addDeferredNodes() {
+    keep(
+        Alarm.Builder.create(this, "DeferredNodes")
+            .alarmDescription(
+                "EKS Node Remediator: nodes still allow IMDSv1 because their MetadataNoToken metric"
+                    + " shows IMDSv1 calls and their imdsV1Usage is defer; filter"
+                    + " result.decision = \"deferred\" in the IMDS function's log group, fix those"
+                    + " clients, then enforce (docs/brownfield.md).")
+            .metric(fleetMetric(Metrics.NODES_DEFERRED, "Maximum", Duration.hours(1)))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
   }
 
   private static Metric fleetMetric(String name, String statistic, Duration period) {
@@ -113,6 +148,26 @@ public final class Alarms extends Construct {
     SnsAction action = new SnsAction(topic);
     alarms.forEach(a -> a.addAlarmAction(action));
     return topic;
+  }
+
+  /**
+   * Adds the alarm on interfaces of ours that someone other than the ENI function detached, deleted
+   * or changed (only with ENI profiles).
+   */
+  public void addTouchedInterfaces() {
+    keep(
+        Alarm.Builder.create(this, "TouchedInterfaces")
+            .alarmDescription(
+                "EKS Node Remediator: someone other than the ENI function detached, deleted or"
+                    + " changed a secondary interface of ours; filter message = \"eni interface"
+                    + " touched\" in the ENI function's log group for who and what"
+                    + " (docs/runbook.md).")
+            .metric(fleetMetric(Metrics.INTERFACES_TOUCHED, "Sum", PERIOD))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
   }
 
   /**

@@ -21,9 +21,16 @@ public final class EniRules extends Construct {
 
   /**
    * @param sweepRate how often the sweep runs ({@code eni.sweep.rateMinutes})
+   * @param ownRoleArn the ENI function's execution role, whose own interface calls the tamper rule
+   *     leaves out
    */
   public EniRules(
-      Construct scope, String id, IFunction target, IQueue deadLetterQueue, Duration sweepRate) {
+      Construct scope,
+      String id,
+      IFunction target,
+      IQueue deadLetterQueue,
+      Duration sweepRate,
+      String ownRoleArn) {
     super(scope, id);
 
     Rule stateChange =
@@ -54,7 +61,23 @@ public final class EniRules extends Construct {
             .schedule(Schedule.rate(software.amazon.awscdk.Duration.minutes(sweepRate.toMinutes())))
             .build();
 
-    for (Rule rule : List.of(stateChange, cloudTrail, sweep)) {
+    // Someone else detaching, deleting or changing an interface of ours: reconcile its node now.
+    Rule touched =
+        Rule.Builder.create(this, "InterfaceTouched")
+            .description(
+                "EKS Node Remediator ENI: successful Detach/DeleteNetworkInterface and"
+                    + " ModifyNetworkInterfaceAttribute calls by anyone but the ENI function's own"
+                    + " role (needs a CloudTrail trail)")
+            .eventPattern(
+                RuleTargets.callsByOthers(
+                    List.of(
+                        "DetachNetworkInterface",
+                        "DeleteNetworkInterface",
+                        "ModifyNetworkInterfaceAttribute"),
+                    ownRoleArn))
+            .build();
+
+    for (Rule rule : List.of(stateChange, cloudTrail, sweep, touched)) {
       RuleTargets.invoke(rule, target, deadLetterQueue);
     }
   }

@@ -105,6 +105,17 @@ public final class ImdsPermissions extends Construct {
                 List.of(eksArn(instances, "cluster/*"), eksArn(instances, "nodegroup/*/*/*")))
             .build());
 
+    // Before tokens are required on a node that is not new, its MetadataNoToken metric is read
+    // (issue 9, docs/brownfield.md). GetMetricData has no resource-level permissions and no
+    // condition keys that could narrow it to AWS/EC2: "*" is the only resource IAM accepts.
+    statements.add(
+        PolicyStatement.Builder.create()
+            .sid("ReadImdsV1UseBeforeRequiringTokens")
+            .effect(Effect.ALLOW)
+            .actions(List.of("cloudwatch:GetMetricData"))
+            .resources(List.of("*"))
+            .build());
+
     // One statement per way of recognising a node; NodeTagScope explains the two modes. Scoped by
     // the instance's tags only: no Allow depends on a value key, because AWS does not document
     // what ec2:MetadataHttp* hold for this action (on ~50 other actions they can only be the

@@ -19,13 +19,16 @@ public final class ImdsRules extends Construct {
 
   /**
    * @param sweepRate how often the schedule sends the function its sweep event
+   * @param ownRoleArn the function's execution role, whose own metadata writes the tamper rule
+   *     leaves out
    */
   public ImdsRules(
       Construct scope,
       String id,
       IFunction target,
       IQueue deadLetterQueue,
-      java.time.Duration sweepRate) {
+      java.time.Duration sweepRate,
+      String ownRoleArn) {
     super(scope, id);
 
     Rule stateChange =
@@ -55,7 +58,16 @@ public final class ImdsRules extends Construct {
             .schedule(Schedule.rate(software.amazon.awscdk.Duration.minutes(sweepRate.toMinutes())))
             .build();
 
-    for (Rule rule : List.of(stateChange, cloudTrail, sweep)) {
+    // Anyone else who loosens a node is undone at once (and named), not at the next sweep.
+    Rule tamper =
+        Rule.Builder.create(this, "MetadataOptionsChanged")
+            .description(
+                "EKS Node Remediator: successful ModifyInstanceMetadataOptions calls by anyone but"
+                    + " the function's own role (needs a CloudTrail trail)")
+            .eventPattern(RuleTargets.metadataOptionsChangedByOthers(ownRoleArn))
+            .build();
+
+    for (Rule rule : List.of(stateChange, cloudTrail, sweep, tamper)) {
       RuleTargets.invoke(rule, target, deadLetterQueue);
     }
   }

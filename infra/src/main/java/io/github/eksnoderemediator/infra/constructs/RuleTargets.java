@@ -34,6 +34,42 @@ final class RuleTargets {
   }
 
   /**
+   * Successful ModifyInstanceMetadataOptions calls by anyone but {@code ownRoleArn}. The exclusion
+   * is in the pattern, so the function's own writes never invoke it. It tests {@code
+   * userIdentity.sessionContext.sessionIssuer.arn}: for an assumed role (the function's execution
+   * role, SSO, a pod's role) that is the IAM role's ARN, exactly what {@code Fn::GetAtt Role.Arn}
+   * gives, while {@code userIdentity.arn} is the STS session ARN, which carries a session name. An
+   * IAM user, the root user or a service has no session issuer: {@code exists: false} keeps those.
+   */
+  static EventPattern metadataOptionsChangedByOthers(String ownRoleArn) {
+    return callsByOthers(List.of("ModifyInstanceMetadataOptions"), ownRoleArn);
+  }
+
+  /**
+   * Successful EC2 calls named {@code eventNames} by anyone but {@code ownRoleArn}, excluded in the
+   * pattern as {@link #metadataOptionsChangedByOthers} explains.
+   */
+  static EventPattern callsByOthers(List<String> eventNames, String ownRoleArn) {
+    Map<String, Object> call = new LinkedHashMap<>();
+    call.put("eventSource", List.of("ec2.amazonaws.com"));
+    call.put("eventName", eventNames);
+    call.put("errorCode", List.of(Map.of("exists", false)));
+    call.put(
+        "userIdentity",
+        Map.of(
+            "sessionContext",
+            Map.of(
+                "sessionIssuer",
+                Map.of(
+                    "arn", List.of(Map.of("anything-but", ownRoleArn), Map.of("exists", false))))));
+    return EventPattern.builder()
+        .source(List.of("aws.ec2"))
+        .detailType(List.of("AWS API Call via CloudTrail"))
+        .detail(call)
+        .build();
+  }
+
+  /**
    * Makes the rule invoke {@code alias}, EventBridge retrying for up to an hour and then sending
    * the event to {@code deadLetterQueue}.
    */
