@@ -33,6 +33,18 @@ async function evaluate(request) {
   if (response.resultType === 'error') {
     return { error: JSON.stringify(response.errors) }
   }
+  if (response.resultType === 'wildcard' && request.resource === '*') {
+    // An action whose resource types are all optional (cloudwatch:GetMetricData's dataset) is
+    // authorized on "*" for calls that name no such resource: the simulator evaluates "*" as a
+    // pattern; its overall result is IAM's answer for that call.
+    const all = response.results ?? []
+    return {
+      decision: response.overallResult,
+      allowedBy: [...new Set(all.flatMap((r) => sids(r.analysis?.identityAnalysis?.allowStatements)))],
+      deniedBy: [...new Set(all.flatMap((r) => sids(r.analysis?.identityAnalysis?.denyStatements)))],
+      ignoredContextKeys: [...new Set(all.flatMap((r) => r.ignoredContextKeys ?? []))],
+    }
+  }
   if (response.resultType !== 'single') {
     return { error: `expected one result for ${request.resource}, got ${response.resultType}` }
   }

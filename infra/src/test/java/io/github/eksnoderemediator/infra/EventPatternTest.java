@@ -119,7 +119,8 @@ class EventPatternTest {
       return pattern;
     }
     Map<String, String> arnOfRole = new java.util.HashMap<>();
-    TestStacks.resources(template, "AWS::Lambda::Function")
+    // The functions themselves (the permissions checks share their roles).
+    TestStacks.remediatorResources(template, "AWS::Lambda::Function")
         .values()
         .forEach(
             f ->
