@@ -112,6 +112,29 @@ public final class EniPlanner {
     }
   }
 
+  /**
+   * True when no profile needs anything: each one's interface of ours is attached at its slot with
+   * its settings, and no spare of ours is left for it. The sweep asks this, so "complete" has this
+   * one definition, the planner's first rule.
+   *
+   * @param ours interfaces carrying our ownership tag; those tagged for other instances are ignored
+   */
+  public boolean complete(NetworkInstance instance, Selection.Matched matched, List<EniView> ours) {
+    List<EniView> mine =
+        ours.stream().filter(e -> EniTags.instance(e).equals(Optional.of(instance.id()))).toList();
+    PlanInput in =
+        new PlanInput(
+            instance,
+            matched.node(),
+            matched.profiles(),
+            mine,
+            Map.of(),
+            Optional.empty(),
+            RunMemory.empty(),
+            Instant.EPOCH);
+    return plan(in).stream().allMatch(p -> p instanceof Present);
+  }
+
   /** One plan per profile, in the order given. */
   public List<ProfilePlan> plan(PlanInput in) {
     NetworkInstance instance = in.memory().overlay(in.instance());

@@ -1,6 +1,5 @@
 package io.github.eksnoderemediator.eni;
 
-import io.github.eksnoderemediator.config.EniProfile;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.eni.CleanupPolicy.Cleanup;
 import io.github.eksnoderemediator.eni.EniInstanceResult.Outcome;
@@ -27,8 +26,9 @@ import java.util.TreeSet;
  * tag-filtered, paginated listing) whose instance is gone or no longer matches its profile is
  * deleted once it is older than the grace period ({@link CleanupPolicy#inSweep}). Then the gaps:
  * running nodes of the profiles' clusters (DescribeInstances with tag and state filters, paginated)
- * that lack an interface a profile wants are reconciled, exactly as their {@code running} event
- * would have been. An interface without our ownership tag is never touched.
+ * that the planner does not call complete ({@link EniPlanner#complete}: an interface missing, a
+ * setting off, a spare of ours left) are reconciled, exactly as their {@code running} event would
+ * have been. An interface without our ownership tag is never touched.
  */
 public final class EniSweep {
   private final NetworkGateway ec2;
@@ -157,7 +157,7 @@ public final class EniSweep {
         continue;
       }
       checked++;
-      if (complete(node, matched.profiles(), ours)) {
+      if (planner.complete(node, matched, ours)) {
         continue;
       }
       if (!clock.instant().isBefore(deadline)) {
@@ -178,30 +178,6 @@ public final class EniSweep {
     String profile = EniTags.profile(eni).orElse("");
     return planner.select(instance.get()) instanceof Selection.Matched m
         && m.profiles().stream().anyMatch(p -> p.name().equals(profile));
-  }
-
-  /** True when every profile has its interface of ours attached at its slot, as configured. */
-  private static boolean complete(
-      NetworkInstance node, List<EniProfile> profiles, List<EniView> ours) {
-    for (EniProfile p : profiles) {
-      boolean present =
-          ours.stream()
-              .filter(e -> p.name().equals(EniTags.profile(e).orElse(null)))
-              .filter(e -> EniTags.instance(e).equals(Optional.of(node.id())))
-              .anyMatch(
-                  e ->
-                      e.attachment()
-                              .map(
-                                  a ->
-                                      a.holds(node.id(), p.networkCardIndex(), p.deviceIndex())
-                                          && a.deleteOnTermination() == p.deleteOnTermination())
-                              .orElse(false)
-                          && p.sourceDestCheck().map(v -> v == e.sourceDestCheck()).orElse(true));
-      if (!present) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static EniInstanceResult sweepFailure(String why, Ec2CallException e, boolean dryRun) {
