@@ -2,7 +2,6 @@ package io.github.eksnoderemediator.eni;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.eni.CleanupPolicy.Cleanup;
-import io.github.eksnoderemediator.eni.EniInstanceResult.Outcome;
 import io.github.eksnoderemediator.eni.EniPlanner.Selection;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.EniView;
@@ -55,13 +54,24 @@ public final class EniSweep {
   /** What one sweep did. */
   public record SweepResult(List<EniInstanceResult> results, EniReport.SweepSummary summary) {}
 
+  /** What one sweep has done so far. */
+  private static final class Tally {
+    final List<EniInstanceResult> results = new ArrayList<>();
+    int notReached;
+    int checked;
+    int reconciled;
+
+    SweepResult result(int ourInterfaces) {
+      return new SweepResult(
+          results, new EniReport.SweepSummary(ourInterfaces, checked, reconciled, notReached));
+    }
+  }
+
   /**
    * @param deadline stop starting new work at this instant (Lambda's remaining time)
    */
   public SweepResult sweep(boolean dryRun, Instant deadline) {
-    List<EniInstanceResult> results = new ArrayList<>();
-    int notReached = 0;
-
+    Tally tally = new Tally();
     List<EniView> ours;
     Map<InstanceId, NetworkInstance> instances = new TreeMap<>();
     try {
@@ -75,14 +85,27 @@ public final class EniSweep {
         ec2.describeInstances(tagged).forEach(i -> instances.put(i.id(), i));
       }
     } catch (Ec2CallException e) {
-      return new SweepResult(
-          List.of(
-              sweepFailure(
-                  "listing our interfaces failed: " + EniReconciler.describe(e), e, dryRun)),
-          new EniReport.SweepSummary(0, 0, 0, 0));
+      tally.results.add(
+          EniInstanceResult.sweepFailed(Failure.ec2("listing our interfaces failed", e), dryRun));
+      return tally.result(0);
     }
+    cleanLeftovers(ours, instances, dryRun, deadline, tally);
+    try {
+      reconcileGaps(ProfileLookups.runningNodes(ec2, config), ours, dryRun, deadline, tally);
+    } catch (Ec2CallException e) {
+      tally.results.add(
+          EniInstanceResult.sweepFailed(Failure.ec2("listing running nodes failed", e), dryRun));
+    }
+    return tally.result(ours.size());
+  }
 
-    // Leftovers, grouped by the instance they were created for.
+  /** Leftovers, grouped by the instance they were created for. */
+  private void cleanLeftovers(
+      List<EniView> ours,
+      Map<InstanceId, NetworkInstance> instances,
+      boolean dryRun,
+      Instant deadline,
+      Tally tally) {
     Map<String, List<EniView>> byInstance = new LinkedHashMap<>();
     for (EniView eni : ours) {
       byInstance
@@ -106,69 +129,45 @@ public final class EniSweep {
           continue;
         }
         if (!clock.instant().isBefore(deadline)) {
-          notReached++;
+          tally.notReached++;
           continue;
         }
         acted.add(janitor.apply(cleanup, dryRun));
       }
       if (!acted.isEmpty()) {
-        InstanceId reportAs = id.orElse(null);
-        if (reportAs != null) {
-          results.add(
-              EniInstanceResult.of(
-                  reportAs,
-                  null,
-                  instance.map(i -> i.state().toString()).orElse("gone"),
-                  Outcome.CLEANED,
-                  null,
-                  acted,
-                  dryRun));
-        } else {
-          results.add(
-              new EniInstanceResult(
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  Outcome.CLEANED,
-                  "interfaces of ours whose instance tag names no instance",
-                  acted,
-                  dryRun,
-                  null));
-        }
+        tally.results.add(
+            id.isPresent()
+                ? EniInstanceResult.about(id.get())
+                    .inState(instance.map(i -> i.state().toString()).orElse("gone"))
+                    .cleaned(acted, dryRun)
+                : EniInstanceResult.cleanedWithoutInstance(
+                    "interfaces of ours whose instance tag names no instance", acted, dryRun));
       }
     }
+  }
 
-    // Gaps: running nodes in scope missing an interface a profile wants.
-    int checked = 0;
-    int reconciled = 0;
-    List<NetworkInstance> nodes;
-    try {
-      nodes = ProfileLookups.runningNodes(ec2, config);
-    } catch (Ec2CallException e) {
-      results.add(
-          sweepFailure("listing running nodes failed: " + EniReconciler.describe(e), e, dryRun));
-      return new SweepResult(results, new EniReport.SweepSummary(ours.size(), 0, 0, notReached));
-    }
+  /** Gaps: running nodes in scope that the planner does not call complete. */
+  private void reconcileGaps(
+      List<NetworkInstance> nodes,
+      List<EniView> ours,
+      boolean dryRun,
+      Instant deadline,
+      Tally tally) {
     for (NetworkInstance node : nodes) {
       if (!(planner.select(node) instanceof Selection.Matched matched)) {
         continue;
       }
-      checked++;
+      tally.checked++;
       if (planner.complete(node, matched, ours)) {
         continue;
       }
       if (!clock.instant().isBefore(deadline)) {
-        notReached++;
+        tally.notReached++;
         continue;
       }
-      reconciled++;
-      results.add(reconciler.reconcile(node, dryRun));
+      tally.reconciled++;
+      tally.results.add(reconciler.reconcile(node, dryRun));
     }
-    return new SweepResult(
-        results, new EniReport.SweepSummary(ours.size(), checked, reconciled, notReached));
   }
 
   private boolean stillMatches(EniView eni, Optional<NetworkInstance> instance) {
@@ -178,10 +177,5 @@ public final class EniSweep {
     String profile = EniTags.profile(eni).orElse("");
     return planner.select(instance.get()) instanceof Selection.Matched m
         && m.profiles().stream().anyMatch(p -> p.name().equals(profile));
-  }
-
-  private static EniInstanceResult sweepFailure(String why, Ec2CallException e, boolean dryRun) {
-    return new EniInstanceResult(
-        null, null, null, null, null, null, Outcome.FAILED, why, List.of(), dryRun, e.retryable());
   }
 }

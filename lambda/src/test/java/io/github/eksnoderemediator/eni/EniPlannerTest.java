@@ -210,7 +210,7 @@ class EniPlannerTest {
 
     assertThat(plan).isInstanceOf(Fail.class);
     Fail fail = (Fail) plan;
-    assertThat(fail.retryable()).isFalse();
+    assertThat(fail.failure().retryable()).isFalse();
     assertThat(fail.reason())
         .isEqualTo(
             "card 0, index 1 is taken by eni-0cccccccccccccc01, which this service does not own: nothing created, nothing detached");
