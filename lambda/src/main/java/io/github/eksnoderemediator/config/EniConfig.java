@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  *     CDK app does not deploy it)
  * @param sweepRate how often the scheduled sweep runs
  * @param sweepGrace how old an unattached ENI of ours must be before the sweep deletes it
+ * @param waits the ENI function's bounded waits
  */
-public record EniConfig(List<EniProfile> profiles, Duration sweepRate, Duration sweepGrace) {
-  public static final EniConfig DEFAULT =
-      new EniConfig(List.of(), Duration.ofMinutes(15), Duration.ofMinutes(10));
+public record EniConfig(
+    List<EniProfile> profiles, Duration sweepRate, Duration sweepGrace, EniWaits waits) {
+  public static final EniConfig DEFAULT = defaults(Waits.DEFAULT);
 
   static final Pattern PROFILE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8,17}");
@@ -37,13 +38,22 @@ public record EniConfig(List<EniProfile> profiles, Duration sweepRate, Duration 
     profiles = List.copyOf(profiles);
   }
 
+  /** No profiles; the waits follow the shared ones. */
+  static EniConfig defaults(Waits shared) {
+    return new EniConfig(
+        List.of(), Duration.ofMinutes(15), Duration.ofMinutes(10), EniWaits.from(shared));
+  }
+
   /** The profiles that name this cluster. */
   public List<EniProfile> profilesFor(String cluster) {
     return profiles.stream().filter(p -> p.cluster().equals(cluster)).toList();
   }
 
-  static EniConfig parse(StrictObject eni, Set<String> clusters) {
-    eni.allowOnly(Set.of("profiles", "sweep"));
+  /**
+   * @param shared the top-level {@code waits}, which the ENI waits default to
+   */
+  static EniConfig parse(StrictObject eni, Set<String> clusters, Waits shared) {
+    eni.allowOnly(Set.of("profiles", "sweep", "waits"));
     List<EniProfile> profiles = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (StrictObject.Element e : eni.array("profiles", 50)) {
@@ -69,15 +79,18 @@ public record EniConfig(List<EniProfile> profiles, Duration sweepRate, Duration 
       }
       profiles.add(profile);
     }
-    Duration rate = DEFAULT.sweepRate();
-    Duration grace = DEFAULT.sweepGrace();
+    EniConfig d = defaults(shared);
+    Duration rate = d.sweepRate();
+    Duration grace = d.sweepGrace();
     Optional<StrictObject> sweep = eni.object("sweep");
     if (sweep.isPresent()) {
       StrictObject s = sweep.get().allowOnly(Set.of("rateMinutes", "graceMinutes"));
       rate = s.integer("rateMinutes", 1, 1440).map(m -> Duration.ofMinutes(m)).orElse(rate);
       grace = s.integer("graceMinutes", 1, 1440).map(m -> Duration.ofMinutes(m)).orElse(grace);
     }
-    return new EniConfig(profiles, rate, grace);
+    EniWaits waits =
+        eni.object("waits").map(w -> EniWaits.parse(w, shared)).orElse(EniWaits.from(shared));
+    return new EniConfig(profiles, rate, grace, waits);
   }
 
   private static EniProfile profile(StrictObject p, Set<String> clusters) {

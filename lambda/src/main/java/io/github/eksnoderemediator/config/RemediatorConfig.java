@@ -98,10 +98,13 @@ public record RemediatorConfig(
             .text("optOutTagKey", TAG_KEY, "a tag key (1-128 characters, not starting with aws:)")
             .orElse(DEFAULT_OPT_OUT_TAG_KEY);
     ImdsConfig imds = config.object("imds").map(o -> imds(o, clusters)).orElse(ImdsConfig.DEFAULT);
-    EniConfig eni =
-        config.object("eni").map(o -> EniConfig.parse(o, clusters)).orElse(EniConfig.DEFAULT);
-    SweepConfig sweep = config.object("sweep").map(SweepConfig::parse).orElse(SweepConfig.DEFAULT);
     Waits waits = config.object("waits").map(RemediatorConfig::waits).orElse(Waits.DEFAULT);
+    EniConfig eni =
+        config
+            .object("eni")
+            .map(o -> EniConfig.parse(o, clusters, waits))
+            .orElse(EniConfig.defaults(waits));
+    SweepConfig sweep = config.object("sweep").map(SweepConfig::parse).orElse(SweepConfig.DEFAULT);
     return new RemediatorConfig(clusters, optOut, imds, eni, sweep, waits);
   }
 

@@ -1,6 +1,5 @@
 package io.github.eksnoderemediator.eni;
 
-import io.github.eksnoderemediator.eni.EniInstanceResult.Outcome;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.EniView;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -33,37 +32,20 @@ public final class EniCleanup {
               .filter(EniTags::isOurs)
               .toList();
       if (ours.isEmpty()) {
-        return EniInstanceResult.of(
-            id,
-            null,
-            null,
-            Outcome.SKIPPED,
-            "no interface of ours for this instance",
-            List.of(),
-            dryRun);
+        return EniInstanceResult.about(id)
+            .skipped("no interface of ours for this instance", dryRun);
       }
       instance = ec2.describeInstance(id);
     } catch (Ec2CallException e) {
-      return EniInstanceResult.failed(
-          id,
-          null,
-          null,
-          "listing the instance's interfaces failed: " + EniReconciler.describe(e),
-          e.retryable(),
-          List.of(),
-          dryRun);
+      return EniInstanceResult.about(id)
+          .failed(Failure.ec2("listing the instance's interfaces failed", e), List.of(), dryRun);
     }
     List<EniResult> results =
         ours.stream()
             .map(eni -> janitor.apply(CleanupPolicy.onTermination(eni, id, instance), dryRun))
             .toList();
-    return EniInstanceResult.of(
-        id,
-        null,
-        instance.map(i -> i.state().toString()).orElse("gone"),
-        Outcome.CLEANED,
-        null,
-        results,
-        dryRun);
+    return EniInstanceResult.about(id)
+        .inState(instance.map(i -> i.state().toString()).orElse("gone"))
+        .cleaned(results, dryRun);
   }
 }

@@ -7,6 +7,7 @@ import io.github.eksnoderemediator.node.EksNode;
 import io.github.eksnoderemediator.port.InstanceId;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The outcome for one instance: one entry of the report and one structured log line.
@@ -58,58 +59,95 @@ public record EniInstanceResult(
     }
   }
 
-  /** Starts a result for an instance, with its node identity when known. */
-  public static EniInstanceResult of(
-      InstanceId id,
-      EksNode node,
-      String state,
-      Outcome decision,
-      String reason,
-      List<EniResult> interfaces,
-      boolean dryRun) {
-    boolean anyFailed = interfaces.stream().anyMatch(EniResult::failed);
-    Outcome effective = anyFailed ? Outcome.FAILED : decision;
-    Boolean retryable =
-        effective == Outcome.FAILED
-            ? interfaces.stream()
-                .filter(EniResult::failed)
-                .allMatch(r -> Boolean.TRUE.equals(r.retryable()))
-            : null;
-    return new EniInstanceResult(
-        id.value(),
-        node == null ? null : node.cluster(),
-        node == null ? null : node.kind().toString(),
-        node == null ? null : node.nodeGroup().orElse(null),
-        node == null ? null : node.nodePool().orElse(null),
-        state,
-        effective,
-        reason,
-        interfaces,
-        dryRun,
-        retryable);
+  /** Starts a result about an instance; its node and state are added once known. */
+  public static Subject about(InstanceId id) {
+    return new Subject(Optional.of(id), Optional.empty(), Optional.empty());
   }
 
-  /** A failure of the instance as a whole (it could not be described, say). */
-  public static EniInstanceResult failed(
-      InstanceId id,
-      EksNode node,
-      String state,
-      String reason,
-      boolean retryable,
-      List<EniResult> interfaces,
-      boolean dryRun) {
-    return new EniInstanceResult(
-        id.value(),
-        node == null ? null : node.cluster(),
-        node == null ? null : node.kind().toString(),
-        node == null ? null : node.nodeGroup().orElse(null),
-        node == null ? null : node.nodePool().orElse(null),
-        state,
-        Outcome.FAILED,
-        reason,
-        interfaces,
-        dryRun,
-        retryable);
+  /** A sweep-level failure about no one instance (a listing failed, say). */
+  public static EniInstanceResult sweepFailed(Failure failure, boolean dryRun) {
+    return NO_INSTANCE.failed(failure, List.of(), dryRun);
+  }
+
+  /** Interfaces of ours cleaned up whose instance tag names no instance. */
+  public static EniInstanceResult cleanedWithoutInstance(
+      String reason, List<EniResult> interfaces, boolean dryRun) {
+    return NO_INSTANCE.result(Outcome.CLEANED, reason, interfaces, dryRun);
+  }
+
+  private static final Subject NO_INSTANCE =
+      new Subject(Optional.empty(), Optional.empty(), Optional.empty());
+
+  /**
+   * Who a result is about: an instance, its node identity when identified, its state when it was
+   * described.
+   */
+  public record Subject(Optional<InstanceId> id, Optional<EksNode> node, Optional<String> state) {
+    public Subject withNode(Optional<EksNode> node) {
+      return new Subject(id, node, state);
+    }
+
+    public Subject withNode(EksNode node) {
+      return withNode(Optional.of(node));
+    }
+
+    public Subject inState(String state) {
+      return new Subject(id, node, Optional.of(state));
+    }
+
+    /** Its profiles were reconciled; failed when any of them failed. */
+    public EniInstanceResult reconciled(List<EniResult> interfaces, boolean dryRun) {
+      return result(Outcome.RECONCILED, null, interfaces, dryRun);
+    }
+
+    /** Interfaces of ours it left were cleaned up; failed when any of them failed. */
+    public EniInstanceResult cleaned(List<EniResult> interfaces, boolean dryRun) {
+      return result(Outcome.CLEANED, null, interfaces, dryRun);
+    }
+
+    /** Not touched, and why. */
+    public EniInstanceResult skipped(String reason, boolean dryRun) {
+      return result(Outcome.SKIPPED, reason, List.of(), dryRun);
+    }
+
+    /** A failure of the instance as a whole (it could not be described, say). */
+    public EniInstanceResult failed(Failure failure, List<EniResult> interfaces, boolean dryRun) {
+      return build(Outcome.FAILED, failure.reason(), interfaces, dryRun, failure.retryable());
+    }
+
+    /**
+     * An instance whose interfaces failed has failed; it is retryable when each of those failures
+     * is.
+     */
+    private EniInstanceResult result(
+        Outcome decision, String reason, List<EniResult> interfaces, boolean dryRun) {
+      List<EniResult> failures = interfaces.stream().filter(EniResult::failed).toList();
+      if (failures.isEmpty()) {
+        return build(decision, reason, interfaces, dryRun, null);
+      }
+      boolean retryable = failures.stream().allMatch(r -> Boolean.TRUE.equals(r.retryable()));
+      return build(Outcome.FAILED, reason, interfaces, dryRun, retryable);
+    }
+
+    private EniInstanceResult build(
+        Outcome decision,
+        String reason,
+        List<EniResult> interfaces,
+        boolean dryRun,
+        Boolean retryable) {
+      return new EniInstanceResult(
+          id.map(InstanceId::value).orElse(null),
+          node.map(EksNode::cluster).orElse(null),
+          node.map(n -> n.kind().toString()).orElse(null),
+          node.flatMap(EksNode::nodeGroup).orElse(null),
+          node.flatMap(EksNode::nodePool).orElse(null),
+          state.orElse(null),
+          decision,
+          reason,
+          interfaces,
+          dryRun,
+          retryable);
+    }
   }
 
   @JsonIgnore

@@ -1,11 +1,12 @@
 package io.github.eksnoderemediator.eni;
 
-import io.github.eksnoderemediator.config.Waits;
+import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.eni.CleanupPolicy.Cleanup;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.EniView;
 import io.github.eksnoderemediator.port.NetworkGateway;
 import io.github.eksnoderemediator.wait.BoundedWait;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,12 +16,14 @@ import java.util.Optional;
  */
 public final class EniJanitor {
   private final NetworkGateway ec2;
-  private final Waits waits;
+  private final Duration detachWait;
+  private final Duration firstBackoff;
   private final BoundedWait wait;
 
-  public EniJanitor(NetworkGateway ec2, Waits waits, BoundedWait wait) {
+  public EniJanitor(NetworkGateway ec2, RemediatorConfig config, BoundedWait wait) {
     this.ec2 = ec2;
-    this.waits = waits;
+    this.detachWait = config.eni().waits().detach();
+    this.firstBackoff = config.waits().firstBackoff();
     this.wait = wait;
   }
 
@@ -29,7 +32,7 @@ public final class EniJanitor {
     EniView eni = cleanup.eni();
     String profile = EniTags.profile(eni).orElse(null);
     if (cleanup instanceof Cleanup.Leave leave) {
-      return result(profile, eni, EniDecision.SKIPPED, leave.why(), List.of(), null);
+      return result(profile, eni, EniDecision.SKIPPED, leave.why(), List.of());
     }
     List<String> plan = new ArrayList<>();
     if (cleanup instanceof Cleanup.DetachAndDelete d) {
@@ -38,8 +41,14 @@ public final class EniJanitor {
     plan.add("delete " + eni.id());
     if (dryRun) {
       return result(
-          profile, eni, EniDecision.DELETED, "dry run, would delete: " + cleanup.why(), plan, null);
+          profile, eni, EniDecision.DELETED, "dry run, would delete: " + cleanup.why(), plan);
     }
+    return write(cleanup, profile);
+  }
+
+  /** Detaches when the decision says so, waits (bounded) for {@code available}, deletes. */
+  private EniResult write(Cleanup cleanup, String profile) {
+    EniView eni = cleanup.eni();
     List<String> done = new ArrayList<>();
     try {
       if (cleanup instanceof Cleanup.DetachAndDelete d) {
@@ -56,21 +65,20 @@ public final class EniJanitor {
         Optional<EniView> now = awaitAvailable(eni);
         if (now.isEmpty()) {
           done.add(eni.id() + " is gone (EC2 deleted it)");
-          return result(profile, eni, EniDecision.DELETED, cleanup.why(), done, null);
+          return result(profile, eni, EniDecision.DELETED, cleanup.why(), done);
         }
         if (!now.get().isAvailable()) {
-          return result(
+          return failed(
               profile,
               eni,
-              EniDecision.FAILED,
-              cleanup.why()
-                  + "; still "
-                  + now.get().status()
-                  + " after "
-                  + waits.applied().toSeconds()
-                  + " s: a later event or the sweep deletes it",
-              done,
-              true);
+              new Failure.Unsettled(
+                  cleanup.why()
+                      + "; still "
+                      + now.get().status()
+                      + " after "
+                      + detachWait.toSeconds()
+                      + " s: a later event or the sweep deletes it"),
+              done);
         }
       }
       try {
@@ -82,15 +90,13 @@ public final class EniJanitor {
         }
         done.add(eni.id() + " was already gone");
       }
-      return result(profile, eni, EniDecision.DELETED, cleanup.why(), done, null);
+      return result(profile, eni, EniDecision.DELETED, cleanup.why(), done);
     } catch (Ec2CallException e) {
-      return result(
+      return failed(
           profile,
           eni,
-          EniDecision.FAILED,
-          cleanup.why() + "; " + EniReconciler.describe(e),
-          done,
-          e.retryable());
+          new Failure.Ec2Error(cleanup.why() + "; " + Failure.describe(e), e.kind()),
+          done);
     }
   }
 
@@ -99,20 +105,26 @@ public final class EniJanitor {
     return wait.until(
         () -> ec2.describeEnis(List.of(eni.id())).stream().findFirst(),
         v -> v.isEmpty() || v.get().isAvailable(),
-        waits.applied(),
-        waits.firstBackoff());
+        detachWait,
+        firstBackoff);
   }
 
   private static EniResult result(
-      String profile,
-      EniView eni,
-      EniDecision decision,
-      String reason,
-      List<String> steps,
-      Boolean retryable) {
-    Integer card = eni.attachment().map(a -> a.networkCardIndex()).orElse(null);
-    Integer index = eni.attachment().map(a -> a.deviceIndex()).orElse(null);
-    return new EniResult(
-        profile, decision, reason, eni.id().value(), card, index, steps, retryable);
+      String profile, EniView eni, EniDecision decision, String reason, List<String> steps) {
+    return EniResult.of(profile, decision, reason, eni.id().value(), card(eni), index(eni), steps);
+  }
+
+  private static EniResult failed(
+      String profile, EniView eni, Failure failure, List<String> steps) {
+    return EniResult.failed(profile, failure, eni.id().value(), card(eni), index(eni), steps);
+  }
+
+  /** The slot it was found at; none for an interface found unattached. */
+  private static Integer card(EniView eni) {
+    return eni.attachment().map(a -> a.networkCardIndex()).orElse(null);
+  }
+
+  private static Integer index(EniView eni) {
+    return eni.attachment().map(a -> a.deviceIndex()).orElse(null);
   }
 }

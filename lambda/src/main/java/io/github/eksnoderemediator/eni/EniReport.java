@@ -104,6 +104,12 @@ public record EniReport(
     return !failures().isEmpty() || (permissions != null && !permissions.passed());
   }
 
+  /**
+   * Whether Lambda retries this invocation, the whole rule: an EventBridge event (not a sweep, not
+   * a manual call) with at least one failed instance. A failure's own {@code retryable} ({@link
+   * Failure#retryable()}) does not change it: the invocation fails either way, so an event whose
+   * failure a retry cannot fix still ends in the failure queue, where its alarm sees it.
+   */
   @JsonIgnore
   @Override
   public boolean retryFailures() {

@@ -30,6 +30,41 @@ public record EniResult(
     steps = steps == null || steps.isEmpty() ? null : List.copyOf(steps);
   }
 
+  /** Anything but a failure: {@code retryable} is left out. */
+  public static EniResult of(
+      String profile,
+      EniDecision decision,
+      String reason,
+      String eniId,
+      Integer networkCardIndex,
+      Integer deviceIndex,
+      List<String> steps) {
+    if (decision == EniDecision.FAILED) {
+      throw new IllegalArgumentException("a failure needs its Failure: use EniResult.failed");
+    }
+    return new EniResult(
+        profile, decision, reason, eniId, networkCardIndex, deviceIndex, steps, null);
+  }
+
+  /** A failure: the reason and {@code retryable} come from {@code failure}. */
+  public static EniResult failed(
+      String profile,
+      Failure failure,
+      String eniId,
+      Integer networkCardIndex,
+      Integer deviceIndex,
+      List<String> steps) {
+    return new EniResult(
+        profile,
+        EniDecision.FAILED,
+        failure.reason(),
+        eniId,
+        networkCardIndex,
+        deviceIndex,
+        steps,
+        failure.retryable());
+  }
+
   public boolean failed() {
     return decision == EniDecision.FAILED;
   }

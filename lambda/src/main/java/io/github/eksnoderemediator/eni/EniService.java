@@ -163,14 +163,11 @@ public final class EniService {
       EniInstanceResult result =
           clock.instant().isBefore(deadline)
               ? work.apply(id, dryRun)
-              : EniInstanceResult.failed(
-                  id,
-                  null,
-                  null,
-                  "not reached before the invocation's time ran out",
-                  true,
-                  List.of(),
-                  dryRun);
+              : EniInstanceResult.about(id)
+                  .failed(
+                      new Failure.Unsettled("not reached before the invocation's time ran out"),
+                      List.of(),
+                      dryRun);
       record(input, eventId, result);
       results.add(result);
     }

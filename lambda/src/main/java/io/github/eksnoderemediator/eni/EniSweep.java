@@ -1,9 +1,7 @@
 package io.github.eksnoderemediator.eni;
 
-import io.github.eksnoderemediator.config.EniProfile;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.eni.CleanupPolicy.Cleanup;
-import io.github.eksnoderemediator.eni.EniInstanceResult.Outcome;
 import io.github.eksnoderemediator.eni.EniPlanner.Selection;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.EniView;
@@ -27,8 +25,9 @@ import java.util.TreeSet;
  * tag-filtered, paginated listing) whose instance is gone or no longer matches its profile is
  * deleted once it is older than the grace period ({@link CleanupPolicy#inSweep}). Then the gaps:
  * running nodes of the profiles' clusters (DescribeInstances with tag and state filters, paginated)
- * that lack an interface a profile wants are reconciled, exactly as their {@code running} event
- * would have been. An interface without our ownership tag is never touched.
+ * that the planner does not call complete ({@link EniPlanner#complete}: an interface missing, a
+ * setting off, a spare of ours left) are reconciled, exactly as their {@code running} event would
+ * have been. An interface without our ownership tag is never touched.
  */
 public final class EniSweep {
   private final NetworkGateway ec2;
@@ -55,13 +54,24 @@ public final class EniSweep {
   /** What one sweep did. */
   public record SweepResult(List<EniInstanceResult> results, EniReport.SweepSummary summary) {}
 
+  /** What one sweep has done so far. */
+  private static final class Tally {
+    final List<EniInstanceResult> results = new ArrayList<>();
+    int notReached;
+    int checked;
+    int reconciled;
+
+    SweepResult result(int ourInterfaces) {
+      return new SweepResult(
+          results, new EniReport.SweepSummary(ourInterfaces, checked, reconciled, notReached));
+    }
+  }
+
   /**
    * @param deadline stop starting new work at this instant (Lambda's remaining time)
    */
   public SweepResult sweep(boolean dryRun, Instant deadline) {
-    List<EniInstanceResult> results = new ArrayList<>();
-    int notReached = 0;
-
+    Tally tally = new Tally();
     List<EniView> ours;
     Map<InstanceId, NetworkInstance> instances = new TreeMap<>();
     try {
@@ -75,14 +85,27 @@ public final class EniSweep {
         ec2.describeInstances(tagged).forEach(i -> instances.put(i.id(), i));
       }
     } catch (Ec2CallException e) {
-      return new SweepResult(
-          List.of(
-              sweepFailure(
-                  "listing our interfaces failed: " + EniReconciler.describe(e), e, dryRun)),
-          new EniReport.SweepSummary(0, 0, 0, 0));
+      tally.results.add(
+          EniInstanceResult.sweepFailed(Failure.ec2("listing our interfaces failed", e), dryRun));
+      return tally.result(0);
     }
+    cleanLeftovers(ours, instances, dryRun, deadline, tally);
+    try {
+      reconcileGaps(ProfileLookups.runningNodes(ec2, config), ours, dryRun, deadline, tally);
+    } catch (Ec2CallException e) {
+      tally.results.add(
+          EniInstanceResult.sweepFailed(Failure.ec2("listing running nodes failed", e), dryRun));
+    }
+    return tally.result(ours.size());
+  }
 
-    // Leftovers, grouped by the instance they were created for.
+  /** Leftovers, grouped by the instance they were created for. */
+  private void cleanLeftovers(
+      List<EniView> ours,
+      Map<InstanceId, NetworkInstance> instances,
+      boolean dryRun,
+      Instant deadline,
+      Tally tally) {
     Map<String, List<EniView>> byInstance = new LinkedHashMap<>();
     for (EniView eni : ours) {
       byInstance
@@ -106,69 +129,45 @@ public final class EniSweep {
           continue;
         }
         if (!clock.instant().isBefore(deadline)) {
-          notReached++;
+          tally.notReached++;
           continue;
         }
         acted.add(janitor.apply(cleanup, dryRun));
       }
       if (!acted.isEmpty()) {
-        InstanceId reportAs = id.orElse(null);
-        if (reportAs != null) {
-          results.add(
-              EniInstanceResult.of(
-                  reportAs,
-                  null,
-                  instance.map(i -> i.state().toString()).orElse("gone"),
-                  Outcome.CLEANED,
-                  null,
-                  acted,
-                  dryRun));
-        } else {
-          results.add(
-              new EniInstanceResult(
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  Outcome.CLEANED,
-                  "interfaces of ours whose instance tag names no instance",
-                  acted,
-                  dryRun,
-                  null));
-        }
+        tally.results.add(
+            id.isPresent()
+                ? EniInstanceResult.about(id.get())
+                    .inState(instance.map(i -> i.state().toString()).orElse("gone"))
+                    .cleaned(acted, dryRun)
+                : EniInstanceResult.cleanedWithoutInstance(
+                    "interfaces of ours whose instance tag names no instance", acted, dryRun));
       }
     }
+  }
 
-    // Gaps: running nodes in scope missing an interface a profile wants.
-    int checked = 0;
-    int reconciled = 0;
-    List<NetworkInstance> nodes;
-    try {
-      nodes = ProfileLookups.runningNodes(ec2, config);
-    } catch (Ec2CallException e) {
-      results.add(
-          sweepFailure("listing running nodes failed: " + EniReconciler.describe(e), e, dryRun));
-      return new SweepResult(results, new EniReport.SweepSummary(ours.size(), 0, 0, notReached));
-    }
+  /** Gaps: running nodes in scope that the planner does not call complete. */
+  private void reconcileGaps(
+      List<NetworkInstance> nodes,
+      List<EniView> ours,
+      boolean dryRun,
+      Instant deadline,
+      Tally tally) {
     for (NetworkInstance node : nodes) {
       if (!(planner.select(node) instanceof Selection.Matched matched)) {
         continue;
       }
-      checked++;
-      if (complete(node, matched.profiles(), ours)) {
+      tally.checked++;
+      if (planner.complete(node, matched, ours)) {
         continue;
       }
       if (!clock.instant().isBefore(deadline)) {
-        notReached++;
+        tally.notReached++;
         continue;
       }
-      reconciled++;
-      results.add(reconciler.reconcile(node, dryRun));
+      tally.reconciled++;
+      tally.results.add(reconciler.reconcile(node, dryRun));
     }
-    return new SweepResult(
-        results, new EniReport.SweepSummary(ours.size(), checked, reconciled, notReached));
   }
 
   private boolean stillMatches(EniView eni, Optional<NetworkInstance> instance) {
@@ -178,34 +177,5 @@ public final class EniSweep {
     String profile = EniTags.profile(eni).orElse("");
     return planner.select(instance.get()) instanceof Selection.Matched m
         && m.profiles().stream().anyMatch(p -> p.name().equals(profile));
-  }
-
-  /** True when every profile has its interface of ours attached at its slot, as configured. */
-  private static boolean complete(
-      NetworkInstance node, List<EniProfile> profiles, List<EniView> ours) {
-    for (EniProfile p : profiles) {
-      boolean present =
-          ours.stream()
-              .filter(e -> p.name().equals(EniTags.profile(e).orElse(null)))
-              .filter(e -> EniTags.instance(e).equals(Optional.of(node.id())))
-              .anyMatch(
-                  e ->
-                      e.attachment()
-                              .map(
-                                  a ->
-                                      a.holds(node.id(), p.networkCardIndex(), p.deviceIndex())
-                                          && a.deleteOnTermination() == p.deleteOnTermination())
-                              .orElse(false)
-                          && p.sourceDestCheck().map(v -> v == e.sourceDestCheck()).orElse(true));
-      if (!present) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static EniInstanceResult sweepFailure(String why, Ec2CallException e, boolean dryRun) {
-    return new EniInstanceResult(
-        null, null, null, null, null, null, Outcome.FAILED, why, List.of(), dryRun, e.retryable());
   }
 }

@@ -51,7 +51,13 @@ public sealed interface ProfilePlan {
   /** The profile does not apply to this instance after all (no subnet in its zone, say). */
   record Skip(EniProfile profile, String reason) implements ProfilePlan {}
 
-  /** The profile cannot be satisfied; nothing was or will be written for it. */
-  record Fail(EniProfile profile, Optional<EniId> eni, String reason, boolean retryable)
-      implements ProfilePlan {}
+  /**
+   * The profile cannot be satisfied as things are; nothing was or will be written for it. Trying
+   * again does not help until the configuration or the node changes ({@link Failure.Refused}).
+   */
+  record Fail(EniProfile profile, Optional<EniId> eni, String reason) implements ProfilePlan {
+    public Failure failure() {
+      return new Failure.Refused(reason);
+    }
+  }
 }

@@ -89,7 +89,7 @@ final class Wiring {
     BoundedWait wait = BoundedWait.system();
     SdkNetworkGateway ec2 = new SdkNetworkGateway(AwsClients.ec2());
     EniReconciler reconciler = new EniReconciler(ec2, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(ec2, config.waits(), wait);
+    EniJanitor janitor = new EniJanitor(ec2, config, wait);
     EniService service =
         new EniService(
             reconciler,

@@ -54,5 +54,10 @@ public final class Ec2CallException extends RuntimeException {
     Kind(boolean retryable) {
       this.retryable = retryable;
     }
+
+    /** True when trying the same call later can succeed. */
+    public boolean retryable() {
+      return retryable;
+    }
   }
 }

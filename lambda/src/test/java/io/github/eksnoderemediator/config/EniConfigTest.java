@@ -49,6 +49,34 @@ class EniConfigTest {
   }
 
   @Test
+  void eniWaits_defaultToTheSharedKeys_andOverrideThemWhenSet() {
+    RemediatorConfig shared =
+        RemediatorConfig.parse(
+            "{\"waits\": {\"notFoundSeconds\": 7, \"appliedSeconds\": 3}}", "test");
+    assertThat(shared.eni().waits())
+        .isEqualTo(new EniWaits(Duration.ofSeconds(7), Duration.ofSeconds(3)));
+    assertThat(RemediatorConfig.DEFAULT.eni().waits())
+        .isEqualTo(EniWaits.from(RemediatorConfig.DEFAULT.waits()));
+
+    RemediatorConfig own =
+        RemediatorConfig.parse(
+            """
+            {"waits": {"notFoundSeconds": 7, "appliedSeconds": 3},
+             "eni": {"waits": {"reconcileSeconds": 40}}}
+            """,
+            "test");
+    assertThat(own.eni().waits())
+        .isEqualTo(new EniWaits(Duration.ofSeconds(40), Duration.ofSeconds(3)));
+    assertThat(own.waits().notFound()).as("the shared key keeps its value").hasSeconds(7);
+    assertThat(
+            RemediatorConfig.parse("{\"eni\": {\"waits\": {\"detachSeconds\": 0}}}", "test")
+                .eni()
+                .waits()
+                .detach())
+        .isZero();
+  }
+
+  @Test
   void parse_readsEveryField() {
     EniConfig eni =
         parse(

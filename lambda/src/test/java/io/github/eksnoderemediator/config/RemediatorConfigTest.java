@@ -78,6 +78,9 @@ class RemediatorConfigTest {
           {"imds": {"overrides": [{"cluster": "p", "nodeGroup": "a", "nodePool": "b", "hopLimit": 1}]}} | test imds.overrides[0]: names both a nodeGroup and a nodePool; use one override for each
           {"imds": {"overrides": [{"cluster": "p", "hopLimit": 1}, {"cluster": "p", "hopLimit": 2}]}} | test imds.overrides[1]: repeats an earlier override for the same cluster, node group or node pool
           {"waits": {"notFoundSeconds": -1}}                          | test waits.notFoundSeconds: must be an integer from 0 to 600, got -1
+          {"eni": {"waits": {"reconcileSeconds": 601}}}               | test eni.waits.reconcileSeconds: must be an integer from 0 to 600, got 601
+          {"eni": {"waits": {"detachSeconds": "10"}}}                 | test eni.waits.detachSeconds: must be an integer from 0 to 600, got the string "10"
+          {"eni": {"waits": {"notFoundSeconds": 5}}}                  | test eni.waits.notFoundSeconds: unknown field (expected one of detachSeconds, reconcileSeconds)
           [1, 2]                                                      | test: must be a JSON object, got an array
           {"clusters": [                                              | test is not valid JSON at line 1, column 15: Unexpected end-of-input: expected close marker for Array
           """)

@@ -3,11 +3,16 @@ package io.github.eksnoderemediator.eni;
 import static io.github.eksnoderemediator.eni.EniHarness.stateChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.port.EniId;
+import io.github.eksnoderemediator.port.EniStatus;
 import io.github.eksnoderemediator.port.EniView;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.port.InstanceState;
+import io.github.eksnoderemediator.port.NetworkGateway;
 import io.github.eksnoderemediator.testing.MutableClock;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +84,71 @@ class EniCleanupFakeTest {
     assertThat(h.ec2.writes())
         .extracting(w -> w.split(" ")[0] + (w.endsWith("force") ? " force" : ""))
         .containsExactly("DetachNetworkInterface", "DeleteNetworkInterface");
+  }
+
+  @Test
+  void anInterfaceStillDetaching_afterEniDetachSeconds_isARetryableFailure_notDeleted() {
+    RemediatorConfig config =
+        RemediatorConfig.parse(
+            EniTestData.CONFIG.replace(
+                "\"eni\": {", "\"eni\": {\"waits\": {\"detachSeconds\": 4}, "),
+            "test");
+    EniService slow = h.service(stillDetaching(h.ec2), config, clock, clock.boundedWait());
+    InstanceId node = reconciledNode();
+    h.ec2.setState(node, InstanceState.SHUTTING_DOWN);
+    Instant start = clock.instant();
+
+    EniReport report = slow.handle(stateChange(node, "shutting-down"), false);
+
+    EniResult mgmt =
+        report.results().get(0).interfaces().stream()
+            .filter(r -> r.profile().equals("multus-mgmt"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mgmt.decision()).isEqualTo(EniDecision.FAILED);
+    assertThat(mgmt.reason())
+        .endsWith("still detaching after 4 s: a later event or the sweep deletes it");
+    assertThat(mgmt.retryable()).isTrue();
+    assertThat(Duration.between(start, clock.instant()))
+        .as("waits.appliedSeconds is 2; the ENI detach wait is its own")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+    assertThat(h.ec2.writes()).noneMatch(w -> w.startsWith("DeleteNetworkInterface"));
+  }
+
+  /** EC2 keeps showing every interface as detaching. */
+  private static NetworkGateway stillDetaching(NetworkGateway ec2) {
+    return (NetworkGateway)
+        Proxy.newProxyInstance(
+            NetworkGateway.class.getClassLoader(),
+            new Class<?>[] {NetworkGateway.class},
+            (proxy, method, args) -> {
+              Object result;
+              try {
+                result = method.invoke(ec2, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (method.getName().equals("describeEnis")) {
+                return ((List<?>) result)
+                    .stream()
+                        .map(EniView.class::cast)
+                        .map(
+                            e ->
+                                new EniView(
+                                    e.id(),
+                                    EniStatus.DETACHING,
+                                    e.subnet(),
+                                    e.vpcId(),
+                                    e.availabilityZone(),
+                                    e.groups(),
+                                    e.description(),
+                                    e.sourceDestCheck(),
+                                    e.tags(),
+                                    e.attachment()))
+                        .toList();
+              }
+              return result;
+            });
   }
 
   @Test

@@ -47,9 +47,13 @@ final class EniHarness {
   }
 
   EniService service(NetworkGateway gateway, Clock clock, BoundedWait wait) {
-    RemediatorConfig config = EniTestData.CONFIGURATION;
+    return service(gateway, EniTestData.CONFIGURATION, clock, wait);
+  }
+
+  EniService service(
+      NetworkGateway gateway, RemediatorConfig config, Clock clock, BoundedWait wait) {
     EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(gateway, config.waits(), wait);
+    EniJanitor janitor = new EniJanitor(gateway, config, wait);
     return new EniService(
         reconciler,
         new EniCleanup(gateway, janitor),
@@ -65,7 +69,7 @@ final class EniHarness {
       Clock clock, BoundedWait wait, io.github.eksnoderemediator.metrics.Metrics metrics) {
     RemediatorConfig config = EniTestData.CONFIGURATION;
     EniReconciler reconciler = new EniReconciler(ec2, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(ec2, config.waits(), wait);
+    EniJanitor janitor = new EniJanitor(ec2, config, wait);
     return new EniService(
         reconciler,
         new EniCleanup(ec2, janitor),

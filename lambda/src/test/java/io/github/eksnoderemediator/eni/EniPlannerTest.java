@@ -136,6 +136,41 @@ class EniPlannerTest {
   }
 
   @Test
+  void complete_onlyWhenEveryProfileIsPresent_withItsSettings_andNoSpareOfOursIsLeft() {
+    Selection.Matched data = new Selection.Matched(CNF, List.of(DATA));
+    EniView present = attachedAt(ours("eni-0aaaaaaaaaaaaaaa1", DATA, DATA_A), 0, 1, true);
+    EniView spare = ours("eni-0aaaaaaaaaaaaaaa2", DATA, DATA_A);
+    EniView dotOff = attachedAt(ours("eni-0aaaaaaaaaaaaaaa3", DATA, DATA_A), 0, 1, false);
+    Map<String, String> elsewhereTags = new HashMap<>(spare.tags());
+    elsewhereTags.put(EniTags.INSTANCE, "i-0123456789abcdef0");
+    EniView anotherNodesSpare =
+        new EniView(
+            new EniId("eni-0aaaaaaaaaaaaaaa4"),
+            spare.status(),
+            spare.subnet(),
+            spare.vpcId(),
+            spare.availabilityZone(),
+            spare.groups(),
+            spare.description(),
+            spare.sourceDestCheck(),
+            elsewhereTags,
+            Optional.empty());
+    NetworkInstance withIt = node(slotOf(present));
+
+    assertThat(planner.complete(withIt, data, List.of(present))).isTrue();
+    assertThat(planner.complete(withIt, data, List.of(present, anotherNodesSpare)))
+        .as("another instance's interface is not this node's spare")
+        .isTrue();
+    assertThat(planner.complete(withIt, data, List.of(present, spare)))
+        .as("a spare of ours is left")
+        .isFalse();
+    assertThat(planner.complete(node(slotOf(dotOff)), data, List.of(dotOff)))
+        .as("DeleteOnTermination differs from the profile")
+        .isFalse();
+    assertThat(planner.complete(node(), data, List.of(spare))).as("not attached").isFalse();
+  }
+
+  @Test
   void plan_isAlreadyPresent_whenOurInterfaceIsAttachedAtTheSlot() {
     EniView present = attachedAt(ours("eni-0aaaaaaaaaaaaaaa1", DATA, DATA_A), 0, 1, true);
 
@@ -210,7 +245,7 @@ class EniPlannerTest {
 
     assertThat(plan).isInstanceOf(Fail.class);
     Fail fail = (Fail) plan;
-    assertThat(fail.retryable()).isFalse();
+    assertThat(fail.failure().retryable()).isFalse();
     assertThat(fail.reason())
         .isEqualTo(
             "card 0, index 1 is taken by eni-0cccccccccccccc01, which this service does not own: nothing created, nothing detached");

@@ -5,6 +5,7 @@ import static io.github.eksnoderemediator.eni.EniHarness.runInstances;
 import static io.github.eksnoderemediator.eni.EniHarness.stateChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.port.EniId;
 import io.github.eksnoderemediator.port.EniView;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -86,6 +87,27 @@ class EniReconcileFakeTest {
     assertThat(h.ec2.calls())
         .extracting(c -> c.split(" ")[0])
         .containsExactly("DescribeInstances", "DescribeNetworkInterfaces");
+  }
+
+  @Test
+  void eniReconcileWait_boundsTheRounds_notTheSharedNotFoundWait() {
+    RemediatorConfig config =
+        RemediatorConfig.parse(
+            EniTestData.CONFIG.replace(
+                "\"eni\": {", "\"eni\": {\"waits\": {\"reconcileSeconds\": 2}, "),
+            "test");
+    EniService bounded = h.service(h.ec2, config, clock, clock.boundedWait());
+    InstanceId node = h.launchCnfNode(h.nodesA, "m5.large", InstanceState.PENDING);
+    Instant start = clock.instant();
+
+    EniReport report = bounded.handle(runInstances(node), false);
+
+    assertThat(report.results().get(0).interfaces().get(0).reason())
+        .contains("not settled within 2 s");
+    assertThat(Duration.between(start, clock.instant()))
+        .as("waits.notFoundSeconds is 5")
+        .isLessThan(Duration.ofSeconds(5));
+    assertThat(report.results().get(0).retryable()).isTrue();
   }
 
   @Test

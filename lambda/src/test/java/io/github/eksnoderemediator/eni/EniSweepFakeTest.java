@@ -114,6 +114,27 @@ class EniSweepFakeTest {
   }
 
   @Test
+  void sweep_deletesASpareInterfaceOfOurs_onANodeWhoseProfilesAreAllAttached() {
+    InstanceId node = h.launchCnfNode();
+    service.handle(stateChange(node, "running"), false);
+    // Two runs on both sides of a client-token window each created one: the second is spare.
+    EniId spare = orphan(node.value(), "multus-data", START.minus(Duration.ofHours(1)));
+    h.ec2.clearCalls();
+
+    EniReport report = service.handle(scheduled(), false);
+
+    assertThat(report.failures()).isEmpty();
+    assertThat(h.ec2.interfaceById(spare)).as("the planner deletes the spare one").isEmpty();
+    assertThat(report.sweep().nodesReconciled()).isEqualTo(1);
+    assertThat(h.oursFor(node)).hasSize(2).noneMatch(EniView::isAvailable);
+    assertThat(h.ec2.writes()).containsExactly("DeleteNetworkInterface " + spare.value());
+
+    h.ec2.clearCalls();
+    assertThat(service.handle(scheduled(), false).results()).isEmpty();
+    assertThat(h.ec2.writes()).isEmpty();
+  }
+
+  @Test
   void sweep_deletesAvailableInterfacesOfNodesThatNoLongerMatch_butLeavesAttachedOnes() {
     InstanceId node = h.launchCnfNode();
     service.handle(stateChange(node, "running"), false);

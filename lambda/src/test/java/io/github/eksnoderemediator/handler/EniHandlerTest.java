@@ -11,8 +11,10 @@ import static org.mockito.Mockito.when;
 import io.github.eksnoderemediator.eni.EniInstanceResult;
 import io.github.eksnoderemediator.eni.EniReport;
 import io.github.eksnoderemediator.eni.EniService;
+import io.github.eksnoderemediator.eni.Failure;
 import io.github.eksnoderemediator.events.InvalidInputException;
 import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.port.Ec2CallException.Kind;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import java.io.ByteArrayInputStream;
@@ -27,18 +29,14 @@ class EniHandlerTest {
 
   private static EniReport report(boolean eventBridge, boolean failed) {
     InstanceId id = new InstanceId("i-0a1b2c3d4e5f60001");
+    EniInstanceResult.Subject subject = EniInstanceResult.about(id).inState("running");
     EniInstanceResult result =
         failed
-            ? EniInstanceResult.failed(
-                id, null, "running", "DescribeInstances failed: x", true, List.of(), false)
-            : EniInstanceResult.of(
-                id,
-                null,
-                "running",
-                EniInstanceResult.Outcome.SKIPPED,
-                "no ENI profile matches this node",
+            ? subject.failed(
+                new Failure.Ec2Error("DescribeInstances failed: x", Kind.UNAVAILABLE),
                 List.of(),
-                false);
+                false)
+            : subject.skipped("no ENI profile matches this node", false);
     return EniReport.of(
         "EC2 state change to running", "e-1", eventBridge, false, List.of(result), null);
   }

@@ -1,6 +1,7 @@
 package io.github.eksnoderemediator.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.eni.EniTags;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -19,18 +20,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * {@code ./dev demo}: starts the local AWS emulator, launches IMDSv1 EKS nodes of every kind plus
  * instances that must be left alone, sends the real-shaped sample events through the shipped jar
  * ({@code java -jar lambda/target/remediator.jar handle ...}, exactly as an operator would) and
- * prints each instance's options before and after. Exits non-zero if any instance did not end as it
- * should, so the demo doubles as a smoke test (DemoIT runs it in the test suite).
+ * prints each instance's options before and after. Then the ENI function ({@code handle-eni}): one
+ * node group gets an interface from each of two profiles, and a terminated node's interfaces are
+ * cleaned up. Exits non-zero if any instance did not end as it should, so the demo doubles as a
+ * smoke test (DemoIT runs it in the test suite).
  */
 public final class Demo {
   static final String CONFIG =
       "{\"clusters\": [\"prod\"], \"imds\": {\"hopLimit\": 2, \"overrides\": "
-          + "[{\"cluster\": \"prod\", \"nodePool\": \"untrusted\", \"hopLimit\": 1}]}}";
+          + "[{\"cluster\": \"prod\", \"nodePool\": \"untrusted\", \"hopLimit\": 1}]}, "
+          + "\"eni\": {\"profiles\": ["
+          + "{\"name\": \"multus-data\", \"cluster\": \"prod\", \"nodeGroup\": \"cnf\", "
+          + "\"subnets\": {\"tags\": {\"demo-multus\": \"data\"}}, "
+          + "\"securityGroups\": {\"names\": [\"demo-data\"]}, \"deviceIndex\": 1}, "
+          + "{\"name\": \"multus-mgmt\", \"cluster\": \"prod\", \"nodeGroup\": \"cnf\", "
+          + "\"subnets\": {\"tags\": {\"demo-multus\": \"mgmt\"}}, "
+          + "\"securityGroups\": {\"names\": [\"demo-mgmt\"]}, \"deviceIndex\": 2, "
+          + "\"deleteOnTermination\": false}]}}";
+
+  /** What DemoIT looks for when the ENI part ended as it should. */
+  public static final String ENI_OK =
+      "Node group prod/cnf has one interface per profile; the terminated node's are cleaned up.";
+
+  /** The instance id in the sample state-change events. */
+  private static final String SAMPLE_ID = "i-0a1b2c3d4e5f60001";
 
   private final PrintStream out;
   private final Path work;
@@ -59,15 +80,18 @@ public final class Demo {
     try (RecordingProxy proxy = new RecordingProxy(moto.endpoint())) {
       out.println("Emulator (moto) at " + moto.endpoint() + "; events and reports in " + work);
       out.println(
-          "IAM: every request is checked against the role `cdk synth` makes for this"
-              + " configuration (IAM policy simulator), as AWS would.");
+          "IAM: every request is checked against the roles `cdk synth` makes for this"
+              + " configuration, the role of the function that sent it (IAM policy simulator),"
+              + " as AWS would.");
       IamEnforcement iam = IamEnforcement.on(proxy, moto.endpoint(), CONFIG);
-      boolean ok = new Demo(out, work, new Ec2Fixtures(moto.endpoint()), proxy).play();
+      Demo demo = new Demo(out, work, new Ec2Fixtures(moto.endpoint()), proxy);
+      boolean ok = demo.play();
+      ok &= demo.playEni();
       List<IamEnforcement.Refusal> refused =
           iam.refusals().stream().filter(r -> !r.dryRun()).toList();
       out.println(
           refused.isEmpty()
-              ? "IAM: the synthesized role allowed every call the function made."
+              ? "IAM: the synthesized roles allowed every call the functions made."
               : "IAM REFUSED " + refused.size() + " request(s), first: " + refused.get(0));
       return ok && refused.isEmpty();
     } finally {
@@ -230,12 +254,136 @@ public final class Demo {
     return ok;
   }
 
-  /** Runs the shipped jar on one sample event (ids swapped for the emulator's) and summarizes. */
+  /**
+   * The ENI function. Setup (subnets, groups, instances, the termination) goes straight to the
+   * emulator; the function's own requests go through the IAM-enforcing proxy.
+   */
+  private boolean playEni() throws Exception {
+    Ec2Client setup = ec2.ec2();
+    String vpc = setup.createVpc(r -> r.cidrBlock("10.3.0.0/16")).vpc().vpcId();
+    String nodeSubnet = subnet(setup, vpc, "10.3.0.0/20", null);
+    subnet(setup, vpc, "10.3.16.0/20", "data");
+    subnet(setup, vpc, "10.3.32.0/20", "mgmt");
+    for (String group : List.of("demo-data", "demo-mgmt")) {
+      setup.createSecurityGroup(r -> r.vpcId(vpc).groupName(group).description(group));
+    }
+    List<InstanceId> cnf =
+        ec2.launchInto(
+            nodeSubnet,
+            2,
+            Map.of(
+                "eks:cluster-name",
+                "prod",
+                "eks:nodegroup-name",
+                "cnf",
+                "kubernetes.io/cluster/prod",
+                "owned"));
+    Map<InstanceId, List<String>> seen = new LinkedHashMap<>();
+    cnf.forEach(id -> seen.put(id, new ArrayList<>(List.of(interfaces(setup, id)))));
+    out.println();
+    out.println(
+        "ENI function: node group prod/cnf matches two profiles, multus-data (device index 1)"
+            + " and multus-mgmt (index 2).");
+
+    boolean ok = true;
+    for (InstanceId id : cnf) {
+      ok &= handle("handle-eni", "state-change-running.json", Map.of(SAMPLE_ID, id), 0);
+    }
+    cnf.forEach(id -> seen.get(id).add(interfaces(setup, id)));
+    ec2.terminate(cnf.get(1));
+    ok &= handle("handle-eni", "state-change-terminated.json", Map.of(SAMPLE_ID, cnf.get(1)), 0);
+    cnf.forEach(id -> seen.get(id).add(interfaces(setup, id)));
+
+    String both = "multus-data@1 multus-mgmt@2";
+    Map<InstanceId, String> expected = Map.of(cnf.get(0), both, cnf.get(1), "none");
+    out.println();
+    out.println(
+        String.format(
+            "%-21s %-26s %-28s %-28s %-28s %s",
+            "instance", "what it is", "before", "after running", "at the end", ""));
+    for (InstanceId id : cnf) {
+      List<String> row = seen.get(id);
+      boolean right =
+          row.get(0).equals("none")
+              && row.get(1).equals(both)
+              && row.get(2).equals(expected.get(id));
+      ok &= right;
+      out.println(
+          String.format(
+              "%-21s %-26s %-28s %-28s %-28s %s",
+              id,
+              id.equals(cnf.get(0)) ? "node prod/cnf" : "node prod/cnf, terminated",
+              row.get(0),
+              row.get(1),
+              row.get(2),
+              right ? "ok" : "WRONG, expected at the end " + expected.get(id)));
+    }
+    out.println();
+    out.println(ok ? ENI_OK : "DEMO FAILED: see the ENI part above.");
+    return ok;
+  }
+
+  private static String subnet(Ec2Client setup, String vpc, String cidr, String multus) {
+    String id =
+        setup
+            .createSubnet(
+                r -> r.vpcId(vpc).cidrBlock(cidr).availabilityZone(MotoServer.REGION + "a"))
+            .subnet()
+            .subnetId();
+    if (multus != null) {
+      setup.createTags(
+          r -> r.resources(id).tags(Tag.builder().key("demo-multus").value(multus).build()));
+    }
+    return id;
+  }
+
+  /** The interfaces of ours for the instance, as {@code profile@deviceIndex}, or "none". */
+  private static String interfaces(Ec2Client setup, InstanceId id) {
+    List<String> found =
+        setup
+            .describeNetworkInterfaces(
+                r ->
+                    r.filters(
+                        Filter.builder()
+                            .name("tag:" + EniTags.INSTANCE)
+                            .values(id.value())
+                            .build()))
+            .networkInterfaces()
+            .stream()
+            .map(
+                n ->
+                    n.tagSet().stream()
+                            .filter(t -> t.key().equals(EniTags.PROFILE))
+                            .map(Tag::value)
+                            .findFirst()
+                            .orElse("?")
+                        + (n.attachment() == null
+                            ? " (" + n.statusAsString() + ")"
+                            : "@" + n.attachment().deviceIndex()))
+            .sorted()
+            .toList();
+    return found.isEmpty() ? "none" : String.join(" ", found);
+  }
+
+  /** Runs the shipped jar's IMDS verb on one sample event. */
   private boolean handle(String sample, Map<String, InstanceId> ids, int expectedExit)
+      throws IOException, InterruptedException {
+    return handle("handle", sample, ids, expectedExit);
+  }
+
+  /**
+   * Runs the shipped jar on one sample event (ids swapped for the emulator's) and summarizes. The
+   * request is signed as the function the verb runs ({@code handle-eni}: the ENI function), so the
+   * proxy checks it against that function's role.
+   */
+  private boolean handle(String verb, String sample, Map<String, InstanceId> ids, int expectedExit)
       throws IOException, InterruptedException {
     Map<String, String> swap = new HashMap<>();
     ids.forEach((k, v) -> swap.put(k, v.value()));
-    Path event = work.resolve(sample.replace('/', '-'));
+    Path event =
+        work.resolve(
+            (verb.endsWith("-eni") ? "eni-" + ids.values().iterator().next() + "-" : "")
+                + sample.replace('/', '-'));
     Files.write(event, SampleEvents.withIds(sample, swap));
     Path jar = SampleEvents.root().resolve("lambda/target/remediator.jar");
     List<String> command =
@@ -244,18 +392,23 @@ public final class Demo {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 jar.toString(),
-                "handle",
+                verb,
                 event.toString()));
     out.println();
     out.println(
-        "$ java -jar lambda/target/remediator.jar handle "
+        "$ java -jar lambda/target/remediator.jar "
+            + verb
+            + " "
             + sample
             + (ids.isEmpty() ? "" : "   (ids swapped for the emulator's)"));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
     pb.environment().put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
     pb.environment().put("AWS_REGION", MotoServer.REGION);
-    pb.environment().put("AWS_ACCESS_KEY_ID", Ec2Fixtures.IMDS_ACCESS_KEY);
+    pb.environment()
+        .put(
+            "AWS_ACCESS_KEY_ID",
+            verb.endsWith("-eni") ? Ec2Fixtures.ENI_ACCESS_KEY : Ec2Fixtures.IMDS_ACCESS_KEY);
     pb.environment().put("AWS_SECRET_ACCESS_KEY", "demo");
     pb.environment().put("REMEDIATOR_CONFIG", CONFIG);
     Path stdout = work.resolve(event.getFileName() + ".report.json");
@@ -284,6 +437,14 @@ public final class Demo {
                 r.path("instanceId").asText(),
                 r.path("decision").asText(),
                 r.path("reason").asText()));
+        for (JsonNode i : r.path("interfaces")) {
+          out.println(
+              String.format(
+                  "    %-12s %-8s %s",
+                  i.path("profile").asText(),
+                  i.path("decision").asText(),
+                  i.path("reason").asText()));
+        }
       }
     }
     return exit == expectedExit;

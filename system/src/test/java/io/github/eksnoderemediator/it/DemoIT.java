@@ -8,11 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The README's demo command works, and shows what it says it shows. */
+/** The README's demo command works, and shows what it says it shows (IMDS, then ENI). */
 class DemoIT {
 
   @Test
-  void demo_hardensEveryNodeInScope_andLeavesTheRestAlone() throws Exception {
+  void demo_hardensEveryNodeInScope_andLeavesTheRestAlone_andGivesTheNodeGroupItsInterfaces()
+      throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     boolean ok = Demo.run(new PrintStream(buffer, true, StandardCharsets.UTF_8));
     String output = buffer.toString(StandardCharsets.UTF_8);
@@ -22,7 +23,11 @@ class DemoIT {
         .contains("Every EKS node in scope is hardened; everything else is untouched.")
         .contains("EC2 calls for the compliant node: {DescribeInstances=1}")
         .contains("EC2 calls for the malformed input: none")
-        .contains("IAM: the synthesized role allowed every call the function made.")
+        .contains("IAM: the synthesized roles allowed every call the functions made.")
+        .contains(Demo.ENI_OK)
+        .containsPattern(
+            "node prod/cnf +none +multus-data@1 multus-mgmt@2 +multus-data@1 multus-mgmt@2 +ok")
+        .containsPattern("node prod/cnf, terminated +none +multus-data@1 multus-mgmt@2 +none +ok")
         .doesNotContain("WRONG");
   }
 }

@@ -170,7 +170,7 @@ class EniRemediationIT {
     Clock clock = Clock.systemUTC();
     BoundedWait wait = BoundedWait.system();
     EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(gateway, config.waits(), wait);
+    EniJanitor janitor = new EniJanitor(gateway, config, wait);
     service =
         new EniService(
             reconciler,

@@ -150,7 +150,7 @@ class IamReadingsIT {
     Clock clock = Clock.systemUTC();
     BoundedWait wait = BoundedWait.system();
     EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(gateway, config.waits(), wait);
+    EniJanitor janitor = new EniJanitor(gateway, config, wait);
     return new EniService(
         reconciler,
         new EniCleanup(gateway, janitor),

@@ -304,7 +304,7 @@ public final class ChaosScenario {
         new SdkNetworkGateway(Ec2Fixtures.client(proxy.endpoint(), Ec2Fixtures.ENI_ACCESS_KEY));
     BoundedWait wait = BoundedWait.system();
     EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(gateway, config.waits(), wait);
+    EniJanitor janitor = new EniJanitor(gateway, config, wait);
     return new EniService(
         reconciler,
         new EniCleanup(gateway, janitor),
