@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.eni.EniTags;
+import io.github.eksnoderemediator.iam.IamChecks;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -17,10 +18,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -42,6 +43,10 @@ class EniLocalCommandIT {
        "waits": {"notFoundSeconds": 2, "firstBackoffMillis": 100}}
       """;
   private static RecordingProxy proxy;
+
+  /** The synthesized roles must allow every call the test's code makes (reading B). */
+  @RegisterExtension static final IamChecks IAM = new IamChecks();
+
   private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
   private static Ec2Client ec2;
@@ -55,7 +60,7 @@ class EniLocalCommandIT {
     assertThat(LocalCommand.JAR).as("the shaded jar (built by mvn package)").exists();
     MotoServer moto = MotoServer.shared();
     proxy = new RecordingProxy(moto.endpoint());
-    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
+    iam = IAM.enforce(proxy, MotoServer.shared().endpoint(), CONFIG);
     fixtures = new Ec2Fixtures(moto.endpoint());
     ec2 = fixtures.ec2();
     String vpc = ec2.createVpc(r -> r.cidrBlock("10.2.0.0/16")).vpc().vpcId();
@@ -76,16 +81,6 @@ class EniLocalCommandIT {
     ec2.createTags(
         r -> r.resources(dataSubnet).tags(Tag.builder().key("local-multus").value("data").build()));
     ec2.createSecurityGroup(r -> r.vpcId(vpc).groupName("local-data").description("local-data"));
-  }
-
-  /** The synthesized role allowed every call the test's code made (reading B). */
-  @AfterEach
-  void iamAllowedEveryCall() {
-    try {
-      iam.assertNoUnexpectedRefusals();
-    } finally {
-      iam.clear();
-    }
   }
 
   @AfterAll

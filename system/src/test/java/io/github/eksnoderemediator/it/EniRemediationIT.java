@@ -5,23 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.eksnoderemediator.aws.SdkNetworkGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
-import io.github.eksnoderemediator.eni.EniCleanup;
 import io.github.eksnoderemediator.eni.EniDecision;
 import io.github.eksnoderemediator.eni.EniInstanceResult;
-import io.github.eksnoderemediator.eni.EniJanitor;
-import io.github.eksnoderemediator.eni.EniPermissionsCheck;
-import io.github.eksnoderemediator.eni.EniReconciler;
 import io.github.eksnoderemediator.eni.EniReport;
 import io.github.eksnoderemediator.eni.EniResult;
 import io.github.eksnoderemediator.eni.EniService;
-import io.github.eksnoderemediator.eni.EniSweep;
 import io.github.eksnoderemediator.eni.EniTags;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.events.InvalidInputException;
+import io.github.eksnoderemediator.iam.IamChecks;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
+import io.github.eksnoderemediator.testing.EniServices;
 import io.github.eksnoderemediator.testing.MotoServer;
 import io.github.eksnoderemediator.testing.RecordingMetrics;
 import io.github.eksnoderemediator.testing.RecordingProxy;
@@ -44,10 +41,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NetworkInterface;
@@ -90,6 +87,10 @@ class EniRemediationIT {
           "kubernetes.io/cluster/prod", "owned");
 
   private static RecordingProxy proxy;
+
+  /** The synthesized roles must allow every call the test's code makes (reading B). */
+  @RegisterExtension static final IamChecks IAM = new IamChecks();
+
   private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
   private static Ec2Client ec2;
@@ -103,7 +104,7 @@ class EniRemediationIT {
   @BeforeAll
   static void startEmulator() throws Exception {
     proxy = new RecordingProxy(MotoServer.shared().endpoint());
-    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
+    iam = IAM.enforce(proxy, MotoServer.shared().endpoint(), CONFIG);
   }
 
   /** A clean account for each test: the sweep looks at all of it. */
@@ -146,16 +147,6 @@ class EniRemediationIT {
         .toList();
   }
 
-  /** The synthesized role allowed every call the test's code made (reading B). */
-  @AfterEach
-  void iamAllowedEveryCall() {
-    try {
-      iam.assertNoUnexpectedRefusals();
-    } finally {
-      iam.clear();
-    }
-  }
-
   @AfterAll
   static void stopProxy() {
     proxy.close();
@@ -168,19 +159,14 @@ class EniRemediationIT {
     SdkNetworkGateway gateway =
         new SdkNetworkGateway(Ec2Fixtures.client(proxy.endpoint(), Ec2Fixtures.ENI_ACCESS_KEY));
     Clock clock = Clock.systemUTC();
-    BoundedWait wait = BoundedWait.system();
-    EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(gateway, config, wait);
     service =
-        new EniService(
-            reconciler,
-            new EniCleanup(gateway, janitor),
-            new EniSweep(gateway, reconciler, janitor, config, clock),
-            new EniPermissionsCheck(gateway, config, clock),
-            (input, eventId, result) -> logged.add(result),
-            metrics,
+        EniServices.of(
+            gateway,
+            config,
+            BoundedWait.system(),
             clock,
-            new io.github.eksnoderemediator.eni.EniTamper(gateway));
+            (input, eventId, result) -> logged.add(result),
+            metrics);
     proxy.clear();
   }
 

@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkNetworkGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
-import io.github.eksnoderemediator.eni.EniCleanup;
-import io.github.eksnoderemediator.eni.EniJanitor;
-import io.github.eksnoderemediator.eni.EniPermissionsCheck;
-import io.github.eksnoderemediator.eni.EniReconciler;
 import io.github.eksnoderemediator.eni.EniReport;
 import io.github.eksnoderemediator.eni.EniService;
-import io.github.eksnoderemediator.eni.EniSweep;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
@@ -21,6 +16,7 @@ import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.report.Decision;
 import io.github.eksnoderemediator.report.Report;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
+import io.github.eksnoderemediator.testing.EniServices;
 import io.github.eksnoderemediator.testing.ImdsServices;
 import io.github.eksnoderemediator.testing.Instances;
 import io.github.eksnoderemediator.testing.MotoServer;
@@ -147,17 +143,7 @@ class IamReadingsIT {
     RemediatorConfig config = RemediatorConfig.parse(CONFIG, "test");
     SdkNetworkGateway gateway =
         new SdkNetworkGateway(Ec2Fixtures.client(proxy.endpoint(), Ec2Fixtures.ENI_ACCESS_KEY));
-    Clock clock = Clock.systemUTC();
-    BoundedWait wait = BoundedWait.system();
-    EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(gateway, config, wait);
-    return new EniService(
-        reconciler,
-        new EniCleanup(gateway, janitor),
-        new EniSweep(gateway, reconciler, janitor, config, clock),
-        new EniPermissionsCheck(gateway, config, clock),
-        (input, eventId, result) -> {},
-        Metrics.NONE,
-        clock);
+    return EniServices.of(
+        gateway, config, BoundedWait.system(), Clock.systemUTC(), (i, e, r) -> {}, Metrics.NONE);
   }
 }

@@ -7,6 +7,7 @@ import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.events.InvalidInputException;
+import io.github.eksnoderemediator.iam.IamChecks;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.metrics.Metrics;
@@ -31,10 +32,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * From a real-shaped event to the instance's metadata options: the parser, the service, the SDK
@@ -50,6 +51,10 @@ class ImdsRemediationIT {
       """;
 
   private static RecordingProxy proxy;
+
+  /** The synthesized roles must allow every call the test's code makes (reading B). */
+  @RegisterExtension static final IamChecks IAM = new IamChecks();
+
   private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
   private final List<InstanceResult> logged = new ArrayList<>();
@@ -60,18 +65,8 @@ class ImdsRemediationIT {
     MotoServer moto = MotoServer.shared();
     moto.reset();
     proxy = new RecordingProxy(moto.endpoint());
-    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
+    iam = IAM.enforce(proxy, MotoServer.shared().endpoint(), CONFIG);
     fixtures = new Ec2Fixtures(moto.endpoint());
-  }
-
-  /** The synthesized role allowed every call the test's code made (reading B). */
-  @AfterEach
-  void iamAllowedEveryCall() {
-    try {
-      iam.assertNoUnexpectedRefusals();
-    } finally {
-      iam.clear();
-    }
   }
 
   @AfterAll

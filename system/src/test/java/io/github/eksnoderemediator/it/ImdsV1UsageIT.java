@@ -7,6 +7,7 @@ import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkImdsV1Usage;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.EventParser;
+import io.github.eksnoderemediator.iam.IamChecks;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.imds.ImdsV1UseCheck;
@@ -35,12 +36,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -71,6 +72,10 @@ class ImdsV1UsageIT {
   private static Ec2Fixtures fixtures;
   private static CloudWatchClient cloudWatch;
   private static CloudWatchClient functionsCloudWatch;
+
+  /** The synthesized roles must allow every call the test's code makes (reading B). */
+  @RegisterExtension static final IamChecks IAM = new IamChecks();
+
   private static IamEnforcement iam;
 
   private static List<InstanceId> legacyWithCalls;
@@ -85,7 +90,7 @@ class ImdsV1UsageIT {
     moto.reset();
     proxy = new RecordingProxy(moto.endpoint());
     bridge = new CloudWatchBridge(moto.endpoint());
-    iam = IamEnforcement.on(proxy, moto.endpoint(), CONFIG);
+    iam = IAM.enforce(proxy, moto.endpoint(), CONFIG);
     bridge.authorize(iam.cloudWatch());
     // The function's own client, signed as its role; the test's setup client is not.
     functionsCloudWatch =
@@ -128,16 +133,6 @@ class ImdsV1UsageIT {
       data.add(noToken(id, 3, now.minus(Duration.ofMinutes(30))));
     }
     cloudWatch.putMetricData(r -> r.namespace("AWS/EC2").metricData(data));
-  }
-
-  /** The synthesized roles allowed every call the test's code made (reading B). */
-  @AfterEach
-  void iamAllowedEveryCall() {
-    try {
-      iam.assertNoUnexpectedRefusals();
-    } finally {
-      iam.clear();
-    }
   }
 
   @AfterAll

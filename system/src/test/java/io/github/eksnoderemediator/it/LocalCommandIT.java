@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.eksnoderemediator.iam.IamChecks;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -17,10 +18,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,10 @@ class LocalCommandIT {
   private static final String CONFIG =
       "{\"waits\": {\"notFoundSeconds\": 1, \"firstBackoffMillis\": 200}}";
   private static RecordingProxy proxy;
+
+  /** The synthesized roles must allow every call the test's code makes (reading B). */
+  @RegisterExtension static final IamChecks IAM = new IamChecks();
+
   private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
 
@@ -42,18 +47,8 @@ class LocalCommandIT {
     assertThat(LocalCommand.JAR).as("the shaded jar (built by mvn package)").exists();
     MotoServer moto = MotoServer.shared();
     proxy = new RecordingProxy(moto.endpoint());
-    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
+    iam = IAM.enforce(proxy, MotoServer.shared().endpoint(), CONFIG);
     fixtures = new Ec2Fixtures(moto.endpoint());
-  }
-
-  /** The synthesized role allowed every call the test's code made (reading B). */
-  @AfterEach
-  void iamAllowedEveryCall() {
-    try {
-      iam.assertNoUnexpectedRefusals();
-    } finally {
-      iam.clear();
-    }
   }
 
   @AfterAll

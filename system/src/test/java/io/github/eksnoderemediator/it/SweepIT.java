@@ -9,6 +9,7 @@ import io.github.eksnoderemediator.aws.SdkEksGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReport;
 import io.github.eksnoderemediator.events.EventParser;
+import io.github.eksnoderemediator.iam.IamChecks;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.json.Json;
@@ -34,9 +35,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -55,6 +56,10 @@ class SweepIT {
       """;
 
   private static RecordingProxy proxy;
+
+  /** The synthesized roles must allow every call the test's code makes (reading B). */
+  @RegisterExtension static final IamChecks IAM = new IamChecks();
+
   private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
   private static EksClient eks;
@@ -70,7 +75,7 @@ class SweepIT {
     MotoServer moto = MotoServer.shared();
     moto.reset();
     proxy = new RecordingProxy(moto.endpoint());
-    iam = IamEnforcement.on(proxy, MotoServer.shared().endpoint(), CONFIG);
+    iam = IAM.enforce(proxy, MotoServer.shared().endpoint(), CONFIG);
     fixtures = new Ec2Fixtures(moto.endpoint());
     eks =
         AwsClients.eksBuilder()
@@ -128,16 +133,6 @@ class SweepIT {
     createNodegroup("general", weak);
     createNodegroup("ingress", hardened);
     createNodegroup("defaults", null);
-  }
-
-  /** The synthesized role allowed every call the test's code made (reading B). */
-  @AfterEach
-  void iamAllowedEveryCall() {
-    try {
-      iam.assertNoUnexpectedRefusals();
-    } finally {
-      iam.clear();
-    }
   }
 
   @AfterAll

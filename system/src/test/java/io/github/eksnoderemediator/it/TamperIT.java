@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.EventParser;
+import io.github.eksnoderemediator.iam.IamChecks;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.json.Json;
@@ -29,10 +30,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ec2.model.HttpTokensState;
 
 /**
@@ -42,6 +43,10 @@ import software.amazon.awssdk.services.ec2.model.HttpTokensState;
  */
 class TamperIT {
   private static RecordingProxy proxy;
+
+  /** The synthesized roles must allow every call the test's code makes (reading B). */
+  @RegisterExtension static final IamChecks IAM = new IamChecks();
+
   private static IamEnforcement iam;
   private static Ec2Fixtures fixtures;
 
@@ -53,18 +58,8 @@ class TamperIT {
   static void startProxy() throws Exception {
     MotoServer moto = MotoServer.shared();
     proxy = new RecordingProxy(moto.endpoint());
-    iam = IamEnforcement.on(proxy, moto.endpoint(), "{}");
+    iam = IAM.enforce(proxy, moto.endpoint(), "{}");
     fixtures = new Ec2Fixtures(moto.endpoint());
-  }
-
-  /** The synthesized roles allowed every call the test's code made (reading B). */
-  @AfterEach
-  void iamAllowedEveryCall() {
-    try {
-      iam.assertNoUnexpectedRefusals();
-    } finally {
-      iam.clear();
-    }
   }
 
   @AfterAll

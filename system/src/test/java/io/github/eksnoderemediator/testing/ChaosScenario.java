@@ -7,12 +7,7 @@ import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkEksGateway;
 import io.github.eksnoderemediator.aws.SdkNetworkGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
-import io.github.eksnoderemediator.eni.EniCleanup;
-import io.github.eksnoderemediator.eni.EniJanitor;
-import io.github.eksnoderemediator.eni.EniPermissionsCheck;
-import io.github.eksnoderemediator.eni.EniReconciler;
 import io.github.eksnoderemediator.eni.EniService;
-import io.github.eksnoderemediator.eni.EniSweep;
 import io.github.eksnoderemediator.eni.EniTags;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.events.Input;
@@ -302,17 +297,8 @@ public final class ChaosScenario {
   private static EniService eni(RemediatorConfig config, Clock clock) {
     SdkNetworkGateway gateway =
         new SdkNetworkGateway(Ec2Fixtures.client(proxy.endpoint(), Ec2Fixtures.ENI_ACCESS_KEY));
-    BoundedWait wait = BoundedWait.system();
-    EniReconciler reconciler = new EniReconciler(gateway, config, wait, clock);
-    EniJanitor janitor = new EniJanitor(gateway, config, wait);
-    return new EniService(
-        reconciler,
-        new EniCleanup(gateway, janitor),
-        new EniSweep(gateway, reconciler, janitor, config, clock),
-        new EniPermissionsCheck(gateway, config, clock),
-        (i, e, r) -> {},
-        Metrics.NONE,
-        clock);
+    return EniServices.of(
+        gateway, config, BoundedWait.system(), clock, (i, e, r) -> {}, Metrics.NONE);
   }
 
   private static String subnet(
