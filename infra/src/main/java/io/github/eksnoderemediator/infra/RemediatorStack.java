@@ -9,6 +9,7 @@ import io.github.eksnoderemediator.infra.constructs.FailureHandling;
 import io.github.eksnoderemediator.infra.constructs.ImdsFunction;
 import io.github.eksnoderemediator.infra.constructs.ImdsPermissions;
 import io.github.eksnoderemediator.infra.constructs.ImdsRules;
+import io.github.eksnoderemediator.infra.constructs.LaunchQueue;
 import io.github.eksnoderemediator.infra.constructs.RemediatorFunction;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
@@ -46,9 +47,18 @@ public final class RemediatorStack extends Stack {
                 settings.deployment(),
                 permissions.role(),
                 failures.queue()));
+    LaunchQueue imdsQueue =
+        new LaunchQueue(
+            this, "ImdsQueue", imds.alias(), settings.remediator().queue(), settings.deployment());
     new ImdsRules(
-        this, "ImdsRules", imds.alias(), failures.queue(), settings.remediator().sweep().rate());
+        this,
+        "ImdsRules",
+        imds.alias(),
+        imdsQueue.queue(),
+        failures.queue(),
+        settings.remediator().sweep().rate());
     Alarms alarms = new Alarms(this, "Alarms", imds.alias(), failures.queue());
+    alarms.addDeadLetters("ImdsDeadLetters", imdsQueue.deadLetters(), "the IMDS function");
 
     CfnOutput.Builder.create(this, "ImdsFunctionName")
         .description("The IMDS function; invoke its live alias by hand with a manual payload")
@@ -57,6 +67,10 @@ public final class RemediatorStack extends Stack {
     CfnOutput.Builder.create(this, "ImdsAliasArn")
         .description("The alias EventBridge invokes")
         .value(imds.alias().getFunctionArn())
+        .build();
+    CfnOutput.Builder.create(this, "ImdsDeadLetterQueueUrl")
+        .description("Launch events the IMDS function failed on repeatedly; redrive after a fix")
+        .value(imdsQueue.deadLetters().getQueueUrl())
         .build();
     CfnOutput.Builder.create(this, "FailureQueueUrl")
         .description("Events that could not be handled, from Lambda and from EventBridge")
@@ -93,8 +107,17 @@ public final class RemediatorStack extends Stack {
                 settings.deployment(),
                 permissions.role(),
                 failures.queue()));
-    new EniRules(this, "EniRules", eni.alias(), failures.queue(), config.eni().sweepRate());
+    LaunchQueue eniQueue =
+        new LaunchQueue(this, "EniQueue", eni.alias(), config.queue(), settings.deployment());
+    new EniRules(
+        this,
+        "EniRules",
+        eni.alias(),
+        eniQueue.queue(),
+        failures.queue(),
+        config.eni().sweepRate());
     alarms.addFunctionErrors("EniFunctionErrors", eni.alias(), "the ENI function");
+    alarms.addDeadLetters("EniDeadLetters", eniQueue.deadLetters(), "the ENI function");
 
     CfnOutput.Builder.create(this, "EniFunctionName")
         .description("The ENI function; invoke its live alias by hand with a manual payload")
@@ -103,6 +126,10 @@ public final class RemediatorStack extends Stack {
     CfnOutput.Builder.create(this, "EniAliasArn")
         .description("The ENI alias EventBridge invokes")
         .value(eni.alias().getFunctionArn())
+        .build();
+    CfnOutput.Builder.create(this, "EniDeadLetterQueueUrl")
+        .description("Launch events the ENI function failed on repeatedly; redrive after a fix")
+        .value(eniQueue.deadLetters().getQueueUrl())
         .build();
   }
 }

@@ -8,6 +8,8 @@ import static io.github.eksnoderemediator.infra.TestStacks.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,19 +64,59 @@ class ImdsRulesTest {
   }
 
   @Test
-  void rules_targetTheLiveAlias_withRetriesAndTheFailureQueueAsDeadLetterQueue() {
+  void launchRules_targetTheLaunchQueue_sweepTheLiveAlias_allWithRetriesAndTheFailureQueue() {
     String alias = only(template, "AWS::Lambda::Alias").getKey();
-    String queue = only(template, "AWS::SQS::Queue").getKey();
+    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
+    String failures = TestStacks.failureQueue(template).getKey();
 
-    for (JsonNode rule : resources(template, "AWS::Events::Rule").values()) {
-      JsonNode targets = rule.at("/Properties/Targets");
+    for (Map.Entry<String, JsonNode> rule : resources(template, "AWS::Events::Rule").entrySet()) {
+      JsonNode targets = rule.getValue().at("/Properties/Targets");
       assertThat(targets).hasSize(1);
       JsonNode target = targets.get(0);
-      assertThat(target.get("Arn")).isEqualTo(ref(alias));
+      assertThat(target.get("Arn"))
+          .as(rule.getKey())
+          .isEqualTo(
+              rule.getKey().startsWith("ImdsRulesSweep") ? ref(alias) : getAtt(launchQueue, "Arn"));
+      // The event itself is the message body: no input transformer.
+      assertThat(target.has("Input") || target.has("InputTransformer")).isFalse();
       assertThat(target.at("/RetryPolicy/MaximumRetryAttempts").asInt()).isEqualTo(8);
       assertThat(target.at("/RetryPolicy/MaximumEventAgeInSeconds").asInt()).isEqualTo(3600);
-      assertThat(target.at("/DeadLetterConfig/Arn")).isEqualTo(getAtt(queue, "Arn"));
+      assertThat(target.at("/DeadLetterConfig/Arn")).isEqualTo(getAtt(failures, "Arn"));
     }
+  }
+
+  @Test
+  void launchQueuePolicy_letsOnlyTheTwoLaunchRulesSend_andDeniesWithoutTls() {
+    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
+    JsonNode policy =
+        byIdPrefix(template, "AWS::SQS::QueuePolicy", "ImdsQueueEventsPolicy")
+            .getValue()
+            .get("Properties");
+    List<JsonNode> allows = new ArrayList<>();
+    policy
+        .at("/PolicyDocument/Statement")
+        .forEach(
+            st -> {
+              if ("Allow".equals(st.get("Effect").asText())) {
+                allows.add(st);
+              }
+            });
+
+    assertThat(policy.get("Queues")).containsExactly(ref(launchQueue));
+    assertThat(allows.stream().map(st -> st.at("/Condition/ArnEquals/aws:SourceArn")).toList())
+        .containsExactlyInAnyOrder(
+            getAtt(
+                byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesStateChange").getKey(), "Arn"),
+            getAtt(
+                byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesCloudTrailLaunch").getKey(),
+                "Arn"));
+    allows.forEach(
+        st -> {
+          assertThat(st.at("/Principal/Service").asText()).isEqualTo("events.amazonaws.com");
+          assertThat(st.get("Action").toString())
+              .isEqualTo("[\"sqs:SendMessage\",\"sqs:GetQueueAttributes\",\"sqs:GetQueueUrl\"]");
+        });
+    assertThat(policy.toString()).contains("\"aws:SecureTransport\":\"false\"");
   }
 
   @Test
@@ -87,24 +129,15 @@ class ImdsRulesTest {
   }
 
   @Test
-  void invokePermissions_areOnTheAlias_forEachRuleOnly() {
+  void invokePermission_isOnTheAlias_forTheSweepRuleOnly() {
     String alias = only(template, "AWS::Lambda::Alias").getKey();
-    Map<String, JsonNode> permissions = resources(template, "AWS::Lambda::Permission");
+    JsonNode permission = only(template, "AWS::Lambda::Permission").getValue().get("Properties");
 
-    assertThat(permissions).hasSize(3);
-    assertThat(permissions.values().stream().map(p -> p.at("/Properties/SourceArn")).toList())
-        .containsExactlyInAnyOrderElementsOf(
-            resources(template, "AWS::Events::Rule").keySet().stream()
-                .map(r -> getAtt(r, "Arn"))
-                .toList());
-    permissions
-        .values()
-        .forEach(
-            p -> {
-              JsonNode props = p.get("Properties");
-              assertThat(props.get("FunctionName")).isEqualTo(ref(alias));
-              assertThat(props.get("Principal").asText()).isEqualTo("events.amazonaws.com");
-              assertThat(props.get("Action").asText()).isEqualTo("lambda:InvokeFunction");
-            });
+    assertThat(permission.get("SourceArn"))
+        .isEqualTo(
+            getAtt(byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesSweep").getKey(), "Arn"));
+    assertThat(permission.get("FunctionName")).isEqualTo(ref(alias));
+    assertThat(permission.get("Principal").asText()).isEqualTo("events.amazonaws.com");
+    assertThat(permission.get("Action").asText()).isEqualTo("lambda:InvokeFunction");
   }
 }

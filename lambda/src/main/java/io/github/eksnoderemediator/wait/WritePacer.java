@@ -24,12 +24,17 @@ public interface WritePacer {
 
   /** A pacer that allows {@code burst} writes at once, then {@code writesPerSecond}. */
   static WritePacer of(SweepConfig sweep) {
-    long periodNanos = Math.round(1_000_000_000L / sweep.writesPerSecond());
+    return of(sweep.writesPerSecond(), sweep.burst());
+  }
+
+  /** A pacer that allows {@code burst} writes at once, then {@code writesPerSecond}. */
+  static WritePacer of(double writesPerSecond, int burst) {
+    long periodNanos = Math.round(1_000_000_000L / writesPerSecond);
     Bucket bucket =
         Bucket.builder()
             .addLimit(
                 Bandwidth.builder()
-                    .capacity(sweep.burst())
+                    .capacity(burst)
                     .refillGreedy(1, Duration.ofNanos(periodNanos))
                     .build())
             .build();

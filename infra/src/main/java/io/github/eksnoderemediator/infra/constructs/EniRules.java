@@ -23,7 +23,12 @@ public final class EniRules extends Construct {
    * @param sweepRate how often the sweep runs ({@code eni.sweep.rateMinutes})
    */
   public EniRules(
-      Construct scope, String id, IFunction target, IQueue deadLetterQueue, Duration sweepRate) {
+      Construct scope,
+      String id,
+      IFunction target,
+      IQueue launchQueue,
+      IQueue deadLetterQueue,
+      Duration sweepRate) {
     super(scope, id);
 
     Rule stateChange =
@@ -54,8 +59,11 @@ public final class EniRules extends Construct {
             .schedule(Schedule.rate(software.amazon.awscdk.Duration.minutes(sweepRate.toMinutes())))
             .build();
 
-    for (Rule rule : List.of(stateChange, cloudTrail, sweep)) {
-      RuleTargets.invoke(rule, target, deadLetterQueue);
+    // Events about instances go through the launch queue, in batches; the sweep is one long
+    // invocation of its own.
+    for (Rule rule : List.of(stateChange, cloudTrail)) {
+      RuleTargets.enqueue(rule, launchQueue, deadLetterQueue);
     }
+    RuleTargets.invoke(sweep, target, deadLetterQueue);
   }
 }

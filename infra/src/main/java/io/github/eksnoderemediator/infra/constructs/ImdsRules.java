@@ -24,6 +24,7 @@ public final class ImdsRules extends Construct {
       Construct scope,
       String id,
       IFunction target,
+      IQueue launchQueue,
       IQueue deadLetterQueue,
       java.time.Duration sweepRate) {
     super(scope, id);
@@ -55,8 +56,11 @@ public final class ImdsRules extends Construct {
             .schedule(Schedule.rate(software.amazon.awscdk.Duration.minutes(sweepRate.toMinutes())))
             .build();
 
-    for (Rule rule : List.of(stateChange, cloudTrail, sweep)) {
-      RuleTargets.invoke(rule, target, deadLetterQueue);
+    // Events about instances go through the launch queue, in batches; the sweep is one long
+    // invocation of its own.
+    for (Rule rule : List.of(stateChange, cloudTrail)) {
+      RuleTargets.enqueue(rule, launchQueue, deadLetterQueue);
     }
+    RuleTargets.invoke(sweep, target, deadLetterQueue);
   }
 }
