@@ -10,6 +10,7 @@ import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.EksGateway;
 import io.github.eksnoderemediator.report.DecisionLog;
 import io.github.eksnoderemediator.wait.BoundedWait;
+import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 
 /** Wires an {@link ImdsService} the way production does, from test collaborators. */
@@ -31,6 +32,7 @@ public final class ImdsServices {
         new DriftReporter(eks, ec2, config),
         config.sweep(),
         log,
-        metrics);
+        metrics,
+        WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()));
   }
 }
