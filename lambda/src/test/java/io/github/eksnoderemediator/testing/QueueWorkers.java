@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * An in-process stand-in for an SQS queue and Lambda's event source mapping on it, with the
@@ -64,9 +65,12 @@ public final class QueueWorkers {
   /**
    * Runs the mapping until the queue is empty and nothing is in flight or waiting to come back.
    *
+   * @param environments builds one handler per concurrent worker, as Lambda gives each concurrent
+   *     invocation its own execution environment (and so its own write pacer)
    * @param onDone called with each message id when its invocation succeeded for it (deleted)
    */
-  public Stats drain(RequestStreamHandler handler, Consumer<String> onDone) throws Exception {
+  public Stats drain(Supplier<RequestStreamHandler> environments, Consumer<String> onDone)
+      throws Exception {
     ExecutorService workers = Executors.newFixedThreadPool(maxConcurrency);
     AtomicInteger waitingToComeBack = new AtomicInteger();
     List<Future<?>> futures = new ArrayList<>();
@@ -74,6 +78,7 @@ public final class QueueWorkers {
       futures.add(
           workers.submit(
               () -> {
+                RequestStreamHandler handler = environments.get();
                 while (true) {
                   List<SqsBatches.Message> batch = gather(waitingToComeBack);
                   if (batch == null) {
