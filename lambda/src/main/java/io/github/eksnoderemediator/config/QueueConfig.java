@@ -58,9 +58,15 @@ public record QueueConfig(
     return accountWritesPerSecond / maxConcurrency;
   }
 
-  /** The share of the account's bucket one invocation may spend at once (at least 1). */
-  public int burstShare() {
-    return Math.max(1, accountWriteBurst / maxConcurrency);
+  /**
+   * The share of the account's bucket one invocation may spend at once, at least one write. One
+   * percent of the bucket (at least one write) is never handed out: the workers and EC2 refill at
+   * the same rate, so without that reserve EC2's bucket would sit at zero and the slightest timing
+   * jitter between them would end in throttling, each throttled retry taking a later write's token.
+   */
+  public double burstShare() {
+    double reserve = Math.max(1, accountWriteBurst / 100.0);
+    return Math.max(1, (accountWriteBurst - reserve) / maxConcurrency);
   }
 
   static QueueConfig parse(StrictObject queue) {

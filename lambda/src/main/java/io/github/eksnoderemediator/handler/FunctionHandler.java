@@ -90,7 +90,12 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
       this.priming = null;
     } else {
       this.priming =
-          new Priming(primeSdk, () -> Json.compact(process(Priming.UNSUPPORTED_EVENT, true)));
+          new Priming(
+              primeSdk,
+              () -> Json.compact(process(Priming.UNSUPPORTED_EVENT, true)),
+              // The queue path: SQSEvent deserialization, the batch service and the answer, on a
+              // batch of that same event, which needs no AWS call.
+              () -> QueueBatches.answer(handleBatch(primingBatch(), Instant.MAX)));
       org.crac.Core.getGlobalContext().register(priming);
     }
   }
@@ -143,6 +148,15 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
         .filter(again::contains)
         .forEach(ordered::add);
     return ordered;
+  }
+
+  private static SQSEvent primingBatch() {
+    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+    message.setMessageId("priming");
+    message.setBody(new String(Priming.UNSUPPORTED_EVENT, StandardCharsets.UTF_8));
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(message));
+    return QueueBatches.read(QueueBatches.write(event));
   }
 
   /** Parses and handles one input with no deadline: what the local command runs. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -43,6 +44,13 @@ final class QueueBatches {
 
   static SQSEvent read(byte[] input) {
     return READER.fromJson(new ByteArrayInputStream(input));
+  }
+
+  /** The event as Lambda would send it: for priming the reader before a SnapStart snapshot. */
+  static byte[] write(SQSEvent event) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    READER.toJson(event, out);
+    return out.toByteArray();
   }
 
   /** {@code {"batchItemFailures": [{"itemIdentifier": "<message id>"}, ...]}}. */

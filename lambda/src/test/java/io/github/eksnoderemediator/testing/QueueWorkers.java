@@ -150,4 +150,12 @@ public final class QueueWorkers {
     }
     return batch;
   }
+
+  /**
+   * Invokes a handler once with {@code event} as one message, as a mapping would, and ignores the
+   * answer: warms an execution environment before a measurement.
+   */
+  public static void warm(RequestStreamHandler handler, byte[] event) {
+    SqsBatches.invoke(handler, List.of(new SqsBatches.Message("warm-up", event, 1)));
+  }
 }
