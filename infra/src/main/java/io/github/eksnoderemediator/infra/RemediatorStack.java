@@ -18,8 +18,8 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
- * EventBridge rules, the IMDS function with its narrow role, the ENI function with its own when the
- * configuration has ENI profiles, and where failures go.
+ * EventBridge rules, the IMDS function with its narrow role and its launch queue, the ENI function
+ * with its own when the configuration has ENI profiles, and where failures go.
  */
 public final class RemediatorStack extends Stack {
 

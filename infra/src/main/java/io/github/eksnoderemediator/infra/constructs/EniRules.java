@@ -20,6 +20,9 @@ import software.constructs.Construct;
 public final class EniRules extends Construct {
 
   /**
+   * @param target the function's {@code live} alias, which the sweep schedule invokes
+   * @param launchQueue the function's launch queue, where the event rules send their events
+   * @param deadLetterQueue where EventBridge puts what it could not deliver
    * @param sweepRate how often the sweep runs ({@code eni.sweep.rateMinutes})
    */
   public EniRules(

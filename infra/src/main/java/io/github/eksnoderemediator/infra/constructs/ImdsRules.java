@@ -18,6 +18,9 @@ import software.constructs.Construct;
 public final class ImdsRules extends Construct {
 
   /**
+   * @param target the function's {@code live} alias, which the sweep schedule invokes
+   * @param launchQueue the function's launch queue, where the event rules send their events
+   * @param deadLetterQueue where EventBridge puts what it could not deliver
    * @param sweepRate how often the schedule sends the function its sweep event
    */
   public ImdsRules(
