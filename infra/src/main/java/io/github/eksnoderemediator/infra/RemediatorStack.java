@@ -9,6 +9,7 @@ import io.github.eksnoderemediator.infra.constructs.FailureHandling;
 import io.github.eksnoderemediator.infra.constructs.ImdsFunction;
 import io.github.eksnoderemediator.infra.constructs.ImdsPermissions;
 import io.github.eksnoderemediator.infra.constructs.ImdsRules;
+import io.github.eksnoderemediator.infra.constructs.LaunchQueue;
 import io.github.eksnoderemediator.infra.constructs.PermissionsCheck;
 import io.github.eksnoderemediator.infra.constructs.RemediatorFunction;
 import software.amazon.awscdk.CfnOutput;
@@ -18,8 +19,8 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
- * EventBridge rules, the IMDS function with its narrow role, the ENI function with its own when the
- * configuration has ENI profiles, and where failures go.
+ * EventBridge rules, the IMDS function with its narrow role and its launch queue, the ENI function
+ * with its own when the configuration has ENI profiles, and where failures go.
  */
 public final class RemediatorStack extends Stack {
 
@@ -39,10 +40,14 @@ public final class RemediatorStack extends Stack {
         new ImdsPermissions(this, "ImdsPermissions", settings.remediator());
     ImdsFunction imds =
         new ImdsFunction(this, "Imds", imdsProps(settings, props, permissions, failures));
+    LaunchQueue imdsQueue =
+        new LaunchQueue(
+            this, "ImdsQueue", imds.alias(), settings.remediator().queue(), settings.deployment());
     new ImdsRules(
         this,
         "ImdsRules",
         imds.alias(),
+        imdsQueue.queue(),
         failures.queue(),
         settings.remediator().sweep().rate(),
         permissions.role().getRoleArn());
@@ -56,6 +61,7 @@ public final class RemediatorStack extends Stack {
           imds.function());
     }
     Alarms alarms = new Alarms(this, "Alarms", imds.alias(), failures.queue());
+    alarms.addDeadLetters("ImdsDeadLetters", imdsQueue.deadLetters(), "the IMDS function");
 
     CfnOutput.Builder.create(this, "ImdsFunctionName")
         .description("The IMDS function; invoke its live alias by hand with a manual payload")
@@ -64,6 +70,10 @@ public final class RemediatorStack extends Stack {
     CfnOutput.Builder.create(this, "ImdsAliasArn")
         .description("The alias EventBridge invokes")
         .value(imds.alias().getFunctionArn())
+        .build();
+    CfnOutput.Builder.create(this, "ImdsDeadLetterQueueUrl")
+        .description("Launch events the IMDS function failed on repeatedly; redrive after a fix")
+        .value(imdsQueue.deadLetters().getQueueUrl())
         .build();
     CfnOutput.Builder.create(this, "FailureQueueUrl")
         .description("Events that could not be handled, from Lambda and from EventBridge")
@@ -108,6 +118,8 @@ public final class RemediatorStack extends Stack {
             permissions.role(),
             failures.queue());
     EniFunction eni = new EniFunction(this, "Eni", eniProps);
+    LaunchQueue eniQueue =
+        new LaunchQueue(this, "EniQueue", eni.alias(), config.queue(), settings.deployment());
     if (settings.deployment().checkPermissionsOnDeploy()) {
       new PermissionsCheck(
           this,
@@ -121,11 +133,13 @@ public final class RemediatorStack extends Stack {
         this,
         "EniRules",
         eni.alias(),
+        eniQueue.queue(),
         failures.queue(),
         config.eni().sweepRate(),
         permissions.role().getRoleArn());
     alarms.addTouchedInterfaces();
     alarms.addFunctionErrors("EniFunctionErrors", eni.alias(), "the ENI function");
+    alarms.addDeadLetters("EniDeadLetters", eniQueue.deadLetters(), "the ENI function");
 
     CfnOutput.Builder.create(this, "EniFunctionName")
         .description("The ENI function; invoke its live alias by hand with a manual payload")
@@ -134,6 +148,10 @@ public final class RemediatorStack extends Stack {
     CfnOutput.Builder.create(this, "EniAliasArn")
         .description("The ENI alias EventBridge invokes")
         .value(eni.alias().getFunctionArn())
+        .build();
+    CfnOutput.Builder.create(this, "EniDeadLetterQueueUrl")
+        .description("Launch events the ENI function failed on repeatedly; redrive after a fix")
+        .value(eniQueue.deadLetters().getQueueUrl())
         .build();
   }
 }

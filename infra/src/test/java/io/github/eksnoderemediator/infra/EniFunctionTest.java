@@ -2,7 +2,6 @@ package io.github.eksnoderemediator.infra;
 
 import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
 import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
-import static io.github.eksnoderemediator.infra.TestStacks.only;
 import static io.github.eksnoderemediator.infra.TestStacks.ref;
 import static io.github.eksnoderemediator.infra.TestStacks.resources;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -130,7 +129,7 @@ class EniFunctionTest {
   void asyncInvokeConfig_onTheEniAlias_retriesThenSendsFailuresToTheSameQueue(String stack) {
     JsonNode template = TestStacks.named(stack).template();
     String alias = eniAlias(template).getKey();
-    String queue = only(template, "AWS::SQS::Queue").getKey();
+    String queue = TestStacks.failureQueue(template).getKey();
     JsonNode config =
         byIdPrefix(template, "AWS::Lambda::EventInvokeConfig", "EniLive")
             .getValue()
@@ -159,7 +158,9 @@ class EniFunctionTest {
             .getValue()
             .get("Properties");
 
-    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(8);
+    // Two function errors, two dead-letter queues, failure queue, failed remediations, drift,
+    // deferred nodes, loosened nodes, touched interfaces.
+    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(10);
     JsonNode touched =
         byIdPrefix(template, "AWS::CloudWatch::Alarm", "AlarmsTouchedInterfaces")
             .getValue()

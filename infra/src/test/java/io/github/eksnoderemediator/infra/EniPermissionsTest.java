@@ -333,10 +333,12 @@ class EniPermissionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void cdkGrants_writeOnlyToTheEniLogGroupAndTheFailureQueue(String stack) {
+  void cdkGrants_writeOnlyToTheEniLogGroupAndTheFailureQueue_andConsumeOnlyItsLaunchQueue(
+      String stack) {
     JsonNode template = TestStacks.named(stack).template();
     String logGroup = byIdPrefix(template, "AWS::Logs::LogGroup", "EniLogs").getKey();
-    String queue = TestStacks.only(template, "AWS::SQS::Queue").getKey();
+    String queue = TestStacks.failureQueue(template).getKey();
+    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "EniQueueEvents").getKey();
     List<JsonNode> grants =
         statements(template, "EniPermissions").stream()
             .filter(
@@ -346,12 +348,22 @@ class EniPermissionsTest {
             .filter(s -> !PermissionsCheckTest.writesTheChecksLogGroup(s, "EniPermissionsCheck"))
             .toList();
 
-    assertThat(grants).hasSize(2);
+    assertThat(grants).hasSize(3);
     for (JsonNode s : grants) {
       List<String> actions = ImdsPermissionsTest.actions(s);
       if (actions.get(0).startsWith("logs:")) {
         assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
         assertThat(s.get("Resource")).isEqualTo(getAtt(logGroup, "Arn"));
+      } else if (actions.contains("sqs:ReceiveMessage")) {
+        // What the event source mapping needs, granted by CDK: on the launch queue only.
+        assertThat(actions)
+            .containsExactlyInAnyOrder(
+                "sqs:ReceiveMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueUrl",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes");
+        assertThat(s.get("Resource")).isEqualTo(getAtt(launchQueue, "Arn"));
       } else {
         assertThat(actions).contains("sqs:SendMessage").allMatch(a -> a.startsWith("sqs:"));
         assertThat(s.get("Resource")).isEqualTo(getAtt(queue, "Arn"));

@@ -2,7 +2,6 @@ package io.github.eksnoderemediator.infra;
 
 import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
 import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
-import static io.github.eksnoderemediator.infra.TestStacks.only;
 import static io.github.eksnoderemediator.infra.TestStacks.ref;
 import static io.github.eksnoderemediator.infra.TestStacks.resources;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,19 +75,25 @@ class EniRulesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void eniRules_targetTheEniAlias_withRetriesAndTheFailureQueueAsDeadLetterQueue(String stack) {
+  void launchRules_targetTheirFunctionsQueue_sweepsTheirAlias_withRetriesAndTheFailureQueue(
+      String stack) {
     JsonNode template = TestStacks.named(stack).template();
     String eniAlias = EniFunctionTest.eniAlias(template).getKey();
     String imdsAlias = byIdPrefix(template, "AWS::Lambda::Alias", "ImdsLive").getKey();
-    String queue = only(template, "AWS::SQS::Queue").getKey();
+    String eniQueue = byIdPrefix(template, "AWS::SQS::Queue", "EniQueueEvents").getKey();
+    String imdsQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
+    String queue = TestStacks.failureQueue(template).getKey();
 
     for (Map.Entry<String, JsonNode> rule : resources(template, "AWS::Events::Rule").entrySet()) {
       JsonNode targets = rule.getValue().at("/Properties/Targets");
       assertThat(targets).hasSize(1);
       JsonNode target = targets.get(0);
+      boolean eni = rule.getKey().startsWith("EniRules");
+      boolean sweep = rule.getKey().contains("Sweep");
       assertThat(target.get("Arn"))
           .as(rule.getKey())
-          .isEqualTo(ref(rule.getKey().startsWith("EniRules") ? eniAlias : imdsAlias));
+          .isEqualTo(
+              sweep ? ref(eni ? eniAlias : imdsAlias) : getAtt(eni ? eniQueue : imdsQueue, "Arn"));
       assertThat(target.at("/RetryPolicy/MaximumRetryAttempts").asInt()).isEqualTo(8);
       assertThat(target.at("/RetryPolicy/MaximumEventAgeInSeconds").asInt()).isEqualTo(3600);
       assertThat(target.at("/DeadLetterConfig/Arn")).isEqualTo(getAtt(queue, "Arn"));
@@ -97,7 +102,7 @@ class EniRulesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void invokePermissions_onTheEniAlias_areForTheThreeEniRulesOnly(String stack) {
+  void invokePermission_onTheEniAlias_isForTheEniSweepOnly(String stack) {
     JsonNode template = TestStacks.named(stack).template();
     String eniAlias = EniFunctionTest.eniAlias(template).getKey();
     List<JsonNode> onEni =
@@ -109,7 +114,7 @@ class EniRulesTest {
     assertThat(onEni.stream().map(p -> p.get("SourceArn")).toList())
         .containsExactlyInAnyOrderElementsOf(
             resources(template, "AWS::Events::Rule").keySet().stream()
-                .filter(id -> id.startsWith("EniRules"))
+                .filter(id -> id.startsWith("EniRulesSweep"))
                 .map(id -> getAtt(id, "Arn"))
                 .toList());
     onEni.forEach(
@@ -123,7 +128,7 @@ class EniRulesTest {
   @ValueSource(strings = {"eni", "eniClusters"})
   void failureQueuePolicy_letsExactlyTheFiveRulesSendUndeliverableEvents(String stack) {
     JsonNode template = TestStacks.named(stack).template();
-    JsonNode policy = only(template, "AWS::SQS::QueuePolicy").getValue();
+    JsonNode policy = TestStacks.failureQueuePolicy(template).getValue();
     List<JsonNode> allows =
         java.util.stream.StreamSupport.stream(
                 policy.at("/Properties/PolicyDocument/Statement").spliterator(), false)

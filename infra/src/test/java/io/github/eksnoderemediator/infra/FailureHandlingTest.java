@@ -18,7 +18,7 @@ class FailureHandlingTest {
 
   @Test
   void failureQueue_isEncryptedWithSqsManagedKeys_andKeepsMessages14Days() {
-    JsonNode queue = only(template, "AWS::SQS::Queue").getValue().get("Properties");
+    JsonNode queue = TestStacks.failureQueue(template).getValue().get("Properties");
 
     assertThat(queue.get("SqsManagedSseEnabled").asBoolean()).isTrue();
     assertThat(queue.has("KmsMasterKeyId")).isFalse();
@@ -27,8 +27,8 @@ class FailureHandlingTest {
 
   @Test
   void failureQueuePolicy_deniesEverythingWithoutTls() {
-    String queue = only(template, "AWS::SQS::Queue").getKey();
-    JsonNode policy = only(template, "AWS::SQS::QueuePolicy").getValue().get("Properties");
+    String queue = TestStacks.failureQueue(template).getKey();
+    JsonNode policy = TestStacks.failureQueuePolicy(template).getValue().get("Properties");
 
     assertThat(policy.get("Queues")).containsExactly(ref(queue));
     assertThat(statements(policy))
@@ -44,7 +44,7 @@ class FailureHandlingTest {
 
   @Test
   void failureQueuePolicy_letsOnlyTheFourRulesSendUndeliverableEvents() {
-    JsonNode policy = only(template, "AWS::SQS::QueuePolicy").getValue().get("Properties");
+    JsonNode policy = TestStacks.failureQueuePolicy(template).getValue().get("Properties");
     List<JsonNode> allows =
         statements(policy).stream().filter(s -> "Allow".equals(s.get("Effect").asText())).toList();
 
@@ -86,7 +86,7 @@ class FailureHandlingTest {
 
   @Test
   void failureQueueAlarm_firesWhenAnyMessageIsVisible() {
-    String queue = only(template, "AWS::SQS::Queue").getKey();
+    String queue = TestStacks.failureQueue(template).getKey();
     JsonNode alarm =
         byIdPrefix(template, "AWS::CloudWatch::Alarm", "AlarmsFailureQueueNotEmpty")
             .getValue()
@@ -102,10 +102,10 @@ class FailureHandlingTest {
   }
 
   @Test
-  void stack_hasExactlySixAlarms() {
-    // Function errors, failure queue, failed remediations, drifting node groups, deferred nodes,
-    // loosened nodes.
-    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(6);
+  void stack_hasExactlySevenAlarms() {
+    // Function errors, failure queue, dead-letter queue, failed remediations, drifting node groups,
+    // deferred nodes, loosened nodes.
+    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(7);
   }
 
   @Test
@@ -117,7 +117,7 @@ class FailureHandlingTest {
     assertThat(outputs.at("/ImdsAliasArn/Value"))
         .isEqualTo(ref(only(template, "AWS::Lambda::Alias").getKey()));
     assertThat(outputs.at("/FailureQueueUrl/Value"))
-        .isEqualTo(ref(only(template, "AWS::SQS::Queue").getKey()));
+        .isEqualTo(ref(TestStacks.failureQueue(template).getKey()));
   }
 
   private static List<JsonNode> statements(JsonNode policy) {

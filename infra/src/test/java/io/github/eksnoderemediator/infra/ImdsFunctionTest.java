@@ -126,7 +126,7 @@ class ImdsFunctionTest {
   void asyncInvokeConfig_onTheAlias_retriesThenSendsFailuresToTheQueue() {
     JsonNode template = TestStacks.defaults().template();
     String alias = only(template, "AWS::Lambda::Alias").getKey();
-    String queue = only(template, "AWS::SQS::Queue").getKey();
+    String queue = TestStacks.failureQueue(template).getKey();
     JsonNode config = only(template, "AWS::Lambda::EventInvokeConfig").getValue().get("Properties");
 
     assertThat(config.get("MaximumRetryAttempts").asInt()).isEqualTo(2);

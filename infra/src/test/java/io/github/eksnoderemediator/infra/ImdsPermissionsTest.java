@@ -1,5 +1,6 @@
 package io.github.eksnoderemediator.infra;
 
+import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
 import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
 import static io.github.eksnoderemediator.infra.TestStacks.only;
 import static io.github.eksnoderemediator.infra.TestStacks.ref;
@@ -244,10 +245,11 @@ class ImdsPermissionsTest {
   }
 
   @Test
-  void cdkGrants_writeOnlyToTheFunctionsLogGroupAndTheFailureQueue() {
+  void cdkGrants_writeOnlyToTheFunctionsLogGroupAndTheFailureQueue_andConsumeOnlyItsLaunchQueue() {
     JsonNode template = TestStacks.defaults().template();
     String logGroup = only(template, "AWS::Logs::LogGroup").getKey();
-    String queue = only(template, "AWS::SQS::Queue").getKey();
+    String queue = TestStacks.failureQueue(template).getKey();
+    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
     List<JsonNode> grants =
         statements(template).stream()
             .filter(
@@ -257,12 +259,22 @@ class ImdsPermissionsTest {
             .filter(s -> !PermissionsCheckTest.writesTheChecksLogGroup(s, "ImdsPermissionsCheck"))
             .toList();
 
-    assertThat(grants).hasSize(2);
+    assertThat(grants).hasSize(3);
     for (JsonNode s : grants) {
       List<String> actions = actions(s);
       if (actions.get(0).startsWith("logs:")) {
         assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
         assertThat(s.get("Resource")).isEqualTo(getAtt(logGroup, "Arn"));
+      } else if (actions.contains("sqs:ReceiveMessage")) {
+        // What the event source mapping needs, granted by CDK: on the launch queue only.
+        assertThat(actions)
+            .containsExactlyInAnyOrder(
+                "sqs:ReceiveMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueUrl",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes");
+        assertThat(s.get("Resource")).isEqualTo(getAtt(launchQueue, "Arn"));
       } else {
         assertThat(actions).contains("sqs:SendMessage").allMatch(a -> a.startsWith("sqs:"));
         assertThat(s.get("Resource")).isEqualTo(getAtt(queue, "Arn"));

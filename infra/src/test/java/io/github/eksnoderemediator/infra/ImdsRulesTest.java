@@ -8,6 +8,8 @@ import static io.github.eksnoderemediator.infra.TestStacks.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -89,19 +91,63 @@ class ImdsRulesTest {
   }
 
   @Test
-  void rules_targetTheLiveAlias_withRetriesAndTheFailureQueueAsDeadLetterQueue() {
+  void
+      launchRules_targetTheLaunchQueue_sweepAndTamperTheLiveAlias_allWithRetriesAndTheFailureQueue() {
     String alias = only(template, "AWS::Lambda::Alias").getKey();
-    String queue = only(template, "AWS::SQS::Queue").getKey();
+    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
+    String failures = TestStacks.failureQueue(template).getKey();
 
-    for (JsonNode rule : resources(template, "AWS::Events::Rule").values()) {
-      JsonNode targets = rule.at("/Properties/Targets");
+    for (Map.Entry<String, JsonNode> rule : resources(template, "AWS::Events::Rule").entrySet()) {
+      JsonNode targets = rule.getValue().at("/Properties/Targets");
       assertThat(targets).hasSize(1);
       JsonNode target = targets.get(0);
-      assertThat(target.get("Arn")).isEqualTo(ref(alias));
+      assertThat(target.get("Arn"))
+          .as(rule.getKey())
+          .isEqualTo(
+              rule.getKey().startsWith("ImdsRulesSweep")
+                      || rule.getKey().startsWith("ImdsRulesMetadataOptionsChanged")
+                  ? ref(alias)
+                  : getAtt(launchQueue, "Arn"));
+      // The event itself is the message body: no input transformer.
+      assertThat(target.has("Input") || target.has("InputTransformer")).isFalse();
       assertThat(target.at("/RetryPolicy/MaximumRetryAttempts").asInt()).isEqualTo(8);
       assertThat(target.at("/RetryPolicy/MaximumEventAgeInSeconds").asInt()).isEqualTo(3600);
-      assertThat(target.at("/DeadLetterConfig/Arn")).isEqualTo(getAtt(queue, "Arn"));
+      assertThat(target.at("/DeadLetterConfig/Arn")).isEqualTo(getAtt(failures, "Arn"));
     }
+  }
+
+  @Test
+  void launchQueuePolicy_letsOnlyTheTwoLaunchRulesSend_andDeniesWithoutTls() {
+    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
+    JsonNode policy =
+        byIdPrefix(template, "AWS::SQS::QueuePolicy", "ImdsQueueEventsPolicy")
+            .getValue()
+            .get("Properties");
+    List<JsonNode> allows = new ArrayList<>();
+    policy
+        .at("/PolicyDocument/Statement")
+        .forEach(
+            st -> {
+              if ("Allow".equals(st.get("Effect").asText())) {
+                allows.add(st);
+              }
+            });
+
+    assertThat(policy.get("Queues")).containsExactly(ref(launchQueue));
+    assertThat(allows.stream().map(st -> st.at("/Condition/ArnEquals/aws:SourceArn")).toList())
+        .containsExactlyInAnyOrder(
+            getAtt(
+                byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesStateChange").getKey(), "Arn"),
+            getAtt(
+                byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesCloudTrailLaunch").getKey(),
+                "Arn"));
+    allows.forEach(
+        st -> {
+          assertThat(st.at("/Principal/Service").asText()).isEqualTo("events.amazonaws.com");
+          assertThat(st.get("Action").toString())
+              .isEqualTo("[\"sqs:SendMessage\",\"sqs:GetQueueAttributes\",\"sqs:GetQueueUrl\"]");
+        });
+    assertThat(policy.toString()).contains("\"aws:SecureTransport\":\"false\"");
   }
 
   @Test
@@ -114,16 +160,17 @@ class ImdsRulesTest {
   }
 
   @Test
-  void invokePermissions_areOnTheAlias_forEachRuleOnly() {
+  void invokePermission_isOnTheAlias_forTheSweepAndTamperRulesOnly() {
     String alias = only(template, "AWS::Lambda::Alias").getKey();
     Map<String, JsonNode> permissions = resources(template, "AWS::Lambda::Permission");
-
-    assertThat(permissions).hasSize(4);
+    assertThat(permissions).hasSize(2);
     assertThat(permissions.values().stream().map(p -> p.at("/Properties/SourceArn")).toList())
-        .containsExactlyInAnyOrderElementsOf(
-            resources(template, "AWS::Events::Rule").keySet().stream()
-                .map(r -> getAtt(r, "Arn"))
-                .toList());
+        .containsExactlyInAnyOrder(
+            getAtt(byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesSweep").getKey(), "Arn"),
+            getAtt(
+                byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesMetadataOptionsChanged")
+                    .getKey(),
+                "Arn"));
     permissions
         .values()
         .forEach(

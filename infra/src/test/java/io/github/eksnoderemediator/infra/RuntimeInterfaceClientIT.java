@@ -65,11 +65,14 @@ class RuntimeInterfaceClientIT {
     byte[] unsupported = Files.readAllBytes(root.resolve("events/other-source-eks.json"));
     byte[] malformed = Files.readAllBytes(root.resolve("events/invalid/manual-wrong-id-kind.json"));
 
-    try (RuntimeApi api = new RuntimeApi(List.of(unsupported, malformed))) {
+    byte[] batch = sqsBatch(Map.of("ok", unsupported, "bad", malformed));
+
+    try (RuntimeApi api = new RuntimeApi(List.of(unsupported, malformed, batch))) {
       Process p = start(handler, api, Map.of());
       try {
         Result first = api.result(Duration.ofSeconds(60), api.log);
         Result second = api.result(Duration.ofSeconds(30), api.log);
+        Result third = api.result(Duration.ofSeconds(30), api.log);
         String output = Files.readString(api.log);
 
         assertThat(api.initErrors()).as(output).isEmpty();
@@ -81,6 +84,11 @@ class RuntimeInterfaceClientIT {
         assertThat(second.body().path("errorMessage").asText())
             .startsWith("instanceId: must be an EC2 instance id")
             .doesNotContain("\n");
+        // The launch queue's batch: read as SQSEvent, each body through the parser; the answer
+        // is an SQSBatchResponse naming only the message that cannot be handled.
+        assertThat(third.kind()).as(output).isEqualTo("response");
+        assertThat(third.body())
+            .isEqualTo(JSON.readTree("{\"batchItemFailures\": [{\"itemIdentifier\": \"bad\"}]}"));
       } finally {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
@@ -164,6 +172,35 @@ class RuntimeInterfaceClientIT {
         .as("runtime interface client on the test classpath")
         .hasSizeGreaterThanOrEqualTo(2);
     return String.join(File.pathSeparator, entries);
+  }
+
+  /**
+   * What Lambda's SQS event source mapping sends: the Lambda Developer Guide's example event, with
+   * these message ids and bodies.
+   */
+  static byte[] sqsBatch(Map<String, byte[]> bodies) throws IOException {
+    var root = JSON.createObjectNode();
+    var records = root.putArray("Records");
+    new java.util.TreeMap<>(bodies)
+        .descendingMap()
+        .forEach(
+            (id, body) -> {
+              var r = records.addObject();
+              r.put("messageId", id);
+              r.put("receiptHandle", "AQEB" + id);
+              r.put("body", new String(body, StandardCharsets.UTF_8));
+              var attributes = r.putObject("attributes");
+              attributes.put("ApproximateReceiveCount", "1");
+              attributes.put("SentTimestamp", "1764252000000");
+              attributes.put("SenderId", "AIDAIENQZJOLO23YVJ4VO");
+              attributes.put("ApproximateFirstReceiveTimestamp", "1764252000001");
+              r.putObject("messageAttributes");
+              r.put("md5OfBody", "0");
+              r.put("eventSource", "aws:sqs");
+              r.put("eventSourceARN", "arn:aws:sqs:eu-west-1:123456789012:launches");
+              r.put("awsRegion", "eu-west-1");
+            });
+    return JSON.writeValueAsBytes(root);
   }
 
   record Result(String kind, JsonNode body) {}

@@ -44,7 +44,8 @@ final class TestStacks {
        "imds": {"hopLimit": {"min": 2, "max": 2},
                 "httpEndpoint": "enabled",
                 "overrides": [{"cluster": "prod", "nodePool": "batch", "hopLimit": 1}]},
-       "sweep": {"rateMinutes": 5}}
+       "sweep": {"rateMinutes": 5},
+       "queue": {"batchSize": 500, "batchWindowSeconds": 3, "maxConcurrency": 4}}
       """;
 
   static final String CLUSTERS_DEPLOYMENT =
@@ -83,7 +84,8 @@ final class TestStacks {
           "subnets": {"tags": {"plane": "user", "tier": "data"}},
           "securityGroups": {"ids": ["sg-0c0c0c0c0c0c0c0c0"]},
           "deviceIndex": 1, "networkCardIndex": 1, "secondaryPrivateIpCount": 2}],
-        "sweep": {"rateMinutes": 5, "graceMinutes": 20}}}
+        "sweep": {"rateMinutes": 5, "graceMinutes": 20}},
+       "queue": {"batchSize": 500, "batchWindowSeconds": 3, "maxConcurrency": 4}}
       """;
 
   /** A synthesized stack: its template as JSON and where the file is. */
@@ -344,9 +346,26 @@ final class TestStacks {
             .toList();
     if (found.size() != 1) {
       throw new AssertionError(
-          "expected one " + type + " with a logical id starting " + prefix + ", found " + found);
+          "expected one "
+              + type
+              + " with a logical id starting "
+              + prefix
+              + ", found "
+              + found
+              + " among "
+              + resources(template, type).keySet());
     }
     return found.get(0);
+  }
+
+  /** The failure queue (Lambda's on-failure destination, EventBridge's dead-letter queue). */
+  static Map.Entry<String, JsonNode> failureQueue(JsonNode template) {
+    return byIdPrefix(template, "AWS::SQS::Queue", "FailuresQueue");
+  }
+
+  /** The failure queue's resource policy. */
+  static Map.Entry<String, JsonNode> failureQueuePolicy(JsonNode template) {
+    return byIdPrefix(template, "AWS::SQS::QueuePolicy", "FailuresQueuePolicy");
   }
 
   /** {@code {"Ref": id}}. */

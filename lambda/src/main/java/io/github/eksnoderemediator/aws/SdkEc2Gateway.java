@@ -15,7 +15,9 @@ import io.github.eksnoderemediator.port.MetadataOptions.Endpoint;
 import io.github.eksnoderemediator.port.MetadataOptions.Tokens;
 import io.github.eksnoderemediator.port.TemplateOptions;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +50,16 @@ public final class SdkEc2Gateway implements Ec2Gateway {
   @Override
   public Optional<InstanceView> describeInstance(InstanceId id) {
     return Ec2Reads.describeOne(ec2, id).map(SdkEc2Gateway::view);
+  }
+
+  @Override
+  public Map<InstanceId, InstanceView> describeInstances(Collection<InstanceId> ids) {
+    Map<InstanceId, InstanceView> views = new LinkedHashMap<>();
+    for (Instance instance : Ec2Reads.describeMany(ec2, ids)) {
+      InstanceView view = view(instance);
+      views.put(view.id(), view);
+    }
+    return views;
   }
 
   @Override

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param eni the secondary network interfaces nodes must have
  * @param sweep the scheduled IMDS sweep
  * @param waits bounded waits inside one invocation
+ * @param queue the launch-event queue: batching, concurrency and the account's write budget
  */
 public record RemediatorConfig(
     Set<String> clusters,
@@ -34,7 +35,8 @@ public record RemediatorConfig(
     ImdsConfig imds,
     EniConfig eni,
     SweepConfig sweep,
-    Waits waits) {
+    Waits waits,
+    QueueConfig queue) {
 
   public static final String ENV_VAR = "REMEDIATOR_CONFIG";
   public static final String DEFAULT_OPT_OUT_TAG_KEY = "eks-node-remediator/opt-out";
@@ -45,7 +47,8 @@ public record RemediatorConfig(
           ImdsConfig.DEFAULT,
           EniConfig.DEFAULT,
           SweepConfig.DEFAULT,
-          Waits.DEFAULT);
+          Waits.DEFAULT,
+          QueueConfig.DEFAULT);
 
   /** EKS cluster and node group names: a letter or digit, then letters, digits, - and _. */
   public static final Pattern EKS_NAME = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_-]{0,99}");
@@ -87,7 +90,7 @@ public record RemediatorConfig(
       throw ConfigException.of(e.getMessage());
     }
     StrictObject config = StrictObject.of(root, "", (path, problem) -> error(where, path, problem));
-    config.allowOnly(Set.of("clusters", "optOutTagKey", "imds", "eni", "sweep", "waits"));
+    config.allowOnly(Set.of("clusters", "optOutTagKey", "imds", "eni", "sweep", "waits", "queue"));
 
     Set<String> clusters = new LinkedHashSet<>();
     for (StrictObject.Element e : config.array("clusters", 1000)) {
@@ -105,7 +108,8 @@ public record RemediatorConfig(
             .map(o -> EniConfig.parse(o, clusters, waits))
             .orElse(EniConfig.defaults(waits));
     SweepConfig sweep = config.object("sweep").map(SweepConfig::parse).orElse(SweepConfig.DEFAULT);
-    return new RemediatorConfig(clusters, optOut, imds, eni, sweep, waits);
+    QueueConfig queue = config.object("queue").map(QueueConfig::parse).orElse(QueueConfig.DEFAULT);
+    return new RemediatorConfig(clusters, optOut, imds, eni, sweep, waits, queue);
   }
 
   private static ImdsConfig imds(StrictObject imds, Set<String> clusters) {

@@ -5,8 +5,9 @@ import io.github.eksnoderemediator.eni.EniService;
 
 /**
  * The ENI function ({@code io.github.eksnoderemediator.handler.EniHandler::handleRequest}):
- * EventBridge events, schedules and manual payloads in, a JSON {@link EniReport} out; the contract
- * is {@link FunctionHandler}'s.
+ * EventBridge events, schedules and manual payloads in, a JSON {@link EniReport} out; launch and
+ * state-change events from its queue in batches, each message handled as if invoked alone (every
+ * step is per instance and idempotent); the contract is {@link FunctionHandler}'s.
  */
 public final class EniHandler extends FunctionHandler<EniReport> {
 
@@ -16,10 +17,15 @@ public final class EniHandler extends FunctionHandler<EniReport> {
   }
 
   private EniHandler(Wiring.Eni eni) {
-    super(eni.service()::handle, eni.primeSdk());
+    this(eni.service(), eni.primeSdk());
   }
 
-  EniHandler(EniService service) {
-    super(service::handle, null);
+  private EniHandler(EniService service, Runnable primeSdk) {
+    super(service::handle, oneByOne(service::handle), primeSdk);
+  }
+
+  /** For tests and tools: a handler over a service built elsewhere, not primed. */
+  public EniHandler(EniService service) {
+    this(service, null);
   }
 }

@@ -2,8 +2,11 @@ package io.github.eksnoderemediator.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.events.Input;
+import io.github.eksnoderemediator.events.InvalidInputException;
+import io.github.eksnoderemediator.events.QueuedInput;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.report.InvocationReport;
 import java.io.IOException;
@@ -12,6 +15,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What both functions' handlers do: raw bytes in, one parser, the function's service, a JSON report
@@ -21,7 +29,13 @@ import java.time.Instant;
  * and a manual invocation returns the report with the failure in it.
  *
  * <p>A stream handler on purpose: EventBridge events and manual payloads go through one parser into
- * one request type, so every path runs the same code.
+ * one request type, so every path runs the same code. Lambda allows one handler per function, and
+ * the same function takes launch events from its queue's event source mapping: an SQS batch is told
+ * apart by its shape ({@link QueueBatches}), read with AWS's serialization library, and each
+ * message body, the EventBridge event the rule sent, goes through the same parser. The answer is an
+ * {@code SQSBatchResponse} naming the messages to deliver again: those that failed, and those the
+ * batch's deadline did not reach. A body that does not parse is named too, so after the queue's
+ * receive limit it lands in the dead-letter queue where an operator sees it.
  */
 abstract class FunctionHandler<R extends InvocationReport> implements RequestStreamHandler {
   /** Stop starting new work this long before Lambda's timeout, to report in time. */
@@ -33,7 +47,35 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
     R handle(Input input, boolean forceDryRun, Instant deadline);
   }
 
+  /** A function's handling of a queue batch. */
+  @FunctionalInterface
+  interface BatchService {
+    /**
+     * @param deadline when to stop starting work; what is not reached by then is returned
+     * @return the ids of the messages to deliver again
+     */
+    Set<String> handle(List<QueuedInput> batch, Instant deadline);
+  }
+
+  /**
+   * A batch handled one message at a time, each as if it had been invoked alone: for a function
+   * with nothing to gain from handling instances together.
+   */
+  static <R extends InvocationReport> BatchService oneByOne(Service<R> service) {
+    return (batch, deadline) -> {
+      Set<String> again = new LinkedHashSet<>();
+      for (QueuedInput item : batch) {
+        if (!Instant.now().isBefore(deadline)
+            || service.handle(item.input(), false, deadline).retryFailures()) {
+          again.add(item.messageId());
+        }
+      }
+      return again;
+    };
+  }
+
   private final Service<R> service;
+  private final BatchService batches;
 
   /** Held strongly: CRaC keeps only weak references to registered resources. */
   private final Priming priming;
@@ -41,13 +83,19 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
   /**
    * @param primeSdk the SDK call to prime before a SnapStart snapshot, or null for none (tests)
    */
-  FunctionHandler(Service<R> service, Runnable primeSdk) {
+  FunctionHandler(Service<R> service, BatchService batches, Runnable primeSdk) {
     this.service = service;
+    this.batches = batches;
     if (primeSdk == null) {
       this.priming = null;
     } else {
       this.priming =
-          new Priming(primeSdk, () -> Json.compact(process(Priming.UNSUPPORTED_EVENT, true)));
+          new Priming(
+              primeSdk,
+              () -> Json.compact(process(Priming.UNSUPPORTED_EVENT, true)),
+              // The queue path: SQSEvent deserialization, the batch service and the answer, on a
+              // batch of that same event, which needs no AWS call.
+              () -> QueueBatches.answer(handleBatch(primingBatch(), Instant.MAX)));
       org.crac.Core.getGlobalContext().register(priming);
     }
   }
@@ -59,11 +107,56 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
         context == null
             ? Instant.MAX
             : Instant.now().plusMillis(context.getRemainingTimeInMillis()).minus(SAFETY_MARGIN);
-    R report = service.handle(EventParser.parse(input.readAllBytes()), false, deadline);
+    byte[] bytes = input.readAllBytes();
+    if (QueueBatches.isBatch(bytes)) {
+      output.write(QueueBatches.answer(handleBatch(QueueBatches.read(bytes), deadline)));
+      return;
+    }
+    R report = service.handle(EventParser.parse(bytes), false, deadline);
     if (report.retryFailures()) {
       throw new RemediationFailedException(report.failureSummary());
     }
     output.write(Json.compact(report).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Parses every message of a batch and hands the ones that parse to the function's batch service.
+   *
+   * @return the ids of the messages SQS must deliver again, in batch order
+   */
+  List<String> handleBatch(SQSEvent event, Instant deadline) {
+    List<QueuedInput> parsed = new ArrayList<>();
+    Set<String> again = new LinkedHashSet<>();
+    for (SQSEvent.SQSMessage message : event.getRecords()) {
+      try {
+        parsed.add(
+            new QueuedInput(
+                message.getMessageId(),
+                EventParser.parse(message.getBody().getBytes(StandardCharsets.UTF_8))));
+      } catch (InvalidInputException e) {
+        // One line, like every other error; the message goes back and, after the queue's receive
+        // limit, to the dead-letter queue.
+        System.err.println(
+            Json.compact(Map.of("messageId", message.getMessageId(), "invalid", e.getMessage())));
+        again.add(message.getMessageId());
+      }
+    }
+    again.addAll(batches.handle(parsed, deadline));
+    List<String> ordered = new ArrayList<>();
+    event.getRecords().stream()
+        .map(SQSEvent.SQSMessage::getMessageId)
+        .filter(again::contains)
+        .forEach(ordered::add);
+    return ordered;
+  }
+
+  private static SQSEvent primingBatch() {
+    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+    message.setMessageId("priming");
+    message.setBody(new String(Priming.UNSUPPORTED_EVENT, StandardCharsets.UTF_8));
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(message));
+    return QueueBatches.read(QueueBatches.write(event));
   }
 
   /** Parses and handles one input with no deadline: what the local command runs. */

@@ -5,7 +5,8 @@ import io.github.eksnoderemediator.report.Report;
 
 /**
  * The IMDS function ({@code io.github.eksnoderemediator.handler.ImdsHandler::handleRequest}):
- * EventBridge events, schedules and manual payloads in, a JSON {@link Report} out; the contract is
+ * EventBridge events, schedules and manual payloads in, a JSON {@link Report} out; launch events
+ * from its queue in batches, handled together by {@link ImdsService#handleBatch}; the contract is
  * {@link FunctionHandler}'s.
  */
 public final class ImdsHandler extends FunctionHandler<Report> {
@@ -16,10 +17,11 @@ public final class ImdsHandler extends FunctionHandler<Report> {
   }
 
   private ImdsHandler(Wiring.Imds imds) {
-    super(imds.service()::handle, imds.primeSdk());
+    super(imds.service()::handle, imds.service()::handleBatch, imds.primeSdk());
   }
 
-  ImdsHandler(ImdsService service) {
-    super(service::handle, null);
+  /** For tests and tools: a handler over a service built elsewhere, not primed. */
+  public ImdsHandler(ImdsService service) {
+    super(service::handle, service::handleBatch, null);
   }
 }

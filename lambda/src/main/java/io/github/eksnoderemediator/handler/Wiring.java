@@ -23,6 +23,7 @@ import io.github.eksnoderemediator.imds.ImdsV1UseCheck;
 import io.github.eksnoderemediator.metrics.EmfMetrics;
 import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 import io.github.eksnoderemediator.wait.BoundedWait;
+import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 import java.util.Map;
 
@@ -53,7 +54,9 @@ final class Wiring {
             new ImdsPermissionsCheck(ec2, config),
             config.sweep(),
             new JsonLinesDecisionLog(System.err, clock),
-            new EmfMetrics(System.err, "imds"));
+            new EmfMetrics(System.err, "imds"),
+            // Built once per execution environment: its bucket outlives each batch.
+            WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()));
     // One read of an instance that cannot exist: the SDK's signing, HTTP client, XML and error
     // paths and the error classifier, exactly as the first event takes them; no write.
     return new Imds(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));

@@ -23,9 +23,20 @@ import io.github.eksnoderemediator.wait.BoundedWait;
 import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Hardens one instance's metadata options: describe, check scope, decide, apply, confirm. Every
@@ -74,7 +85,7 @@ public final class ImdsRemediator {
    * GetMetricData call per 500 nodes), for {@link #remediate(InstanceView, boolean, WritePacer,
    * Map)}.
    */
-  public Map<InstanceId, ImdsV1Use> checkImdsV1Use(List<InstanceView> nodes) {
+  public Map<InstanceId, ImdsV1Use> checkImdsV1Use(Collection<InstanceView> nodes) {
     return imdsV1.check(nodes.stream().filter(n -> scope.evaluate(n) instanceof InScope).toList());
   }
 
@@ -121,12 +132,50 @@ public final class ImdsRemediator {
       boolean dryRun,
       WritePacer pacer,
       Map<InstanceId, ImdsV1Use> imdsV1Use) {
+    return switch (plan(instance, dryRun, imdsV1Use)) {
+      case Plan.Done d -> d.result();
+      case Plan.Write w -> {
+        Written written = write(w, pacer);
+        yield written.result() != null
+            ? written.result()
+            : finish(w, written.response(), confirm(instance.id(), written.response()));
+      }
+    };
+  }
+
+  /**
+   * What to do with one described instance: a finished result (out of scope, compliant, dry run) or
+   * a write still to make. Pure apart from the clock: no AWS call.
+   */
+  sealed interface Plan {
+    /** Nothing to write: the result is final. */
+    record Done(InstanceResult result) implements Plan {}
+
+    /**
+     * A write to make, with the result so far.
+     *
+     * @param useNote what the reason adds about the node's IMDSv1 callers, or empty
+     */
+    record Write(
+        InstanceView instance,
+        ImdsDecision.Change change,
+        InstanceResult.Builder result,
+        String useNote)
+        implements Plan {}
+  }
+
+  /**
+   * @param imdsV1Use IMDSv1 use read beforehand; a node missing from it is read on its own if its
+   *     mode needs it
+   */
+  Plan plan(InstanceView instance, boolean dryRun, Map<InstanceId, ImdsV1Use> imdsV1Use) {
     InstanceId id = instance.id();
     ScopeDecision inScope = scope.evaluate(instance);
     if (inScope instanceof OutOfScope out) {
-      return InstanceResult.of(id, out.node().orElse(null), dryRun)
-          .before(OptionsView.of(instance.metadataOptions()))
-          .decide(Decision.SKIPPED, skipReason(out, instance));
+      return new Plan.Done(
+          InstanceResult.of(id, out.node().orElse(null), dryRun)
+              .before(OptionsView.of(instance.metadataOptions()))
+              .decide(Decision.SKIPPED, skipReason(out, instance)));
     }
     EksNode node = ((InScope) inScope).node();
     MetadataOptions current = instance.metadataOptions();
@@ -144,35 +193,38 @@ public final class ImdsRemediator {
 
     return switch (decision) {
       case ImdsDecision.Compliant c ->
-          result
-              .after(OptionsView.of(current))
-              .decide(
-                  Decision.COMPLIANT,
-                  "already compliant: HttpTokens required, hop limit "
-                      + current.hopLimit()
-                      + " within "
-                      + c.band().band()
-                      + " from "
-                      + c.band().source());
+          new Plan.Done(
+              result
+                  .after(OptionsView.of(current))
+                  .decide(
+                      Decision.COMPLIANT,
+                      "already compliant: HttpTokens required, hop limit "
+                          + current.hopLimit()
+                          + " within "
+                          + c.band().band()
+                          + " from "
+                          + c.band().source()));
       case ImdsDecision.Deferred d ->
-          result
-              .after(OptionsView.of(current))
-              .decide(
-                  Decision.DEFERRED,
-                  (dryRun ? "dry run, " : "")
-                      + "deferred: "
-                      + deferredBecause(d.use())
-                      + " (imdsV1Usage defer from "
-                      + d.mode().source()
-                      + "); nothing written; would change: "
-                      + String.join("; ", d.changes()));
+          new Plan.Done(
+              result
+                  .after(OptionsView.of(current))
+                  .decide(
+                      Decision.DEFERRED,
+                      (dryRun ? "dry run, " : "")
+                          + "deferred: "
+                          + deferredBecause(d.use())
+                          + " (imdsV1Usage defer from "
+                          + d.mode().source()
+                          + "); nothing written; would change: "
+                          + String.join("; ", d.changes())));
       case ImdsDecision.Change change when dryRun ->
-          result
-              .after(OptionsView.of(change.target()))
-              .decide(
-                  Decision.CHANGED,
-                  "dry run, would change: " + String.join("; ", change.changes()) + useNote);
-      case ImdsDecision.Change change -> apply(instance, change, result, pacer, useNote);
+          new Plan.Done(
+              result
+                  .after(OptionsView.of(change.target()))
+                  .decide(
+                      Decision.CHANGED,
+                      "dry run, would change: " + String.join("; ", change.changes()) + useNote));
+      case ImdsDecision.Change change -> new Plan.Write(instance, change, result, useNote);
     };
   }
 
@@ -203,41 +255,70 @@ public final class ImdsRemediator {
     };
   }
 
-  private InstanceResult apply(
-      InstanceView instance,
-      ImdsDecision.Change change,
-      InstanceResult.Builder result,
-      WritePacer pacer,
-      String useNote) {
+  /**
+   * One write's outcome: a final {@code result} (refused, not paced in time, or nothing left to
+   * confirm), or the {@code response} of a write whose options EC2 still reports {@code pending}.
+   */
+  record Written(
+      Plan.Write plan, InstanceResult result, MetadataOptions response, Ec2CallException error) {}
+
+  private Written write(Plan.Write w, WritePacer pacer) {
+    InstanceResult.Builder result = w.result();
     try {
       if (!pacer.acquire(PACING_PATIENCE)) {
-        return result.fail(
-            true,
-            "not changed: no write allowed within the sweep's pacing; the next sweep continues");
+        return new Written(
+            w,
+            result.fail(
+                true,
+                "not changed: no write allowed within the sweep's pacing; the next sweep continues"),
+            null,
+            null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return result.fail(true, "not changed: interrupted while pacing writes");
+      return new Written(
+          w, result.fail(true, "not changed: interrupted while pacing writes"), null, null);
     }
+    return writeNow(w);
+  }
+
+  /** Makes the write {@code w} plans; the caller has paced it. */
+  private Written writeNow(Plan.Write w) {
     MetadataOptions response;
     try {
-      response = ec2.modifyMetadataOptions(instance.id(), change.target());
+      response = ec2.modifyMetadataOptions(w.instance().id(), w.change().target());
     } catch (Ec2CallException e) {
-      return result.fail(
-          e.retryable(), "ModifyInstanceMetadataOptions failed: " + explain(e, instance));
+      return new Written(
+          w,
+          w.result()
+              .fail(
+                  e.retryable(),
+                  "ModifyInstanceMetadataOptions failed: " + explain(e, w.instance())),
+          null,
+          e);
     }
-    String changed = String.join("; ", change.changes()) + useNote;
+    if (response.state() == ApplyState.APPLIED || w.instance().state() != InstanceState.RUNNING) {
+      return new Written(w, finish(w, response, response), response, null);
+    }
+    return new Written(w, null, response, null);
+  }
+
+  /**
+   * The result of a write, from EC2's response and, for a running instance, the confirmed options.
+   */
+  private InstanceResult finish(Plan.Write w, MetadataOptions response, MetadataOptions confirmed) {
+    InstanceResult.Builder result = w.result();
+    String changed = String.join("; ", w.change().changes()) + w.useNote();
     if (response.state() == ApplyState.APPLIED) {
       return result.after(OptionsView.of(response)).applied(true).decide(Decision.CHANGED, changed);
     }
-    if (instance.state() != InstanceState.RUNNING) {
+    if (w.instance().state() != InstanceState.RUNNING) {
       // EC2 applies options of a stopped (or still pending) instance when it runs.
       return result
           .after(OptionsView.of(response))
           .applied(false)
           .decide(Decision.CHANGED, changed + "; EC2 applies it when the instance runs");
     }
-    MetadataOptions confirmed = confirm(instance.id(), response);
     boolean applied = confirmed.state() == ApplyState.APPLIED;
     return result
         .after(OptionsView.of(confirmed))
@@ -247,6 +328,203 @@ public final class ImdsRemediator {
             applied
                 ? changed
                 : changed + "; not yet applied after " + waits.applied().toSeconds() + " s");
+  }
+
+  /** How often one write may come back throttled, after the SDK's own retries, within a batch. */
+  static final int THROTTLED_WRITE_ATTEMPTS = 3;
+
+  /**
+   * What one batch did.
+   *
+   * @param results one per instance reached, in the order given
+   * @param notReached instances the deadline left untouched: their events must be delivered again
+   */
+  public record BatchOutcome(List<InstanceResult> results, Set<InstanceId> notReached) {
+    public BatchOutcome {
+      results = List.copyOf(results);
+      notReached = Set.copyOf(notReached);
+    }
+  }
+
+  /**
+   * Hardens many instances at once, as a queue batch brings them: one DescribeInstances per 1,000
+   * ids (again only for ids EC2 does not show yet, and for fresh instances still without tags),
+   * every decision before the first write, writes paced by {@code pacer}, a write that comes back
+   * throttled tried again later in the batch, and one read per 1,000 to confirm the writes.
+   *
+   * @param ids distinct instances
+   * @param deadline when to stop starting writes; instances not reached by then are returned as
+   *     such, never as results
+   */
+  public BatchOutcome remediateAll(
+      Collection<InstanceId> ids, boolean dryRun, WritePacer pacer, Instant deadline) {
+    Map<InstanceId, InstanceResult> results = new HashMap<>();
+    Set<InstanceId> notReached = new LinkedHashSet<>();
+    if (!clock.instant().isBefore(deadline)) {
+      return new BatchOutcome(List.of(), new LinkedHashSet<>(ids));
+    }
+    Map<InstanceId, InstanceView> views = new HashMap<>();
+    try {
+      readUntil(ids, views, v -> true, waits.notFound(), deadline, false);
+      Set<InstanceId> untagged = new LinkedHashSet<>();
+      views.values().stream()
+          .filter(v -> v.tags().isEmpty() && !v.state().isGoingAway() && isYoung(v))
+          .forEach(v -> untagged.add(v.id()));
+      readUntil(untagged, views, v -> !v.tags().isEmpty(), waits.tagSettle(), deadline, true);
+    } catch (Ec2CallException e) {
+      for (InstanceId id : ids) {
+        if (!views.containsKey(id)) {
+          results.put(
+              id,
+              InstanceResult.of(id, null, dryRun)
+                  .fail(e.retryable(), "DescribeInstances failed: " + describe(e)));
+        }
+      }
+    }
+
+    // One batched read of IMDSv1 use for the batch's nodes that need it (new launches do not).
+    Map<InstanceId, ImdsV1Use> imdsV1Use = checkImdsV1Use(views.values());
+    List<Plan.Write> writes = new ArrayList<>();
+    for (InstanceId id : ids) {
+      InstanceView view = views.get(id);
+      if (view == null) {
+        results.computeIfAbsent(
+            id,
+            i ->
+                InstanceResult.of(i, null, dryRun)
+                    .fail(
+                        true,
+                        "EC2 does not show the instance after "
+                            + waits.notFound().toSeconds()
+                            + " s (InvalidInstanceID.NotFound); right after a launch EC2 is eventually consistent"));
+        continue;
+      }
+      switch (plan(view, dryRun, imdsV1Use)) {
+        case Plan.Done d -> results.put(id, d.result());
+        case Plan.Write w -> writes.add(w);
+      }
+    }
+
+    Map<InstanceId, Written> pending = writeAll(writes, pacer, deadline, results, notReached);
+    confirmAll(pending, deadline, results);
+
+    List<InstanceResult> ordered = new ArrayList<>();
+    for (InstanceId id : ids) {
+      if (results.containsKey(id)) {
+        ordered.add(results.get(id));
+      }
+    }
+    return new BatchOutcome(ordered, notReached);
+  }
+
+  /**
+   * Makes the writes in order, each after the pacer allows it; a throttled one goes to the back of
+   * the line, a few times at most. What the deadline leaves is added to {@code notReached}.
+   *
+   * @return the writes whose options EC2 still reports {@code pending}, to confirm
+   */
+  private Map<InstanceId, Written> writeAll(
+      List<Plan.Write> writes,
+      WritePacer pacer,
+      Instant deadline,
+      Map<InstanceId, InstanceResult> results,
+      Set<InstanceId> notReached) {
+    Map<InstanceId, Written> pending = new LinkedHashMap<>();
+    Map<InstanceId, Integer> throttled = new HashMap<>();
+    Deque<Plan.Write> line = new ArrayDeque<>(writes);
+    while (!line.isEmpty()) {
+      Plan.Write w = line.poll();
+      Duration left =
+          deadline.equals(Instant.MAX)
+              ? PACING_PATIENCE
+              : Duration.between(clock.instant(), deadline);
+      boolean allowed;
+      try {
+        allowed =
+            left.isPositive()
+                && pacer.acquire(left.compareTo(PACING_PATIENCE) < 0 ? left : PACING_PATIENCE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        allowed = false;
+      }
+      if (!allowed) {
+        notReached.add(w.instance().id());
+        line.forEach(rest -> notReached.add(rest.instance().id()));
+        break;
+      }
+      Written written = writeNow(w);
+      InstanceId id = w.instance().id();
+      if (written.error() != null
+          && written.error().kind() == Ec2CallException.Kind.THROTTLED
+          && throttled.merge(id, 1, Integer::sum) < THROTTLED_WRITE_ATTEMPTS) {
+        line.add(w);
+      } else if (written.result() != null) {
+        results.put(id, written.result());
+      } else {
+        pending.put(id, written);
+      }
+    }
+    return pending;
+  }
+
+  /** Reads the written instances again, together, until their options are {@code applied}. */
+  private void confirmAll(
+      Map<InstanceId, Written> pending, Instant deadline, Map<InstanceId, InstanceResult> results) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    Map<InstanceId, InstanceView> latest = new HashMap<>();
+    try {
+      readUntil(
+          pending.keySet(),
+          latest,
+          v -> v.metadataOptions().state() == ApplyState.APPLIED,
+          waits.applied(),
+          deadline,
+          true);
+    } catch (Ec2CallException e) {
+      // The writes were made: report them as EC2 answered them.
+    }
+    pending.forEach(
+        (id, written) -> {
+          MetadataOptions confirmed =
+              latest.containsKey(id) ? latest.get(id).metadataOptions() : written.response();
+          results.put(id, finish(written.plan(), written.response(), confirmed));
+        });
+  }
+
+  /**
+   * Reads {@code ids} together until {@code done} accepts each one's view, re-reading only the ones
+   * not accepted yet, with the bounded wait's backoff, within {@code budget} and the deadline.
+   *
+   * @param pauseFirst true when the caller already holds a first reading (start with a pause)
+   */
+  private void readUntil(
+      Collection<InstanceId> ids,
+      Map<InstanceId, InstanceView> views,
+      Predicate<InstanceView> done,
+      Duration budget,
+      Instant deadline,
+      boolean pauseFirst) {
+    Set<InstanceId> left = new LinkedHashSet<>(ids);
+    left.removeIf(id -> pauseFirst && views.containsKey(id) && done.test(views.get(id)));
+    if (left.isEmpty()) {
+      return;
+    }
+    Duration untilDeadline =
+        deadline.equals(Instant.MAX) ? budget : Duration.between(clock.instant(), deadline);
+    Duration allowed = budget.compareTo(untilDeadline) < 0 ? budget : untilDeadline;
+    Supplier<Boolean> read =
+        () -> {
+          views.putAll(ec2.describeInstances(left));
+          left.removeIf(id -> views.containsKey(id) && done.test(views.get(id)));
+          return left.isEmpty();
+        };
+    if (pauseFirst) {
+      wait.continueUntil(false, read, Boolean::booleanValue, allowed, waits.firstBackoff());
+    } else {
+      wait.until(read, Boolean::booleanValue, allowed, waits.firstBackoff());
+    }
   }
 
   /** Waits, bounded, for the options to reach {@code applied}; a describe failure ends the wait. */

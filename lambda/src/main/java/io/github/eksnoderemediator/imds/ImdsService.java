@@ -11,6 +11,7 @@ import io.github.eksnoderemediator.events.Input.MetadataOptionsChanged;
 import io.github.eksnoderemediator.events.Input.Scheduled;
 import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
+import io.github.eksnoderemediator.events.QueuedInput;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -22,8 +23,12 @@ import io.github.eksnoderemediator.report.Report;
 import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** What the IMDS function does with each kind of input. */
 public final class ImdsService {
@@ -34,7 +39,12 @@ public final class ImdsService {
   private final SweepConfig pacing;
   private final DecisionLog log;
   private final Metrics metrics;
+  private final WritePacer queuePacer;
 
+  /**
+   * @param queuePacer paces the writes of queue batches: this execution environment's share of the
+   *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
+   */
   public ImdsService(
       ImdsRemediator remediator,
       ImdsSweep sweep,
@@ -42,7 +52,8 @@ public final class ImdsService {
       ImdsPermissionsCheck permissions,
       SweepConfig pacing,
       DecisionLog log,
-      Metrics metrics) {
+      Metrics metrics,
+      WritePacer queuePacer) {
     this.remediator = remediator;
     this.sweep = sweep;
     this.drift = drift;
@@ -50,6 +61,7 @@ public final class ImdsService {
     this.pacing = pacing;
     this.log = log;
     this.metrics = metrics;
+    this.queuePacer = queuePacer;
   }
 
   /** Handles one input with no deadline: the local command. */
@@ -68,6 +80,71 @@ public final class ImdsService {
     } finally {
       metrics.flush();
     }
+  }
+
+  /**
+   * Handles a batch from the launch queue: every instance its events name, each once, read
+   * together, decided, then written at this worker's share of the account's write budget. Every
+   * instance gets its decision log line and metrics as if its event had come alone. Other inputs in
+   * the batch (a state the function ignores, a manual payload put on the queue by hand) are handled
+   * one by one, as a direct invocation would.
+   *
+   * @param deadline when to stop starting writes: the messages of instances not reached by then are
+   *     returned, to be delivered again, and re-read then
+   * @return the ids of the messages to deliver again: a failed or unreached instance returns every
+   *     message that named it
+   */
+  public Set<String> handleBatch(List<QueuedInput> batch, Instant deadline) {
+    try {
+      Map<InstanceId, List<QueuedInput>> byInstance = new LinkedHashMap<>();
+      Set<String> again = new LinkedHashSet<>();
+      for (QueuedInput item : batch) {
+        List<InstanceId> ids = launched(item.input());
+        if (ids == null) {
+          if (dispatch(item.input(), false, deadline).retryFailures()) {
+            again.add(item.messageId());
+          }
+          continue;
+        }
+        ids.forEach(id -> byInstance.computeIfAbsent(id, k -> new ArrayList<>()).add(item));
+      }
+      if (byInstance.isEmpty()) {
+        return again;
+      }
+      ImdsRemediator.BatchOutcome outcome =
+          remediator.remediateAll(byInstance.keySet(), false, queuePacer, deadline);
+      for (InstanceResult result : outcome.results()) {
+        List<QueuedInput> items = byInstance.get(new InstanceId(result.instanceId()));
+        QueuedInput first = items.get(0);
+        record(first.input(), eventId(first.input()), result, true);
+        if (result.decision() == Decision.FAILED) {
+          items.forEach(i -> again.add(i.messageId()));
+        }
+      }
+      outcome.notReached().forEach(id -> byInstance.get(id).forEach(i -> again.add(i.messageId())));
+      return again;
+    } finally {
+      metrics.flush();
+    }
+  }
+
+  /** The instances an event asks to remediate, or null for an input that is not such an event. */
+  private static List<InstanceId> launched(Input input) {
+    return switch (input) {
+      case StateChange s when "pending".equals(s.state()) || "running".equals(s.state()) ->
+          List.of(s.instanceId());
+      case LaunchCall l when l.errorCode().isEmpty() && !l.instanceIds().isEmpty() ->
+          l.instanceIds();
+      default -> null;
+    };
+  }
+
+  private static String eventId(Input input) {
+    return switch (input) {
+      case StateChange s -> s.eventId();
+      case LaunchCall l -> l.eventId();
+      default -> null;
+    };
   }
 
   private Report dispatch(Input input, boolean forceDryRun, Instant deadline) {

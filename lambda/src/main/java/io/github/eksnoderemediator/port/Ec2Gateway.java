@@ -18,6 +18,14 @@ public interface Ec2Gateway {
   Optional<InstanceView> describeInstance(InstanceId id);
 
   /**
+   * Describes many instances with as few calls as EC2 allows: one DescribeInstances per 1,000 ids.
+   *
+   * @return the instances EC2 shows, by id; an id EC2 does not show (yet) is absent
+   * @throws Ec2CallException for any failure other than an id not found
+   */
+  java.util.Map<InstanceId, InstanceView> describeInstances(java.util.Collection<InstanceId> ids);
+
+  /**
    * Sets the instance's {@code HttpTokens}, {@code HttpPutResponseHopLimit} and {@code
    * HttpEndpoint} to {@code target}'s, always sending all three, and nothing else.
    *

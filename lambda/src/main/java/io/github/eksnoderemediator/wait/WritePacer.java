@@ -24,18 +24,30 @@ public interface WritePacer {
 
   /** A pacer that allows {@code burst} writes at once, then {@code writesPerSecond}. */
   static WritePacer of(SweepConfig sweep) {
-    long periodNanos = Math.round(1_000_000_000L / sweep.writesPerSecond());
+    return of(sweep.writesPerSecond(), sweep.burst());
+  }
+
+  /**
+   * A pacer that allows {@code burst} writes at once, then {@code writesPerSecond}. Both may be
+   * fractions (a worker's share of the account's bucket): the bucket counts thousandths of a write.
+   */
+  static WritePacer of(double writesPerSecond, double burst) {
+    long capacity = Math.max(MILLI, Math.round(burst * MILLI));
     Bucket bucket =
         Bucket.builder()
             .addLimit(
                 Bandwidth.builder()
-                    .capacity(sweep.burst())
-                    .refillGreedy(1, Duration.ofNanos(periodNanos))
+                    .capacity(capacity)
+                    .refillGreedy(
+                        Math.max(1, Math.round(writesPerSecond * MILLI)), Duration.ofSeconds(1))
                     .build())
             .build();
     return maxWait ->
         maxWait.isZero() || maxWait.isNegative()
-            ? bucket.tryConsume(1)
-            : bucket.asBlocking().tryConsume(1, maxWait);
+            ? bucket.tryConsume(MILLI)
+            : bucket.asBlocking().tryConsume(MILLI, maxWait);
   }
+
+  /** One write, in the bucket's units. */
+  long MILLI = 1000;
 }

@@ -81,6 +81,11 @@ class RemediatorConfigTest {
           {"eni": {"waits": {"reconcileSeconds": 601}}}               | test eni.waits.reconcileSeconds: must be an integer from 0 to 600, got 601
           {"eni": {"waits": {"detachSeconds": "10"}}}                 | test eni.waits.detachSeconds: must be an integer from 0 to 600, got the string "10"
           {"eni": {"waits": {"notFoundSeconds": 5}}}                  | test eni.waits.notFoundSeconds: unknown field (expected one of detachSeconds, reconcileSeconds)
+          {"queue": {"maxConcurrency": 1}}                            | test queue.maxConcurrency: must be an integer from 2 to 1000, got 1
+          {"queue": {"batchSize": 20000}}                             | test queue.batchSize: must be an integer from 1 to 10000, got 20000
+          {"queue": {"batchSize": 11, "batchWindowSeconds": 0}}       | test queue.batchWindowSeconds: must be at least 1 when batchSize is above 10 (Lambda's rule for SQS batches)
+          {"queue": {"accountWritesPerSecond": 0}}                    | test queue.accountWritesPerSecond: must be a number from 0.1 to 1000 (EC2's default refill for ModifyInstanceMetadataOptions is 5 per second), got 0
+          {"queue": {"batchsize": 10}}                                | test queue.batchsize: unknown field (expected one of accountWriteBurst, accountWritesPerSecond, batchSize, batchWindowSeconds, maxConcurrency)
           [1, 2]                                                      | test: must be a JSON object, got an array
           {"clusters": [                                              | test is not valid JSON at line 1, column 15: Unexpected end-of-input: expected close marker for Array
           """)
@@ -89,6 +94,32 @@ class RemediatorConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage(message)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void queue_readsEveryField_andSharesTheAccountBudgetBetweenTheWorkers() {
+    QueueConfig queue =
+        parse(
+                """
+                {"queue": {"batchSize": 10, "batchWindowSeconds": 0, "maxConcurrency": 4,
+                           "accountWritesPerSecond": 10, "accountWriteBurst": 200}}
+                """)
+            .queue();
+
+    assertThat(queue).isEqualTo(new QueueConfig(10, java.time.Duration.ZERO, 4, 10, 200));
+    assertThat(queue.writesPerSecondShare()).isEqualTo(2.5);
+    assertThat(queue.burstShare()).isEqualTo(49.5);
+  }
+
+  @Test
+  void queue_defaultsShareEc2sDefaultBucketBetweenTwoWorkers() {
+    QueueConfig queue = RemediatorConfig.DEFAULT.queue();
+
+    assertThat(queue.batchSize()).isEqualTo(100);
+    assertThat(queue.batchWindow()).hasSeconds(1);
+    assertThat(queue.maxConcurrency()).isEqualTo(2);
+    assertThat(queue.writesPerSecondShare()).isEqualTo(2.5);
+    assertThat(queue.burstShare()).isEqualTo(49.5);
   }
 
   @Test

@@ -81,4 +81,29 @@ class EniHandlerTest {
         .isInstanceOf(InvalidInputException.class);
     verifyNoInteractions(service);
   }
+
+  @Test
+  void sqsBatch_handlesEachMessageAlone_andNamesTheFailedAndTheMalformed() throws Exception {
+    byte[] running = SampleEvents.read("state-change-running.json");
+    when(service.handle(any(), anyBoolean(), any()))
+        .thenReturn(report(true, false))
+        .thenReturn(report(true, true));
+
+    String json =
+        invoke(
+            io.github.eksnoderemediator.testing.SqsBatches.event(
+                List.of(
+                    new io.github.eksnoderemediator.testing.SqsBatches.Message("a", running, 1),
+                    new io.github.eksnoderemediator.testing.SqsBatches.Message("b", running, 1),
+                    new io.github.eksnoderemediator.testing.SqsBatches.Message(
+                        "c", "{\"instanceId\": 1}".getBytes(StandardCharsets.UTF_8), 1))));
+
+    assertThat(Json.MAPPER.readTree(json))
+        .isEqualTo(
+            Json.MAPPER.readTree(
+                "{\"batchItemFailures\": [{\"itemIdentifier\": \"b\"},"
+                    + " {\"itemIdentifier\": \"c\"}]}"));
+    org.mockito.Mockito.verify(service, org.mockito.Mockito.times(2))
+        .handle(any(), anyBoolean(), any());
+  }
 }

@@ -12,6 +12,7 @@ import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.EksGateway;
 import io.github.eksnoderemediator.report.DecisionLog;
 import io.github.eksnoderemediator.wait.BoundedWait;
+import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 
 /** Wires an {@link ImdsService} the way production does, from test collaborators. */
@@ -47,6 +48,7 @@ public final class ImdsServices {
         new ImdsPermissionsCheck(ec2, config),
         config.sweep(),
         log,
-        metrics);
+        metrics,
+        WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()));
   }
 }

@@ -19,6 +19,16 @@ class WritePacerTest {
   }
 
   @Test
+  void of_aFractionalShare_allowsOnlyWholeWritesOfIt() throws Exception {
+    // Half of EC2's bucket less a one-write reserve: 49.5 writes, of which 49 can be made now.
+    WritePacer pacer = WritePacer.of(0.1, 49.5);
+    for (int i = 0; i < 49; i++) {
+      assertThat(pacer.acquire(Duration.ZERO)).as("write %d of the share", i + 1).isTrue();
+    }
+    assertThat(pacer.acquire(Duration.ZERO)).isFalse();
+  }
+
+  @Test
   void unpaced_neverRefuses() throws Exception {
     for (int i = 0; i < 1000; i++) {
       assertThat(WritePacer.UNPACED.acquire(Duration.ZERO)).isTrue();

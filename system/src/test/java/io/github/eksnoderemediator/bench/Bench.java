@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.bench;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.EventParser;
+import io.github.eksnoderemediator.handler.ImdsHandler;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -12,6 +13,7 @@ import io.github.eksnoderemediator.testing.Ec2Throttle;
 import io.github.eksnoderemediator.testing.ImdsServices;
 import io.github.eksnoderemediator.testing.Instances;
 import io.github.eksnoderemediator.testing.MotoServer;
+import io.github.eksnoderemediator.testing.QueueWorkers;
 import io.github.eksnoderemediator.testing.RecordingProxy;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import io.github.eksnoderemediator.wait.BoundedWait;
@@ -56,16 +58,19 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    int burst = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    List<Integer> bursts =
+        args.length > 0
+            ? java.util.Arrays.stream(args).map(Integer::parseInt).toList()
+            : List.of(200, 1000);
     MotoServer moto = MotoServer.start();
     try (RecordingProxy proxy = new RecordingProxy(moto.endpoint())) {
-      new Bench(System.out, moto, proxy, new Ec2Fixtures(moto.endpoint())).run(burst);
+      new Bench(System.out, moto, proxy, new Ec2Fixtures(moto.endpoint())).run(bursts);
     } finally {
       moto.stop();
     }
   }
 
-  private void run(int burst) throws Exception {
+  private void run(List<Integer> bursts) throws Exception {
     Path jar = SampleEvents.root().resolve("lambda/target/remediator.jar");
     row(
         "artifact size",
@@ -74,7 +79,11 @@ public final class Bench {
     coldStart(jar, 5);
     warm(100);
     callsPerEvent();
-    burst(burst, 10);
+    singleNodeLatency(20);
+    for (int launches : bursts) {
+      burst(launches, 10);
+      queuedBurst(launches);
+    }
     chaos();
     print();
   }
@@ -256,13 +265,172 @@ public final class Bench {
     proxy.throttle(Ec2Throttle.NONE);
     long compliant =
         nodes.stream().filter(n -> ec2.options(n).equals("required/2/enabled")).count();
-    double bound = Math.max(0, launches - 100) / 5.0;
-    row(
-        "burst of " + launches + " launches to all compliant",
-        String.format("%.1f s", took.toMillis() / 1000.0),
+    burstRow(
+        "per event",
+        launches,
+        took,
+        proxy.calls("DescribeInstances").size(),
+        proxy.throttled(),
+        launches - compliant,
         String.format(
-            "bound from EC2's buckets ~%.0f s (100 modifies at once, then 5/s); %d workers; %d of %d compliant; %d throttled answers absorbed by SDK retries; %d Lambda-style retries; %d events lost",
-            bound, workers, compliant, launches, proxy.throttled(), retries.get(), lost.get()));
+            "%d concurrent asynchronous invocations, one event each; %d Lambda-style retries (at"
+                + " once, where Lambda waits 1 and 2 minutes; lost = still failing after two)",
+            workers, retries.get()));
+  }
+
+  /** The bound EC2's ModifyInstanceMetadataOptions bucket sets: 100 at once, then 5 per second. */
+  private static double bound(int launches) {
+    return Math.max(0, launches - 100) / 5.0;
+  }
+
+  /** One path's figures for one burst, for the side-by-side table. */
+  private record Burst(
+      String path, int launches, double seconds, int describes, long throttled, long lost) {
+    String time() {
+      return lost == 0
+          ? String.format("%.1f s (%.2fx)", seconds, seconds / Math.max(1, bound(launches)))
+          : String.format("never: %d of %d after %.1f s", launches - lost, launches, seconds);
+    }
+  }
+
+  private final List<Burst> bursts = new ArrayList<>();
+  private final Map<String, String> singleLaunch = new java.util.HashMap<>();
+
+  private void burstRow(
+      String path,
+      int launches,
+      Duration took,
+      int describes,
+      long throttled,
+      long lost,
+      String how) {
+    double seconds = took.toMillis() / 1000.0;
+    bursts.add(new Burst(path, launches, seconds, describes, throttled, lost));
+    row(
+        "burst of " + launches + ", " + path + ": time to all compliant",
+        lost == 0
+            ? String.format(
+                "%.1f s (%.2fx the bound)", seconds, seconds / Math.max(1, bound(launches)))
+            : String.format(
+                "not reached: %d of %d compliant when it gave up after %.1f s",
+                launches - lost, launches, seconds),
+        String.format(
+            "bound ~%.0f s; DescribeInstances per 100 launches %.1f; %d throttled answers; %d events lost; %s",
+            bound(launches), describes * 100.0 / launches, throttled, lost, how));
+  }
+
+  /** The queue path's configuration: the shipped defaults, waits as in the per-event burst. */
+  private static final String QUEUE_CONFIG = "{\"waits\": {\"notFoundSeconds\": 2}}";
+
+  /**
+   * The same burst through the launch queue: one message per launch, the event source mapping's
+   * batching and concurrency from the default configuration, one execution environment (and pacer)
+   * per concurrent invocation.
+   */
+  private void queuedBurst(int launches) throws Exception {
+    RemediatorConfig config = RemediatorConfig.parse(QUEUE_CONFIG, "bench");
+    List<InstanceId> nodes = ec2.launch(launches, Instances.MANAGED_PROD, "optional", 1);
+    QueueWorkers queue = mapping(config);
+    java.util.function.Supplier<com.amazonaws.services.lambda.runtime.RequestStreamHandler>
+        environments = initialized(config);
+    nodes.forEach(n -> queue.send(stateChange(n)));
+    proxy.clear();
+    proxy.throttle(Ec2Throttle.awsDefaults());
+    Instant start = Instant.now();
+    QueueWorkers.Stats stats = queue.drain(environments, id -> {});
+    Duration took = Duration.between(start, Instant.now());
+    proxy.throttle(Ec2Throttle.NONE);
+    long compliant =
+        nodes.stream().filter(n -> ec2.options(n).equals("required/2/enabled")).count();
+    burstRow(
+        "batched",
+        launches,
+        took,
+        proxy.calls("DescribeInstances").size(),
+        proxy.throttled(),
+        launches - compliant,
+        String.format(
+            "batch size %d, window %d s, max concurrency %d, writes paced at %.2f/s and %.1f at once per worker; %d batches, %d messages redelivered, %d dead-lettered",
+            config.queue().batchSize(),
+            config.queue().batchWindow().toSeconds(),
+            config.queue().maxConcurrency(),
+            config.queue().writesPerSecondShare(),
+            config.queue().burstShare(),
+            stats.invocations(),
+            stats.redelivered(),
+            stats.deadLetters().size()));
+  }
+
+  /**
+   * One handler per concurrent invocation, built before the clock starts: execution environments
+   * whose INIT (SnapStart's restore on Lambda) is done, as they are while a mapping is busy.
+   */
+  private java.util.function.Supplier<com.amazonaws.services.lambda.runtime.RequestStreamHandler>
+      initialized(RemediatorConfig config) {
+    java.util.concurrent.ConcurrentLinkedQueue<ImdsHandler> ready =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    InstanceId compliant = ec2.launch(Instances.MANAGED_PROD, "required", 2);
+    for (int i = 0; i < config.queue().maxConcurrency(); i++) {
+      ImdsHandler handler = new ImdsHandler(service(config));
+      // What SnapStart's priming does before the snapshot: the batch path on an event that needs
+      // no AWS call, and the SDK's first request (a dry run, nothing written).
+      QueueWorkers.warm(handler, SampleEvents.read("other-source-eks.json"));
+      QueueWorkers.warm(handler, manual(compliant, true));
+      ready.add(handler);
+    }
+    return ready::remove;
+  }
+
+  private static QueueWorkers mapping(RemediatorConfig config) {
+    return new QueueWorkers(
+        config.queue().batchSize(),
+        config.queue().batchWindow(),
+        config.queue().maxConcurrency(),
+        Duration.ofSeconds(5),
+        5);
+  }
+
+  /**
+   * One launch at a time, nothing else happening: from the event to its node compliant, on each
+   * path. The difference is what the batching window costs a single node.
+   */
+  private void singleNodeLatency(int samples) throws Exception {
+    RemediatorConfig config = RemediatorConfig.parse(QUEUE_CONFIG, "bench");
+    ImdsService direct = service(config);
+    List<Long> perEvent = new ArrayList<>();
+    List<Long> batched = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      InstanceId node = ec2.launch(Instances.MANAGED_PROD, "optional", 1);
+      long start = System.nanoTime();
+      direct.handle(EventParser.parse(stateChange(node)), false);
+      perEvent.add((System.nanoTime() - start) / 1000);
+
+      InstanceId queued = ec2.launch(Instances.MANAGED_PROD, "optional", 1);
+      QueueWorkers queue = mapping(config);
+      java.util.function.Supplier<com.amazonaws.services.lambda.runtime.RequestStreamHandler>
+          environments = initialized(config);
+      start = System.nanoTime();
+      queue.send(stateChange(queued));
+      queue.drain(environments, id -> {});
+      batched.add((System.nanoTime() - start) / 1000);
+      if (!ec2.options(node).equals("required/2/enabled")
+          || !ec2.options(queued).equals("required/2/enabled")) {
+        throw new IllegalStateException("a single launch was not remediated");
+      }
+    }
+    singleLaunch.put("per event", percentiles(perEvent, false));
+    singleLaunch.put("batched", percentiles(batched, false));
+    row(
+        "single launch to compliant, per event",
+        percentiles(perEvent, false),
+        samples + " launches one at a time; the handler's work from the event on");
+    row(
+        "single launch to compliant, batched",
+        percentiles(batched, false),
+        samples
+            + " launches one at a time; from the message sent, including the "
+            + config.queue().batchWindow().toSeconds()
+            + " s batching window the mapping waits for more");
   }
 
   /** The CI chaos test at a larger size: both functions, faults, retries, sweeps, invariants. */
@@ -270,11 +438,11 @@ public final class Bench {
     io.github.eksnoderemediator.testing.ChaosScenario.Stats s =
         io.github.eksnoderemediator.testing.ChaosScenario.run(moto, 25, 25, 10);
     row(
-        "chaos, both functions, invariants held",
+        "chaos through the launch queues, both functions, invariants held",
         String.format("%.1f s", s.seconds()),
         String.format(
-            "%d launch events (3 kinds x 3 copies, shuffled) x 2 functions, 10 workers, 75 nodes (50 with an ENI profile) + 6 out of scope; %d EC2 requests, %d throttled, %d Lambda-style retries; then one sweep each",
-            s.events(), s.requests(), s.throttled(), s.lambdaRetries()));
+            "%d launch events (3 kinds x 3 copies, shuffled) x 2 functions, in %d batches, 5 workers per function, 75 nodes (50 with an ENI profile) + 6 out of scope; %d EC2 requests, %d throttled, %d messages redelivered; then one sweep each",
+            s.events(), s.batches(), s.requests(), s.throttled(), s.redelivered()));
   }
 
   private String actions() {
@@ -284,7 +452,12 @@ public final class Bench {
   }
 
   private static byte[] manual(InstanceId id) {
-    return ("{\"instanceId\": \"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+    return manual(id, false);
+  }
+
+  private static byte[] manual(InstanceId id, boolean dryRun) {
+    return ("{\"instanceId\": \"" + id + "\", \"dryRun\": " + dryRun + "}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] stateChange(InstanceId id) {
@@ -293,18 +466,66 @@ public final class Bench {
   }
 
   private static String percentiles(List<Long> micros) {
+    return percentiles(micros, true);
+  }
+
+  private static String percentiles(List<Long> micros, boolean p90) {
     List<Long> sorted = new ArrayList<>(micros);
     Collections.sort(sorted);
-    return String.format(
-        "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms",
-        sorted.get(sorted.size() / 2) / 1000.0,
-        sorted.get(sorted.size() * 9 / 10) / 1000.0,
-        sorted.get(Math.min(sorted.size() - 1, sorted.size() * 99 / 100)) / 1000.0);
+    double p50 = sorted.get(sorted.size() / 2) / 1000.0;
+    double p99 = sorted.get(Math.min(sorted.size() - 1, sorted.size() * 99 / 100)) / 1000.0;
+    return p90
+        ? String.format(
+            "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms",
+            p50, sorted.get(sorted.size() * 9 / 10) / 1000.0, p99)
+        : String.format("p50 %.1f ms, p99 %.1f ms", p50, p99);
   }
 
   private void row(String what, String value, String notes) {
     rows.add(new String[] {what, value, notes});
     out.println(what + ": " + value);
+  }
+
+  /** The two paths side by side, one table per burst size. */
+  private String sideBySide() {
+    StringBuilder md = new StringBuilder();
+    for (int launches : bursts.stream().map(Burst::launches).distinct().toList()) {
+      Burst a = find("per event", launches);
+      Burst b = find("batched", launches);
+      if (a == null || b == null) {
+        continue;
+      }
+      md.append(
+          String.format(
+              "%n| burst of %d launches (bound %.0f s) | per event | batched | goal for batched |%n"
+                  + "|---|---|---|---|%n",
+              launches, bound(launches)));
+      md.append(
+          String.format(
+              "| time to all compliant (x the bound) | %s | %s | at most 1.05x |%n",
+              a.time(), b.time()));
+      md.append(
+          String.format(
+              "| DescribeInstances per 100 launches | %.1f | %.1f | at most 2 |%n",
+              a.describes() * 100.0 / launches, b.describes() * 100.0 / launches));
+      md.append(
+          String.format(
+              "| throttled answers | %d | %d | close to 0 |%n", a.throttled(), b.throttled()));
+      md.append(String.format("| events lost | %d | %d | 0 |%n", a.lost(), b.lost()));
+      md.append(
+          String.format(
+              "| single launch to compliant, p50 / p99 | %s | %s | the window's cost |%n",
+              singleLaunch.getOrDefault("per event", "-"),
+              singleLaunch.getOrDefault("batched", "-")));
+    }
+    return md.toString();
+  }
+
+  private Burst find(String path, int launches) {
+    return bursts.stream()
+        .filter(b -> b.path().equals(path) && b.launches() == launches)
+        .findFirst()
+        .orElse(null);
   }
 
   private void print() throws Exception {
@@ -327,6 +548,7 @@ public final class Bench {
             System.getProperty("java.vm.name"),
             System.getProperty("java.version"),
             moto.endpoint());
+    md.append(sideBySide());
     out.println();
     out.print(header + md);
     Path file = SampleEvents.root().resolve("lambda/target/bench/performance.md");

@@ -10,7 +10,8 @@ import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.eni.EniService;
 import io.github.eksnoderemediator.eni.EniTags;
 import io.github.eksnoderemediator.events.EventParser;
-import io.github.eksnoderemediator.events.Input;
+import io.github.eksnoderemediator.handler.EniHandler;
+import io.github.eksnoderemediator.handler.ImdsHandler;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.metrics.Metrics;
@@ -26,11 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -40,11 +39,12 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
- * Chaos: many launch events, each duplicated and shuffled, handled by both functions from several
- * concurrent workers, through EC2's token buckets plus random 5xx answers, dropped connections and
- * latency; failed invocations retried the way Lambda retries them; then one sweep of each function.
- * {@link #run} checks the invariants and returns what it absorbed. ChaosIT runs it at a size for
- * CI, {@code ./dev bench} at a larger one.
+ * Chaos: many launch events, each duplicated and shuffled, sent to both functions' launch queues
+ * and handled in batches by their handlers from several concurrent workers (the queue path, as
+ * deployed), through EC2's token buckets plus random 5xx answers, dropped connections and latency;
+ * messages a batch names delivered again, as SQS does; then one sweep of each function. {@link
+ * #run} checks the invariants and returns what it absorbed. ChaosIT runs it at a size for CI,
+ * {@code ./dev bench} at a larger one.
  */
 public final class ChaosScenario {
   private static final String CONFIG =
@@ -59,6 +59,8 @@ public final class ChaosScenario {
                  "firstBackoffMillis": 50}}
       """;
   private static final long SEED = 20261122L;
+  private static final int BATCH_SIZE = 25;
+  private static final Duration VISIBILITY = Duration.ofSeconds(2);
   private static RecordingProxy proxy;
   private static IamEnforcement iam;
 
@@ -70,11 +72,12 @@ public final class ChaosScenario {
    * @param events launch events (each handled by both functions)
    * @param requests EC2 requests made
    * @param throttled requests answered RequestLimitExceeded
-   * @param lambdaRetries invocations retried after a failure
+   * @param redelivered messages a batch named, delivered again after the visibility timeout
+   * @param batches invocations of both functions by their queues' mappings
    * @param seconds how long the events and the sweeps took
    */
   public record Stats(
-      int events, int requests, long throttled, int lambdaRetries, double seconds) {}
+      int events, int requests, long throttled, int redelivered, int batches, double seconds) {}
 
   /**
    * Runs the scenario on a clean emulator and checks every invariant.
@@ -163,49 +166,37 @@ public final class ChaosScenario {
     Collections.shuffle(events, random);
 
     RemediatorConfig config = RemediatorConfig.parse(CONFIG, "chaos");
-    ImdsService imds = imds(config, moto);
-    EniService eni = eni(config, Clock.systemUTC());
 
     proxy.throttle(Ec2Throttle.awsDefaults());
     proxy.chaos(new RecordingProxy.Chaos(new Random(SEED), 0.04, 0.02, 15));
-    AtomicInteger lambdaRetries = new AtomicInteger();
-    // An invocation of each function per event; a failed one goes back in the queue, at most
-    // twice, as Lambda's asynchronous retries do; after that it would be in the failure queue.
-    ConcurrentLinkedQueue<Invocation> queue = new ConcurrentLinkedQueue<>();
+    // Every event goes to both functions' launch queues, as their rules send it; each queue's
+    // event source mapping hands batches to its own workers (one execution environment each). A
+    // message a batch names comes back after the visibility timeout, up to the receive limit;
+    // after that it would be in the dead-letter queue.
+    int perFunction = Math.max(2, workers / 2);
+    QueueWorkers imdsQueue =
+        new QueueWorkers(BATCH_SIZE, Duration.ofMillis(200), perFunction, VISIBILITY, 5);
+    QueueWorkers eniQueue =
+        new QueueWorkers(BATCH_SIZE, Duration.ofMillis(200), perFunction, VISIBILITY, 5);
     events.forEach(
         e -> {
-          queue.add(new Invocation(true, e, 0));
-          queue.add(new Invocation(false, e, 0));
+          imdsQueue.send(e);
+          eniQueue.send(e);
         });
-    List<Invocation> failedForGood = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
-    ExecutorService executor = Executors.newFixedThreadPool(workers);
-    List<Future<?>> done = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      done.add(
-          executor.submit(
-              () -> {
-                Invocation next;
-                while ((next = queue.poll()) != null) {
-                  Input input = EventParser.parse(next.event());
-                  boolean failed =
-                      next.imds()
-                          ? !imds.handle(input, false).failures().isEmpty()
-                          : !eni.handle(input, false).failures().isEmpty();
-                  if (failed && next.attempt() < 2) {
-                    lambdaRetries.incrementAndGet();
-                    queue.add(new Invocation(next.imds(), next.event(), next.attempt() + 1));
-                  } else if (failed) {
-                    failedForGood.add(next);
-                  }
-                }
-                return null;
-              }));
-    }
-    for (Future<?> f : done) {
-      f.get();
-    }
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    Future<QueueWorkers.Stats> imdsRun =
+        executor.submit(() -> imdsQueue.drain(() -> new ImdsHandler(imds(config, moto)), id -> {}));
+    Future<QueueWorkers.Stats> eniRun =
+        executor.submit(
+            () -> eniQueue.drain(() -> new EniHandler(eni(config, Clock.systemUTC())), id -> {}));
+    QueueWorkers.Stats imdsStats = imdsRun.get();
+    QueueWorkers.Stats eniStats = eniRun.get();
     executor.shutdown();
+    int redelivered = imdsStats.redelivered() + eniStats.redelivered();
+    List<SqsBatches.Message> failedForGood = new ArrayList<>(imdsStats.deadLetters());
+    failedForGood.addAll(eniStats.deadLetters());
+    ImdsService imds = imds(config, moto);
 
     // Faults end; one sweep of each function (the ENI sweep 15 minutes later, past the grace).
     proxy.chaos(null);
@@ -251,23 +242,20 @@ public final class ChaosScenario {
         .isNotEmpty()
         .allSatisfy(c -> assertThat(c.param("HttpTokens")).isEqualTo("required"));
     // The faults really happened, and were absorbed.
-    assertThat(
-            proxy.calls().stream().filter(RecordingProxy.Call::throttled).count()
-                + lambdaRetries.get())
-        .as("throttled answers and Lambda retries")
+    assertThat(proxy.calls().stream().filter(RecordingProxy.Call::throttled).count() + redelivered)
+        .as("throttled answers and redeliveries")
         .isPositive();
-    assertThat(failedForGood).as("invocations that would end in the failure queue").isEmpty();
+    assertThat(failedForGood).as("messages that would end in a dead-letter queue").isEmpty();
     // 6. IAM: the synthesized roles allowed every request both functions sent.
     iam.assertNoUnexpectedRefusals();
     return new Stats(
         events.size(),
         proxy.calls().size(),
         proxy.throttled(),
-        lambdaRetries.get(),
+        redelivered,
+        imdsStats.invocations() + eniStats.invocations(),
         (System.nanoTime() - start) / 1e9);
   }
-
-  record Invocation(boolean imds, byte[] event, int attempt) {}
 
   private static List<InstanceId> union(List<InstanceId> a, List<InstanceId> b) {
     List<InstanceId> all = new ArrayList<>(a);

@@ -171,6 +171,34 @@ public final class Alarms extends Construct {
   }
 
   /**
+   * Adds an alarm on a launch queue's dead-letter queue: at least one message visible. Those are
+   * launch events that failed {@value LaunchQueue#MAX_RECEIVE_COUNT} times; docs/runbook.md says
+   * how to redrive them.
+   *
+   * @param which how the description names the function, e.g. {@code the ENI function}
+   */
+  public void addDeadLetters(String id, IQueue deadLetters, String which) {
+    keep(
+        Alarm.Builder.create(this, id)
+            .alarmDescription(
+                "EKS Node Remediator: launch events that "
+                    + which
+                    + " failed "
+                    + LaunchQueue.MAX_RECEIVE_COUNT
+                    + " times are in its dead-letter queue; the nodes they name may still need"
+                    + " remediation. Fix the cause, then redrive (docs/runbook.md).")
+            .metric(
+                deadLetters.metricApproximateNumberOfMessagesVisible(
+                    MetricOptions.builder().period(PERIOD).statistic("Maximum").build()))
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            // SQS publishes no metrics for a queue that has been empty and unused for six hours.
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
+  }
+
+  /**
    * Adds an alarm on one function's errors: at least one in 5 minutes.
    *
    * @param alias the alias EventBridge invokes, whose {@code Errors} metric is watched

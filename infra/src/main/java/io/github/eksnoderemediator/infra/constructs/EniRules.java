@@ -20,6 +20,9 @@ import software.constructs.Construct;
 public final class EniRules extends Construct {
 
   /**
+   * @param target the function's {@code live} alias, which the sweep schedule invokes
+   * @param launchQueue the function's launch queue, where the event rules send their events
+   * @param deadLetterQueue where EventBridge puts what it could not deliver
    * @param sweepRate how often the sweep runs ({@code eni.sweep.rateMinutes})
    * @param ownRoleArn the ENI function's execution role, whose own interface calls the tamper rule
    *     leaves out
@@ -28,6 +31,7 @@ public final class EniRules extends Construct {
       Construct scope,
       String id,
       IFunction target,
+      IQueue launchQueue,
       IQueue deadLetterQueue,
       Duration sweepRate,
       String ownRoleArn) {
@@ -77,7 +81,12 @@ public final class EniRules extends Construct {
                     ownRoleArn))
             .build();
 
-    for (Rule rule : List.of(stateChange, cloudTrail, sweep, touched)) {
+    // Events about instances go through the launch queue, in batches; the sweep is one long
+    // invocation of its own, and a tamper event (rare, and carrying who did it) invokes at once.
+    for (Rule rule : List.of(stateChange, cloudTrail)) {
+      RuleTargets.enqueue(rule, launchQueue, deadLetterQueue);
+    }
+    for (Rule rule : List.of(sweep, touched)) {
       RuleTargets.invoke(rule, target, deadLetterQueue);
     }
   }

@@ -18,6 +18,9 @@ import software.constructs.Construct;
 public final class ImdsRules extends Construct {
 
   /**
+   * @param target the function's {@code live} alias, which the sweep schedule invokes
+   * @param launchQueue the function's launch queue, where the event rules send their events
+   * @param deadLetterQueue where EventBridge puts what it could not deliver
    * @param sweepRate how often the schedule sends the function its sweep event
    * @param ownRoleArn the function's execution role, whose own metadata writes the tamper rule
    *     leaves out
@@ -26,6 +29,7 @@ public final class ImdsRules extends Construct {
       Construct scope,
       String id,
       IFunction target,
+      IQueue launchQueue,
       IQueue deadLetterQueue,
       java.time.Duration sweepRate,
       String ownRoleArn) {
@@ -67,7 +71,12 @@ public final class ImdsRules extends Construct {
             .eventPattern(RuleTargets.metadataOptionsChangedByOthers(ownRoleArn))
             .build();
 
-    for (Rule rule : List.of(stateChange, cloudTrail, sweep, tamper)) {
+    // Events about instances go through the launch queue, in batches; the sweep is one long
+    // invocation of its own, and a tamper event (rare, and carrying who did it) invokes at once.
+    for (Rule rule : List.of(stateChange, cloudTrail)) {
+      RuleTargets.enqueue(rule, launchQueue, deadLetterQueue);
+    }
+    for (Rule rule : List.of(sweep, tamper)) {
       RuleTargets.invoke(rule, target, deadLetterQueue);
     }
   }
