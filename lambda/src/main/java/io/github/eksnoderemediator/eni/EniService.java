@@ -86,7 +86,7 @@ public final class EniService {
   private EniReport dispatch(Input input, boolean forceDryRun, Instant deadline) {
     String what = input.description();
     return switch (input) {
-      case StateChange s when InstanceState.fromName(s.state()) == InstanceState.RUNNING ->
+      case StateChange s when s.state() == InstanceState.RUNNING ->
           each(
               input,
               s.eventId(),
@@ -94,9 +94,7 @@ public final class EniService {
               forceDryRun,
               deadline,
               reconciler::reconcile);
-      case StateChange s
-          when InstanceState.fromName(s.state()) != null
-              && InstanceState.fromName(s.state()).isGoingAway() ->
+      case StateChange s when s.state().isGoingAway() ->
           each(
               input, s.eventId(), List.of(s.instanceId()), forceDryRun, deadline, cleanup::cleanUp);
       case StateChange s ->
