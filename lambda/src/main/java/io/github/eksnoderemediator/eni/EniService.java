@@ -143,9 +143,12 @@ public final class EniService {
                   + c.errorCode().get()
                   + "): nothing changed");
       case Input.InterfaceChanged c when tamper != null -> touched(input, c, forceDryRun, deadline);
+      // Without tamper rules configured, an interface change is not this function's business.
+      case Input.InterfaceChanged c ->
+          EniReport.ignored(what, c.eventId(), true, "not handled by the ENI function");
+      case Input.MetadataOptionsChanged c ->
+          EniReport.ignored(what, c.eventId(), true, "not handled by the ENI function");
       case Unsupported u -> EniReport.ignored(what, u.eventId(), true, u.reason());
-      default ->
-          EniReport.ignored(what, null, input.fromEventBridge(), "not handled by the ENI function");
     };
   }
 

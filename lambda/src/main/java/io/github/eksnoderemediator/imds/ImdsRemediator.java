@@ -190,7 +190,8 @@ public final class ImdsRemediator {
       case ImdsV1Use.Calls c when c.calls() > 0 ->
           "; enforced despite " + c.describe() + ": those clients now get 401";
       case ImdsV1Use.Unknown u -> "; IMDSv1 use unknown (" + u.why() + "), enforced";
-      default -> "";
+      case ImdsV1Use.Calls c -> "";
+      case ImdsV1Use.NotChecked n -> "";
     };
   }
 
