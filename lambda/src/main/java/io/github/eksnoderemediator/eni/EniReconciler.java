@@ -88,7 +88,9 @@ public final class EniReconciler {
     Subject subject = EniInstanceResult.about(instance.id()).inState(instance.state().toString());
     return switch (planner.select(instance)) {
       case Selection.OutOfScope out ->
-          subject.withNode(out.decision().node()).skipped(out.decision().reason(), dryRun);
+          subject
+              .withNode(out.decision().node())
+              .outOfScope(out.decision().why(), out.decision().reason(), dryRun);
       case Selection.NoProfile none ->
           subject.withNode(none.node()).skipped("no ENI profile matches this node", dryRun);
       case Selection.Matched matched -> new ReconcileRun(runs, instance, matched, dryRun).run();

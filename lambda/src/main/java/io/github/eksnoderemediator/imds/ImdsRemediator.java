@@ -126,7 +126,7 @@ public final class ImdsRemediator {
     if (inScope instanceof OutOfScope out) {
       return InstanceResult.of(id, out.node().orElse(null), dryRun)
           .before(OptionsView.of(instance.metadataOptions()))
-          .decide(Decision.SKIPPED, skipReason(out, instance));
+          .outOfScope(out.why(), skipReason(out, instance));
     }
     EksNode node = ((InScope) inScope).node();
     MetadataOptions current = instance.metadataOptions();
