@@ -98,7 +98,7 @@ public final class ImdsRemediator {
       instance = awaitLauncherTags(found.get());
     } catch (Ec2CallException e) {
       return InstanceResult.of(id, null, dryRun)
-          .fail(e.retryable(), "DescribeInstances failed: " + describe(e));
+          .fail(e.retryable(), "DescribeInstances failed: " + e.summary());
     }
     return remediate(instance, dryRun, WritePacer.UNPACED);
   }
@@ -303,19 +303,15 @@ public final class ImdsRemediator {
   private static String explain(Ec2CallException e, InstanceView instance) {
     return switch (e.kind()) {
       case INCORRECT_STATE ->
-          describe(e)
+          e.summary()
               + " (instance was "
               + instance.state()
               + "; its running event or Lambda's retry will try again)";
       case UNAUTHORIZED ->
-          describe(e)
+          e.summary()
               + " (the role allows it only on instances carrying in-scope cluster tags, never on"
               + " opted-out ones, and denies non-hardening values)";
-      default -> describe(e);
+      default -> e.summary();
     };
-  }
-
-  private static String describe(Ec2CallException e) {
-    return e.errorCode() + ": " + e.getMessage();
   }
 }
