@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.imds;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.config.Waits;
 import io.github.eksnoderemediator.node.EksNode;
+import io.github.eksnoderemediator.node.InstanceLookup;
 import io.github.eksnoderemediator.node.NodeScope;
 import io.github.eksnoderemediator.node.ScopeDecision;
 import io.github.eksnoderemediator.node.ScopeDecision.InScope;
@@ -32,9 +33,6 @@ import java.util.Optional;
  * expected situation ends in a result; only a broken invariant throws.
  */
 public final class ImdsRemediator {
-  /** An untagged instance younger than this may still be waiting for its launcher's tags. */
-  static final Duration YOUNG = Duration.ofMinutes(5);
-
   /** How long one paced write may wait for the pacer before the sweep is told to stop. */
   static final Duration PACING_PATIENCE = Duration.ofMinutes(1);
 
@@ -45,6 +43,7 @@ public final class ImdsRemediator {
   private final BoundedWait wait;
   private final Clock clock;
   private final ImdsV1UseCheck imdsV1;
+  private final InstanceLookup<InstanceView> lookup;
 
   /** A remediator that does not read IMDSv1 use: every node is treated as not checked. */
   public ImdsRemediator(Ec2Gateway ec2, RemediatorConfig config, BoundedWait wait, Clock clock) {
@@ -67,6 +66,7 @@ public final class ImdsRemediator {
     this.wait = wait;
     this.clock = clock;
     this.imdsV1 = imdsV1;
+    this.lookup = new InstanceLookup<>(ec2::describeInstance, waits, wait, clock);
   }
 
   /**
@@ -81,21 +81,11 @@ public final class ImdsRemediator {
   public InstanceResult remediate(InstanceId id, boolean dryRun) {
     InstanceView instance;
     try {
-      Optional<InstanceView> found =
-          wait.until(
-              () -> ec2.describeInstance(id),
-              Optional::isPresent,
-              waits.notFound(),
-              waits.firstBackoff());
+      Optional<InstanceView> found = lookup.find(id);
       if (found.isEmpty()) {
-        return InstanceResult.of(id, null, dryRun)
-            .fail(
-                true,
-                "EC2 does not show the instance after "
-                    + waits.notFound().toSeconds()
-                    + " s (InvalidInstanceID.NotFound); right after a launch EC2 is eventually consistent");
+        return InstanceResult.of(id, null, dryRun).fail(true, lookup.notShown());
       }
-      instance = awaitLauncherTags(found.get());
+      instance = lookup.awaitLauncherTags(found.get());
     } catch (Ec2CallException e) {
       return InstanceResult.of(id, null, dryRun)
           .fail(e.retryable(), "DescribeInstances failed: " + e.summary());
@@ -264,34 +254,10 @@ public final class ImdsRemediator {
     }
   }
 
-  /**
-   * Launchers tag at launch, but Auto Scaling's tag propagation can lag by seconds. An instance
-   * with no tags at all that launched moments ago is described again, within a bounded wait,
-   * instead of being judged "not an EKS node" too early.
-   */
-  private InstanceView awaitLauncherTags(InstanceView instance) {
-    if (!instance.tags().isEmpty() || instance.state().isGoingAway() || !isYoung(instance)) {
-      return instance;
-    }
-    Optional<InstanceView> settled =
-        wait.continueUntil(
-            Optional.of(instance),
-            () -> ec2.describeInstance(instance.id()),
-            v -> v.isEmpty() || !v.get().tags().isEmpty(),
-            waits.tagSettle(),
-            waits.firstBackoff());
-    return settled.orElse(instance);
-  }
-
-  private boolean isYoung(InstanceView instance) {
-    return instance.launchTime() != null
-        && instance.launchTime().isAfter(clock.instant().minus(YOUNG));
-  }
-
   private String skipReason(OutOfScope out, InstanceView instance) {
     if (out.why() == ScopeDecision.SkipReason.NOT_EKS_NODE
         && instance.tags().isEmpty()
-        && isYoung(instance)) {
+        && lookup.isYoung(instance)) {
       return out.reason()
           + " (no tags at all "
           + waits.tagSettle().toSeconds()
