@@ -65,6 +65,8 @@ public final class EniService {
   }
 
   /**
+   * Handles one input with no deadline (the local command, tests).
+   *
    * @param forceDryRun write nothing, whatever the input says (the local command's {@code
    *     --dry-run})
    */
@@ -73,6 +75,8 @@ public final class EniService {
   }
 
   /**
+   * Handles one input: reconciles, cleans up, sweeps or ignores it, and reports what it did.
+   *
    * @param deadline stop starting new instances at this instant, to report before Lambda's timeout
    */
   public EniReport handle(Input input, boolean forceDryRun, Instant deadline) {

@@ -41,7 +41,6 @@ public final class ImdsRemediator {
   private final ImdsPolicy policy;
   private final Waits waits;
   private final BoundedWait wait;
-  private final Clock clock;
   private final ImdsV1UseCheck imdsV1;
   private final InstanceLookup<InstanceView> lookup;
 
@@ -64,7 +63,6 @@ public final class ImdsRemediator {
     this.policy = new ImdsPolicy(config.imds());
     this.waits = config.waits();
     this.wait = wait;
-    this.clock = clock;
     this.imdsV1 = imdsV1;
     this.lookup = new InstanceLookup<>(ec2::describeInstance, waits, wait, clock);
   }

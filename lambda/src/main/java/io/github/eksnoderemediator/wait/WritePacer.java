@@ -34,7 +34,7 @@ public interface WritePacer {
                     .build())
             .build();
     return maxWait ->
-        maxWait.isZero() || maxWait.isNegative()
+        (maxWait.isZero() || maxWait.isNegative())
             ? bucket.tryConsume(1)
             : bucket.asBlocking().tryConsume(1, maxWait);
   }

@@ -168,7 +168,7 @@ public final class ChaosScenario {
     Collections.shuffle(events, random);
 
     RemediatorConfig config = RemediatorConfig.parse(CONFIG, "chaos");
-    ImdsService imds = imds(config, moto);
+    ImdsService imds = imds(config);
     EniService eni = eni(config, Clock.systemUTC());
 
     proxy.throttle(Ec2Throttle.awsDefaults());
@@ -272,6 +272,8 @@ public final class ChaosScenario {
         (System.nanoTime() - start) / 1e9);
   }
 
+  // Never compared or hashed: a queue entry, so the array's identity equality does not matter.
+  @SuppressWarnings("ArrayRecordComponent")
   record Invocation(boolean imds, byte[] event, int attempt) {}
 
   private static List<InstanceId> union(List<InstanceId> a, List<InstanceId> b) {
@@ -280,7 +282,7 @@ public final class ChaosScenario {
     return all;
   }
 
-  private static ImdsService imds(RemediatorConfig config, MotoServer moto) {
+  private static ImdsService imds(RemediatorConfig config) {
     var eks =
         AwsClients.eksBuilder()
             .endpointOverride(proxy.endpoint())
