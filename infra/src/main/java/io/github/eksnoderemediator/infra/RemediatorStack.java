@@ -25,6 +25,8 @@ import software.constructs.Construct;
 public final class RemediatorStack extends Stack {
 
   /**
+   * What the stack is built from.
+   *
    * @param stackProps name, environment, tags
    * @param code the function's code: the shaded jar in the app, a stub in tests
    * @param settings the validated context

@@ -21,6 +21,8 @@ public record DriftReport(
   }
 
   /**
+   * One cluster: its node groups' launch templates, or why it was not checked.
+   *
    * @param cluster the cluster
    * @param skipped why it was not checked (Auto Mode, not found, an error), or null
    * @param nodeGroups its managed node groups
@@ -33,6 +35,8 @@ public record DriftReport(
   }
 
   /**
+   * One managed node group: what its launch template says and whether that drifts from the policy.
+   *
    * @param nodeGroup the node group
    * @param launchTemplate the template and version it launches from, or null for EKS's default
    * @param httpTokens what the template says, or null when unset
@@ -54,6 +58,8 @@ public record DriftReport(
   }
 
   /**
+   * The account's instance metadata defaults in this Region.
+   *
    * @param httpTokens the account default, or null when unreadable
    * @param hopLimit the account default ({@code -1}: no preference), or null
    * @param httpTokensEnforced {@code enabled} or {@code disabled}: whether the account refuses

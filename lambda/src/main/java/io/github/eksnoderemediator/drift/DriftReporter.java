@@ -63,8 +63,7 @@ public final class DriftReporter {
       }
       return new ClusterDrift(name, null, groups);
     } catch (Ec2CallException e) {
-      return new ClusterDrift(
-          name, "could not be read: " + e.errorCode() + ": " + e.getMessage(), List.of());
+      return new ClusterDrift(name, "could not be read: " + e.summary(), List.of());
     }
   }
 
@@ -112,13 +111,7 @@ public final class DriftReporter {
           DriftPolicy.enforcementRecommendation(read, driftingNodeGroups, allChecked).orElse(null));
     } catch (Ec2CallException e) {
       return new AccountDefaults(
-          null,
-          null,
-          null,
-          null,
-          false,
-          List.of("could not be read: " + e.errorCode() + ": " + e.getMessage()),
-          null);
+          null, null, null, null, false, List.of("could not be read: " + e.summary()), null);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.eksnoderemediator.node.EksNode;
+import io.github.eksnoderemediator.node.ScopeDecision.SkipReason;
 import io.github.eksnoderemediator.port.InstanceId;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param interfaces one entry per matching profile (or, in a cleanup, per interface of ours)
  * @param dryRun true when nothing was written on purpose
  * @param retryable for a failure: whether trying again can help
+ * @param skippedBecause for a node out of scope: the rule that excluded it (not in the report: the
+ *     reason says it in words; the log level comes from it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EniInstanceResult(
@@ -36,7 +39,8 @@ public record EniInstanceResult(
     String reason,
     List<EniResult> interfaces,
     boolean dryRun,
-    Boolean retryable) {
+    Boolean retryable,
+    @JsonIgnore SkipReason skippedBecause) {
 
   public EniInstanceResult {
     interfaces = List.copyOf(interfaces);
@@ -110,9 +114,14 @@ public record EniInstanceResult(
       return result(Outcome.SKIPPED, reason, List.of(), dryRun);
     }
 
+    /** Not touched: out of scope by this rule. */
+    public EniInstanceResult outOfScope(SkipReason why, String reason, boolean dryRun) {
+      return build(Outcome.SKIPPED, reason, List.of(), dryRun, null, why);
+    }
+
     /** A failure of the instance as a whole (it could not be described, say). */
     public EniInstanceResult failed(Failure failure, List<EniResult> interfaces, boolean dryRun) {
-      return build(Outcome.FAILED, failure.reason(), interfaces, dryRun, failure.retryable());
+      return build(Outcome.FAILED, failure.reason(), interfaces, dryRun, failure.retryable(), null);
     }
 
     /**
@@ -123,10 +132,10 @@ public record EniInstanceResult(
         Outcome decision, String reason, List<EniResult> interfaces, boolean dryRun) {
       List<EniResult> failures = interfaces.stream().filter(EniResult::failed).toList();
       if (failures.isEmpty()) {
-        return build(decision, reason, interfaces, dryRun, null);
+        return build(decision, reason, interfaces, dryRun, null, null);
       }
       boolean retryable = failures.stream().allMatch(r -> Boolean.TRUE.equals(r.retryable()));
-      return build(Outcome.FAILED, reason, interfaces, dryRun, retryable);
+      return build(Outcome.FAILED, reason, interfaces, dryRun, retryable, null);
     }
 
     private EniInstanceResult build(
@@ -134,7 +143,8 @@ public record EniInstanceResult(
         String reason,
         List<EniResult> interfaces,
         boolean dryRun,
-        Boolean retryable) {
+        Boolean retryable,
+        SkipReason skippedBecause) {
       return new EniInstanceResult(
           id.map(InstanceId::value).orElse(null),
           node.map(EksNode::cluster).orElse(null),
@@ -146,7 +156,8 @@ public record EniInstanceResult(
           reason,
           interfaces,
           dryRun,
-          retryable);
+          retryable,
+          skippedBecause);
     }
   }
 

@@ -93,10 +93,7 @@ public final class EniJanitor {
       return result(profile, eni, EniDecision.DELETED, cleanup.why(), done);
     } catch (Ec2CallException e) {
       return failed(
-          profile,
-          eni,
-          new Failure.Ec2Error(cleanup.why() + "; " + Failure.describe(e), e.kind()),
-          done);
+          profile, eni, new Failure.Ec2Error(cleanup.why() + "; " + e.summary(), e.kind()), done);
     }
   }
 

@@ -45,6 +45,8 @@ public record EniReport(
   }
 
   /**
+   * What a sweep found and did, in counts.
+   *
    * @param ourInterfaces interfaces carrying our ownership tag in the account and Region
    * @param nodesChecked running nodes in scope with at least one matching profile
    * @param nodesReconciled of those, the ones missing an interface, which were reconciled

@@ -65,6 +65,8 @@ public final class EniService {
   }
 
   /**
+   * Handles one input with no deadline (the local command, tests).
+   *
    * @param forceDryRun write nothing, whatever the input says (the local command's {@code
    *     --dry-run})
    */
@@ -73,6 +75,8 @@ public final class EniService {
   }
 
   /**
+   * Handles one input: reconciles, cleans up, sweeps or ignores it, and reports what it did.
+   *
    * @param deadline stop starting new instances at this instant, to report before Lambda's timeout
    */
   public EniReport handle(Input input, boolean forceDryRun, Instant deadline) {
@@ -86,7 +90,7 @@ public final class EniService {
   private EniReport dispatch(Input input, boolean forceDryRun, Instant deadline) {
     String what = input.description();
     return switch (input) {
-      case StateChange s when InstanceState.fromName(s.state()) == InstanceState.RUNNING ->
+      case StateChange s when s.state() == InstanceState.RUNNING ->
           each(
               input,
               s.eventId(),
@@ -94,9 +98,7 @@ public final class EniService {
               forceDryRun,
               deadline,
               reconciler::reconcile);
-      case StateChange s
-          when InstanceState.fromName(s.state()) != null
-              && InstanceState.fromName(s.state()).isGoingAway() ->
+      case StateChange s when s.state().isGoingAway() ->
           each(
               input, s.eventId(), List.of(s.instanceId()), forceDryRun, deadline, cleanup::cleanUp);
       case StateChange s ->
@@ -145,9 +147,12 @@ public final class EniService {
                   + c.errorCode().get()
                   + "): nothing changed");
       case Input.InterfaceChanged c when tamper != null -> touched(input, c, forceDryRun, deadline);
+      // Without tamper rules configured, an interface change is not this function's business.
+      case Input.InterfaceChanged c ->
+          EniReport.ignored(what, c.eventId(), true, "not handled by the ENI function");
+      case Input.MetadataOptionsChanged c ->
+          EniReport.ignored(what, c.eventId(), true, "not handled by the ENI function");
       case Unsupported u -> EniReport.ignored(what, u.eventId(), true, u.reason());
-      default ->
-          EniReport.ignored(what, null, input.fromEventBridge(), "not handled by the ENI function");
     };
   }
 

@@ -68,6 +68,8 @@ public final class EniSweep {
   }
 
   /**
+   * Runs one sweep: the leftovers first, then the gaps.
+   *
    * @param deadline stop starting new work at this instant (Lambda's remaining time)
    */
   public SweepResult sweep(boolean dryRun, Instant deadline) {

@@ -41,6 +41,8 @@ public final class EniTamper {
   }
 
   /**
+   * Finds which interface the call touched, and whose nodes it belongs to.
+   *
    * @throws io.github.eksnoderemediator.port.Ec2CallException when EC2 cannot be read
    */
   public Touched find(InterfaceChanged call) {

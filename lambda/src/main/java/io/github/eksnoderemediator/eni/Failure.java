@@ -56,11 +56,6 @@ public sealed interface Failure {
 
   /** {@code what} failed with {@code e}: "what: ErrorCode: message". */
   static Failure ec2(String what, Ec2CallException e) {
-    return new Ec2Error(what + ": " + describe(e), e.kind());
-  }
-
-  /** EC2's error code and message, for a report sentence. */
-  static String describe(Ec2CallException e) {
-    return e.errorCode() + ": " + e.getMessage();
+    return new Ec2Error(what + ": " + e.summary(), e.kind());
   }
 }

@@ -1,5 +1,6 @@
 package io.github.eksnoderemediator.eni;
 
+import io.github.eksnoderemediator.node.ScopeDecision.SkipReason;
 import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 
 /**
@@ -20,8 +21,7 @@ public final class JsonLinesEniLog implements EniDecisionLog {
         switch (result.decision()) {
           case FAILED -> "ERROR";
           // An opt-out is an operator's deliberate exception: make it stand out.
-          case SKIPPED ->
-              result.reason() != null && result.reason().startsWith("opted out") ? "WARN" : "INFO";
+          case SKIPPED -> result.skippedBecause() == SkipReason.OPTED_OUT ? "WARN" : "INFO";
           default -> "INFO";
         };
     lines.write(level, "eni " + result.decision().label(), input, eventId, result);

@@ -63,13 +63,13 @@ final class StepExecutor {
             }
           }
           case AGAIN -> {
-            p.lastError = step.describe() + ": " + Failure.describe(e);
+            p.lastError = step.describe() + ": " + e.summary();
             return;
           }
           case FAIL -> {
             p.giveUp(
                 new Failure.Ec2Error(
-                    step.describe() + ": " + Failure.describe(e) + explain(step, e), e.kind()));
+                    step.describe() + ": " + e.summary() + explain(step, e), e.kind()));
             return;
           }
         }

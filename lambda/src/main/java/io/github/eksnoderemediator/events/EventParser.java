@@ -128,15 +128,16 @@ public final class EventParser {
         instanceId(
             detail.node("instance-id").orElseThrow(() -> missing(detail, "instance-id")),
             detail.child("instance-id"));
-    String state = requiredText(detail, "state");
-    if (InstanceState.fromName(state) == null) {
+    String name = requiredText(detail, "state");
+    InstanceState state = InstanceState.fromName(name);
+    if (state == null) {
       String states =
           Arrays.stream(InstanceState.values())
               .map(InstanceState::ec2Name)
               .collect(Collectors.joining(", "));
       throw detail.fail(
           detail.child("state"),
-          "must be one of " + states + ", got \"" + StrictObject.abbreviate(state) + "\"");
+          "must be one of " + states + ", got \"" + StrictObject.abbreviate(name) + "\"");
     }
     return new Input.StateChange(eventId, instanceId, state);
   }

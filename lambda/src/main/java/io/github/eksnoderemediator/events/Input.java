@@ -2,8 +2,10 @@ package io.github.eksnoderemediator.events;
 
 import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.port.InstanceState;
 import io.github.eksnoderemediator.report.Attribution;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,9 +27,13 @@ public sealed interface Input {
    *
    * @param eventId the EventBridge event id
    * @param instanceId {@code detail.instance-id}
-   * @param state {@code detail.state}, as EC2 names it ({@code pending}, {@code running}, ...)
+   * @param state {@code detail.state}; the parser refuses a name EC2 does not use
    */
-  record StateChange(String eventId, InstanceId instanceId, String state) implements Input {
+  record StateChange(String eventId, InstanceId instanceId, InstanceState state) implements Input {
+    public StateChange {
+      Objects.requireNonNull(state, "state");
+    }
+
     @Override
     public String description() {
       return "EC2 state change to " + state;

@@ -34,6 +34,8 @@ public final class ImdsPolicy {
   }
 
   /**
+   * The decision for a node: compliant, a change, or a deferral of the token requirement.
+   *
    * @param use what the IMDSv1-use check found for this node
    */
   public ImdsDecision decide(EksNode node, MetadataOptions current, ImdsV1Use use) {

@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.imds;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.config.Waits;
 import io.github.eksnoderemediator.node.EksNode;
+import io.github.eksnoderemediator.node.InstanceLookup;
 import io.github.eksnoderemediator.node.NodeScope;
 import io.github.eksnoderemediator.node.ScopeDecision;
 import io.github.eksnoderemediator.node.ScopeDecision.InScope;
@@ -43,9 +44,6 @@ import java.util.function.Supplier;
  * expected situation ends in a result; only a broken invariant throws.
  */
 public final class ImdsRemediator {
-  /** An untagged instance younger than this may still be waiting for its launcher's tags. */
-  static final Duration YOUNG = Duration.ofMinutes(5);
-
   /** How long one paced write may wait for the pacer before the sweep is told to stop. */
   static final Duration PACING_PATIENCE = Duration.ofMinutes(1);
 
@@ -56,6 +54,7 @@ public final class ImdsRemediator {
   private final BoundedWait wait;
   private final Clock clock;
   private final ImdsV1UseCheck imdsV1;
+  private final InstanceLookup<InstanceView> lookup;
 
   /** A remediator that does not read IMDSv1 use: every node is treated as not checked. */
   public ImdsRemediator(Ec2Gateway ec2, RemediatorConfig config, BoundedWait wait, Clock clock) {
@@ -78,6 +77,7 @@ public final class ImdsRemediator {
     this.wait = wait;
     this.clock = clock;
     this.imdsV1 = imdsV1;
+    this.lookup = new InstanceLookup<>(ec2::describeInstance, waits, wait, clock);
   }
 
   /**
@@ -92,24 +92,14 @@ public final class ImdsRemediator {
   public InstanceResult remediate(InstanceId id, boolean dryRun) {
     InstanceView instance;
     try {
-      Optional<InstanceView> found =
-          wait.until(
-              () -> ec2.describeInstance(id),
-              Optional::isPresent,
-              waits.notFound(),
-              waits.firstBackoff());
+      Optional<InstanceView> found = lookup.find(id);
       if (found.isEmpty()) {
-        return InstanceResult.of(id, null, dryRun)
-            .fail(
-                true,
-                "EC2 does not show the instance after "
-                    + waits.notFound().toSeconds()
-                    + " s (InvalidInstanceID.NotFound); right after a launch EC2 is eventually consistent");
+        return InstanceResult.of(id, null, dryRun).fail(true, lookup.notShown());
       }
-      instance = awaitLauncherTags(found.get());
+      instance = lookup.awaitLauncherTags(found.get());
     } catch (Ec2CallException e) {
       return InstanceResult.of(id, null, dryRun)
-          .fail(e.retryable(), "DescribeInstances failed: " + describe(e));
+          .fail(e.retryable(), "DescribeInstances failed: " + e.summary());
     }
     return remediate(instance, dryRun, WritePacer.UNPACED);
   }
@@ -175,7 +165,7 @@ public final class ImdsRemediator {
       return new Plan.Done(
           InstanceResult.of(id, out.node().orElse(null), dryRun)
               .before(OptionsView.of(instance.metadataOptions()))
-              .decide(Decision.SKIPPED, skipReason(out, instance)));
+              .outOfScope(out.why(), skipReason(out, instance)));
     }
     EksNode node = ((InScope) inScope).node();
     MetadataOptions current = instance.metadataOptions();
@@ -242,7 +232,8 @@ public final class ImdsRemediator {
       case ImdsV1Use.Calls c when c.calls() > 0 ->
           "; enforced despite " + c.describe() + ": those clients now get 401";
       case ImdsV1Use.Unknown u -> "; IMDSv1 use unknown (" + u.why() + "), enforced";
-      default -> "";
+      case ImdsV1Use.Calls c -> "";
+      case ImdsV1Use.NotChecked n -> "";
     };
   }
 
@@ -368,7 +359,7 @@ public final class ImdsRemediator {
       readUntil(ids, views, v -> true, waits.notFound(), deadline, false);
       Set<InstanceId> untagged = new LinkedHashSet<>();
       views.values().stream()
-          .filter(v -> v.tags().isEmpty() && !v.state().isGoingAway() && isYoung(v))
+          .filter(v -> v.tags().isEmpty() && !v.state().isGoingAway() && lookup.isYoung(v))
           .forEach(v -> untagged.add(v.id()));
       readUntil(untagged, views, v -> !v.tags().isEmpty(), waits.tagSettle(), deadline, true);
     } catch (Ec2CallException e) {
@@ -377,7 +368,7 @@ public final class ImdsRemediator {
           results.put(
               id,
               InstanceResult.of(id, null, dryRun)
-                  .fail(e.retryable(), "DescribeInstances failed: " + describe(e)));
+                  .fail(e.retryable(), "DescribeInstances failed: " + e.summary()));
         }
       }
     }
@@ -389,14 +380,7 @@ public final class ImdsRemediator {
       InstanceView view = views.get(id);
       if (view == null) {
         results.computeIfAbsent(
-            id,
-            i ->
-                InstanceResult.of(i, null, dryRun)
-                    .fail(
-                        true,
-                        "EC2 does not show the instance after "
-                            + waits.notFound().toSeconds()
-                            + " s (InvalidInstanceID.NotFound); right after a launch EC2 is eventually consistent"));
+            id, i -> InstanceResult.of(i, null, dryRun).fail(true, lookup.notShown()));
         continue;
       }
       switch (plan(view, dryRun, imdsV1Use)) {
@@ -541,34 +525,10 @@ public final class ImdsRemediator {
     }
   }
 
-  /**
-   * Launchers tag at launch, but Auto Scaling's tag propagation can lag by seconds. An instance
-   * with no tags at all that launched moments ago is described again, within a bounded wait,
-   * instead of being judged "not an EKS node" too early.
-   */
-  private InstanceView awaitLauncherTags(InstanceView instance) {
-    if (!instance.tags().isEmpty() || instance.state().isGoingAway() || !isYoung(instance)) {
-      return instance;
-    }
-    Optional<InstanceView> settled =
-        wait.continueUntil(
-            Optional.of(instance),
-            () -> ec2.describeInstance(instance.id()),
-            v -> v.isEmpty() || !v.get().tags().isEmpty(),
-            waits.tagSettle(),
-            waits.firstBackoff());
-    return settled.orElse(instance);
-  }
-
-  private boolean isYoung(InstanceView instance) {
-    return instance.launchTime() != null
-        && instance.launchTime().isAfter(clock.instant().minus(YOUNG));
-  }
-
   private String skipReason(OutOfScope out, InstanceView instance) {
     if (out.why() == ScopeDecision.SkipReason.NOT_EKS_NODE
         && instance.tags().isEmpty()
-        && isYoung(instance)) {
+        && lookup.isYoung(instance)) {
       return out.reason()
           + " (no tags at all "
           + waits.tagSettle().toSeconds()
@@ -580,19 +540,15 @@ public final class ImdsRemediator {
   private static String explain(Ec2CallException e, InstanceView instance) {
     return switch (e.kind()) {
       case INCORRECT_STATE ->
-          describe(e)
+          e.summary()
               + " (instance was "
               + instance.state()
               + "; its running event or Lambda's retry will try again)";
       case UNAUTHORIZED ->
-          describe(e)
+          e.summary()
               + " (the role allows it only on instances carrying in-scope cluster tags, never on"
               + " opted-out ones, and denies non-hardening values)";
-      default -> describe(e);
+      default -> e.summary();
     };
-  }
-
-  private static String describe(Ec2CallException e) {
-    return e.errorCode() + ": " + e.getMessage();
   }
 }

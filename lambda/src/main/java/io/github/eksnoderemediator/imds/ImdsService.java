@@ -15,6 +15,7 @@ import io.github.eksnoderemediator.events.QueuedInput;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.port.InstanceState;
 import io.github.eksnoderemediator.report.Attribution;
 import io.github.eksnoderemediator.report.Decision;
 import io.github.eksnoderemediator.report.DecisionLog;
@@ -149,7 +150,8 @@ public final class ImdsService {
 
   private Report dispatch(Input input, boolean forceDryRun, Instant deadline) {
     return switch (input) {
-      case StateChange s when "pending".equals(s.state()) || "running".equals(s.state()) ->
+      case StateChange s
+          when s.state() == InstanceState.PENDING || s.state() == InstanceState.RUNNING ->
           remediate(input, s.eventId(), List.of(s.instanceId()), forceDryRun, Optional.empty());
       case StateChange s ->
           Report.ignored(

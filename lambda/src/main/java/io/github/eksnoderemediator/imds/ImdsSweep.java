@@ -48,6 +48,8 @@ public final class ImdsSweep {
   }
 
   /**
+   * Checks every node in scope (or the ones the selector names) once, paced.
+   *
    * @param selector the nodes a manual request names, or empty for every node in scope
    * @param deadline when to stop starting new nodes (the invocation's time is running out)
    */

@@ -71,7 +71,7 @@ public final class ImdsV1UseCheck {
         found.put(id, new ImdsV1Use.Calls(n == null ? 0 : n, n != null, settings.lookback()));
       }
     } catch (Ec2CallException e) {
-      String why = "GetMetricData failed: " + e.errorCode() + ": " + e.getMessage();
+      String why = "GetMetricData failed: " + e.summary();
       toRead.forEach(id -> found.put(id, new ImdsV1Use.Unknown(why, settings.lookback())));
     }
     return found;

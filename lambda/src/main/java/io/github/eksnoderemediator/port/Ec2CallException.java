@@ -29,6 +29,11 @@ public final class Ec2CallException extends RuntimeException {
     return kind.retryable;
   }
 
+  /** EC2's error code and message, for a report sentence: {@code ErrorCode: message}. */
+  public String summary() {
+    return errorCode + ": " + getMessage();
+  }
+
   /** What a failed EC2 call means to the caller. */
   public enum Kind {
     /** The resource does not exist, or is not visible yet. */

@@ -18,12 +18,16 @@ public interface EksGateway {
   NodegroupInfo describeNodegroup(String cluster, String nodegroup);
 
   /**
+   * A cluster, as far as the remediator needs it.
+   *
    * @param name the cluster
    * @param autoMode EKS Auto Mode is on ({@code computeConfig.enabled}): EKS manages its nodes
    */
   record ClusterInfo(String name, boolean autoMode) {}
 
   /**
+   * A managed node group, as far as the drift report needs it.
+   *
    * @param name the node group
    * @param launchTemplate the custom launch template it uses, or empty for EKS's default one
    */

@@ -4,6 +4,8 @@ package io.github.eksnoderemediator.report;
 @FunctionalInterface
 public interface DecisionLog {
   /**
+   * Records one instance's outcome.
+   *
    * @param input what arrived, as the report names it
    * @param eventId the EventBridge event id, or null
    */

@@ -1,7 +1,9 @@
 package io.github.eksnoderemediator.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.eksnoderemediator.node.EksNode;
+import io.github.eksnoderemediator.node.ScopeDecision.SkipReason;
 import io.github.eksnoderemediator.port.InstanceId;
 
 /**
@@ -23,6 +25,8 @@ import io.github.eksnoderemediator.port.InstanceId;
  * @param applied for a change: whether EC2 reported the options {@code applied} within the wait
  * @param dryRun true when nothing was written on purpose
  * @param retryable for a failure: whether trying again later can help
+ * @param skippedBecause for a node out of scope: the rule that excluded it (not in the report: the
+ *     reason says it in words; the log level comes from it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InstanceResult(
@@ -40,7 +44,8 @@ public record InstanceResult(
     Attribution caller,
     Boolean applied,
     boolean dryRun,
-    Boolean retryable) {
+    Boolean retryable,
+    @JsonIgnore SkipReason skippedBecause) {
 
   /** This result with the caller named and a phrase put before its reason. */
   public InstanceResult attributed(Attribution by, String reasonPrefix) {
@@ -59,7 +64,8 @@ public record InstanceResult(
         by,
         applied,
         dryRun,
-        retryable);
+        retryable,
+        skippedBecause);
   }
 
   /** Starts a result for an instance whose node identity is known (or null when not). */
@@ -110,6 +116,15 @@ public record InstanceResult(
     }
 
     public InstanceResult decide(Decision decision, String reason) {
+      return build(decision, reason, null);
+    }
+
+    /** Skipped: out of scope by this rule. */
+    public InstanceResult outOfScope(SkipReason why, String reason) {
+      return build(Decision.SKIPPED, reason, why);
+    }
+
+    private InstanceResult build(Decision decision, String reason, SkipReason skippedBecause) {
       return new InstanceResult(
           id.value(),
           node == null ? null : node.cluster(),
@@ -125,7 +140,8 @@ public record InstanceResult(
           null,
           applied,
           dryRun,
-          null);
+          null,
+          skippedBecause);
     }
 
     public InstanceResult fail(boolean retryable, String reason) {
@@ -145,7 +161,8 @@ public record InstanceResult(
           r.caller,
           r.applied,
           r.dryRun,
-          retryable);
+          retryable,
+          null);
     }
   }
 }

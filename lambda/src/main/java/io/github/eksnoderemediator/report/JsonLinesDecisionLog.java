@@ -1,6 +1,7 @@
 package io.github.eksnoderemediator.report;
 
 import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.node.ScopeDecision.SkipReason;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -54,7 +55,7 @@ public final class JsonLinesDecisionLog implements DecisionLog {
     return switch (result.decision()) {
       case FAILED -> "ERROR";
       // An opt-out is an operator's deliberate exception to a security control: make it stand out.
-      case SKIPPED -> result.reason().startsWith("opted out") ? "WARN" : "INFO";
+      case SKIPPED -> result.skippedBecause() == SkipReason.OPTED_OUT ? "WARN" : "INFO";
       // A node left weak on purpose, until its IMDSv1 clients are fixed.
       case DEFERRED -> "WARN";
       default -> "INFO";

@@ -42,6 +42,8 @@ public record Report(
   }
 
   /**
+   * What a sweep read, in counts.
+   *
    * @param describePages DescribeInstances pages read (one per 1,000 nodes)
    * @param instancesListed instances the tag and state filters returned
    * @param notReached nodes left for the next sweep because the invocation's time ran out

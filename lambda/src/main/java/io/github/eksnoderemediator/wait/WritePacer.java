@@ -43,7 +43,7 @@ public interface WritePacer {
                     .build())
             .build();
     return maxWait ->
-        maxWait.isZero() || maxWait.isNegative()
+        (maxWait.isZero() || maxWait.isNegative())
             ? bucket.tryConsume(MILLI)
             : bucket.asBlocking().tryConsume(MILLI, maxWait);
   }

@@ -82,7 +82,7 @@ class EniCleanupFakeTest {
         .extracting(EniResult::reason)
         .isEqualTo("DeleteOnTermination: EC2 deletes it with the instance");
     assertThat(h.ec2.writes())
-        .extracting(w -> w.split(" ")[0] + (w.endsWith("force") ? " force" : ""))
+        .extracting(w -> w.split(" ", -1)[0] + (w.endsWith("force") ? " force" : ""))
         .containsExactly("DetachNetworkInterface", "DeleteNetworkInterface");
   }
 

@@ -61,7 +61,7 @@ class EniReconcileFakeTest {
     assertThat(mgmt.sourceDestCheck()).isFalse();
     assertThat(data.description()).isEqualTo("Multus data");
     assertThat(h.ec2.writes())
-        .extracting(w -> w.split(" ")[0])
+        .extracting(w -> w.split(" ", -1)[0])
         .containsExactly(
             "CreateNetworkInterface",
             "AttachNetworkInterface",
@@ -85,7 +85,7 @@ class EniReconcileFakeTest {
     assertThat(h.ec2.writes()).isEmpty();
     // Present interfaces need no subnet, group or limit lookups.
     assertThat(h.ec2.calls())
-        .extracting(c -> c.split(" ")[0])
+        .extracting(c -> c.split(" ", -1)[0])
         .containsExactly("DescribeInstances", "DescribeNetworkInterfaces");
   }
 

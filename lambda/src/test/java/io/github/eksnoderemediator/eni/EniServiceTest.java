@@ -34,6 +34,12 @@ class EniServiceTest {
     assertThat(handle("cloudtrail-terminateinstances.json").ignored())
         .isEqualTo("CloudTrail call TerminateInstances is not handled");
     assertThat(handle("other-source-eks.json").ignored()).contains("is not handled");
+    // The IMDS function's event, and an interface change when no tamper rules are configured.
+    EniReport metadataChange = handle("cloudtrail-modifyinstancemetadataoptions-by-user.json");
+    assertThat(metadataChange.ignored()).isEqualTo("not handled by the ENI function");
+    assertThat(metadataChange.eventId()).isNotBlank();
+    assertThat(handle("cloudtrail-deletenetworkinterface-by-user.json").ignored())
+        .isEqualTo("not handled by the ENI function");
     assertThat(h.ec2.calls()).isEmpty();
   }
 

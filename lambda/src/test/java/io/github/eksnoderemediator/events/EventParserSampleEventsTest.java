@@ -10,6 +10,7 @@ import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
 import io.github.eksnoderemediator.port.EniId;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.port.InstanceState;
 import io.github.eksnoderemediator.report.Attribution;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import java.io.IOException;
@@ -33,16 +34,20 @@ class EventParserSampleEventsTest {
       Map.ofEntries(
           Map.entry(
               "state-change-pending.json",
-              new StateChange("7bf73129-1428-4cd3-a780-95db273d1602", id(1), "pending")),
+              new StateChange(
+                  "7bf73129-1428-4cd3-a780-95db273d1602", id(1), InstanceState.PENDING)),
           Map.entry(
               "state-change-running.json",
-              new StateChange("0bd3a3f6-5f2c-7b3e-9d0e-3c4f1f0a2b11", id(1), "running")),
+              new StateChange(
+                  "0bd3a3f6-5f2c-7b3e-9d0e-3c4f1f0a2b11", id(1), InstanceState.RUNNING)),
           Map.entry(
               "state-change-stopped.json",
-              new StateChange("1d8a4a52-2c61-b4d3-07e5-9f2e6b1c4d22", id(1), "stopped")),
+              new StateChange(
+                  "1d8a4a52-2c61-b4d3-07e5-9f2e6b1c4d22", id(1), InstanceState.STOPPED)),
           Map.entry(
               "state-change-terminated.json",
-              new StateChange("5e2f0c31-8a17-4f0b-a6d2-7c9e1b3f5a33", id(1), "terminated")),
+              new StateChange(
+                  "5e2f0c31-8a17-4f0b-a6d2-7c9e1b3f5a33", id(1), InstanceState.TERMINATED)),
           Map.entry(
               "cloudtrail-runinstances-managed-nodegroup.json",
               launch(

@@ -10,6 +10,7 @@ import io.github.eksnoderemediator.events.Input.StateChange;
 import io.github.eksnoderemediator.events.Input.Unsupported;
 import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
+import io.github.eksnoderemediator.port.InstanceState;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -146,7 +147,8 @@ class EventParserTest {
               + ID_1
               + "\", \"state\": \"running\"}}";
 
-      assertThat(parse(document)).isEqualTo(new StateChange("", new InstanceId(ID_1), "running"));
+      assertThat(parse(document))
+          .isEqualTo(new StateChange("", new InstanceId(ID_1), InstanceState.RUNNING));
     }
 
     @Test
@@ -160,7 +162,7 @@ class EventParserTest {
               .formatted(ID_1);
 
       assertThat(parse(document))
-          .isEqualTo(new StateChange("e-1", new InstanceId(ID_1), "pending"));
+          .isEqualTo(new StateChange("e-1", new InstanceId(ID_1), InstanceState.PENDING));
     }
 
     @Test
@@ -203,7 +205,21 @@ class EventParserTest {
       assertThat(
               parse(
                   stateChange("{\"instance-id\": \"" + ID_1 + "\", \"state\": \"shutting-down\"}")))
-          .isEqualTo(new StateChange("e-1", new InstanceId(ID_1), "shutting-down"));
+          .isEqualTo(new StateChange("e-1", new InstanceId(ID_1), InstanceState.SHUTTING_DOWN));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {"pending", "running", "stopping", "stopped", "shutting-down", "terminated"})
+    void parse_everyStateEc2Sends_isTheEnumConstantAndDescribedAsEc2NamesIt(String name) {
+      StateChange change =
+          (StateChange)
+              parse(
+                  stateChange("{\"instance-id\": \"" + ID_1 + "\", \"state\": \"" + name + "\"}"));
+
+      assertThat(change.state().ec2Name()).isEqualTo(name);
+      assertThat(change.state()).isSameAs(InstanceState.fromName(name));
+      assertThat(change.description()).isEqualTo("EC2 state change to " + name);
     }
 
     @Test

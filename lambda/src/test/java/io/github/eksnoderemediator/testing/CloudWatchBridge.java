@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -42,6 +43,8 @@ public final class CloudWatchBridge implements AutoCloseable {
   /** Decides whether a request may reach the emulator: IAM in the system tests. */
   public interface Authorizer {
     /**
+     * Why a caller may not make the call.
+     *
      * @param action e.g. {@code cloudwatch:GetMetricData}
      * @return null when allowed, else the refusal's message
      */
@@ -78,7 +81,11 @@ public final class CloudWatchBridge implements AutoCloseable {
     try (exchange) {
       Matcher m = OPERATION.matcher(exchange.getRequestURI().getPath());
       if (!m.matches()) {
-        send(exchange, 404, "{\"__type\":\"UnknownOperation\"}".getBytes(), "application/json");
+        send(
+            exchange,
+            404,
+            "{\"__type\":\"UnknownOperation\"}".getBytes(StandardCharsets.UTF_8),
+            "application/json");
         return;
       }
       synchronized (this) {

@@ -97,10 +97,8 @@ public final class FakeNetworkEc2 implements NetworkGateway {
     String description;
     boolean sourceDestCheck = true;
     Map<String, String> tags;
-    int secondaryIps;
     EniAttachment attachment;
     int invisibleFor;
-    boolean primary;
   }
 
   private record Token(NewEni request, EniView response) {}
@@ -155,7 +153,6 @@ public final class FakeNetworkEc2 implements NetworkGateway {
     i.type = type;
     instances.put(i.id, i);
     FakeEni primary = newEni(subnet, List.of(), "primary", Map.of());
-    primary.primary = true;
     primary.invisibleFor = 0;
     primary.attachment =
         new EniAttachment(
@@ -397,7 +394,6 @@ public final class FakeNetworkEc2 implements NetworkGateway {
       }
     }
     FakeEni e = newEni(subnet, request.groups(), request.description().orElse(""), request.tags());
-    e.secondaryIps = request.secondaryPrivateIpCount();
     EniView response = view(e);
     tokens.put(request.clientToken(), new Token(request, response));
     return response;

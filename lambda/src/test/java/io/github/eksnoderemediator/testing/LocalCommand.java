@@ -34,6 +34,8 @@ public final class LocalCommand {
   }
 
   /**
+   * Runs the local command once in a separate JVM and waits for it.
+   *
    * @param verb {@code handle} or {@code handle-eni}: {@code input} is written to a file in {@code
    *     dir} and named on the command line
    * @param config the {@code REMEDIATOR_CONFIG} to set

@@ -143,7 +143,8 @@ public final class MotoServer {
         return venv;
       }
     }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator, -1)) {
       Path candidate = Path.of(dir, "moto_server");
       if (Files.isExecutable(candidate)) {
         return candidate;

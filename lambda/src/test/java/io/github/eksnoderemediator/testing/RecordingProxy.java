@@ -82,6 +82,8 @@ public final class RecordingProxy implements AutoCloseable {
    */
   public interface Gate {
     /**
+     * The fault to inject for a request, if any.
+     *
      * @return the answer to send instead of forwarding, or null to forward
      */
     Fault answer(Request request);
@@ -95,7 +97,7 @@ public final class RecordingProxy implements AutoCloseable {
 
     /** The decoded value of one form parameter, or null. */
     public String param(String name) {
-      for (String pair : body.split("&")) {
+      for (String pair : body.split("&", -1)) {
         int eq = pair.indexOf('=');
         if (eq > 0
             && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {

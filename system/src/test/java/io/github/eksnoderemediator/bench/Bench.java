@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -241,26 +242,31 @@ public final class Bench {
     Map<InstanceId, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     Instant start = Instant.now();
+    List<Future<?>> running = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
-      pool.submit(
-          () -> {
-            InstanceId node;
-            while ((node = queue.poll()) != null) {
-              Report report = service.handle(EventParser.parse(stateChange(node)), false);
-              if (!report.failures().isEmpty()) {
-                if (attempts.merge(node, 1, Integer::sum) <= 2) {
-                  retries.incrementAndGet();
-                  queue.add(node);
-                } else {
-                  lost.incrementAndGet();
+      running.add(
+          pool.submit(
+              () -> {
+                InstanceId node;
+                while ((node = queue.poll()) != null) {
+                  Report report = service.handle(EventParser.parse(stateChange(node)), false);
+                  if (!report.failures().isEmpty()) {
+                    if (attempts.merge(node, 1, Integer::sum) <= 2) {
+                      retries.incrementAndGet();
+                      queue.add(node);
+                    } else {
+                      lost.incrementAndGet();
+                    }
+                  }
                 }
-              }
-            }
-            return null;
-          });
+                return null;
+              }));
     }
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.MINUTES);
+    for (Future<?> worker : running) {
+      worker.get(); // a worker that threw fails the bench instead of shortening the burst unseen
+    }
     Duration took = Duration.between(start, Instant.now());
     proxy.throttle(Ec2Throttle.NONE);
     long compliant =

@@ -22,6 +22,7 @@ import io.github.eksnoderemediator.testing.MotoServer;
 import io.github.eksnoderemediator.testing.RecordingProxy;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import io.github.eksnoderemediator.wait.BoundedWait;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -228,7 +229,7 @@ class ImdsRemediationIT {
   void compliantNode_getsNoModifyCall() {
     InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "required", 2);
 
-    Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes());
+    Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes(StandardCharsets.UTF_8));
 
     assertThat(report.results().get(0).decision()).isEqualTo(Decision.COMPLIANT);
     assertThat(proxy.calls())
@@ -246,7 +247,9 @@ class ImdsRemediationIT {
     InstanceId opted = fixtures.launch(optedOut, "optional", 1);
 
     Report report =
-        handle(("{\"instanceIds\": [\"" + staging + "\", \"" + opted + "\"]}").getBytes());
+        handle(
+            ("{\"instanceIds\": [\"" + staging + "\", \"" + opted + "\"]}")
+                .getBytes(StandardCharsets.UTF_8));
 
     assertThat(report.results())
         .extracting(InstanceResult::decision)
@@ -263,7 +266,10 @@ class ImdsRemediationIT {
   void manualDryRun_reportsThePlan_andWritesNothing() {
     InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
 
-    Report report = handle(("{\"instanceIds\": [\"" + node + "\"], \"dryRun\": true}").getBytes());
+    Report report =
+        handle(
+            ("{\"instanceIds\": [\"" + node + "\"], \"dryRun\": true}")
+                .getBytes(StandardCharsets.UTF_8));
 
     InstanceResult r = report.results().get(0);
     assertThat(r.dryRun()).isTrue();
@@ -274,7 +280,8 @@ class ImdsRemediationIT {
 
   @Test
   void unknownInstance_failsRetryably_afterTheBoundedWait() {
-    Report report = handle("{\"instanceId\": \"i-00000000000000000\"}".getBytes());
+    Report report =
+        handle("{\"instanceId\": \"i-00000000000000000\"}".getBytes(StandardCharsets.UTF_8));
 
     InstanceResult r = report.results().get(0);
     assertThat(r.decision()).isEqualTo(Decision.FAILED);
@@ -338,7 +345,7 @@ class ImdsRemediationIT {
     proxy.failNext(1, 400, "RequestLimitExceeded");
     proxy.failNext(1, 503, "Unavailable");
 
-    Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes());
+    Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes(StandardCharsets.UTF_8));
 
     assertThat(report.results().get(0).decision()).isEqualTo(Decision.CHANGED);
     assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
@@ -356,7 +363,7 @@ class ImdsRemediationIT {
     InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
     proxy.failNext("ModifyInstanceMetadataOptions", 1, 403, "UnauthorizedOperation");
 
-    Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes());
+    Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes(StandardCharsets.UTF_8));
 
     InstanceResult r = report.results().get(0);
     assertThat(r.decision()).isEqualTo(Decision.FAILED);

@@ -26,6 +26,7 @@ import io.github.eksnoderemediator.testing.RecordingMetrics;
 import io.github.eksnoderemediator.testing.RecordingProxy;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import io.github.eksnoderemediator.wait.BoundedWait;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -237,7 +238,10 @@ class ImdsV1UsageIT {
     bridge.clear();
 
     Report report =
-        service(metrics).handle(EventParser.parse("{\"cluster\": \"prod\"}".getBytes()), false);
+        service(metrics)
+            .handle(
+                EventParser.parse("{\"cluster\": \"prod\"}".getBytes(StandardCharsets.UTF_8)),
+                false);
 
     assertThat(bridge.calls("GetMetricData")).isEqualTo(1);
     legacyWithCalls.forEach(
@@ -263,7 +267,9 @@ class ImdsV1UsageIT {
     proxy.clear();
     Report again =
         service(new RecordingMetrics())
-            .handle(EventParser.parse("{\"cluster\": \"prod\"}".getBytes()), false);
+            .handle(
+                EventParser.parse("{\"cluster\": \"prod\"}".getBytes(StandardCharsets.UTF_8)),
+                false);
     assertThat(proxy.calls("ModifyInstanceMetadataOptions")).isEmpty();
     assertThat(again.summary().get(Decision.DEFERRED)).isEqualTo(3);
   }

@@ -190,7 +190,9 @@ class SweepIT {
     proxy.clear();
     Report plan =
         service.handle(
-            EventParser.parse("{\"cluster\": \"prod\", \"dryRun\": true}".getBytes()), false);
+            EventParser.parse(
+                "{\"cluster\": \"prod\", \"dryRun\": true}".getBytes(StandardCharsets.UTF_8)),
+            false);
 
     assertThat(proxy.calls("ModifyInstanceMetadataOptions")).isEmpty();
     List<String> wouldChange =
@@ -245,7 +247,9 @@ class SweepIT {
   void driftReport_namesTheNodeGroupWhoseLaunchTemplateIsWeak() {
     Report report =
         service(new PrintStream(new ByteArrayOutputStream()))
-            .handle(EventParser.parse("{\"report\": \"drift\"}".getBytes()), false);
+            .handle(
+                EventParser.parse("{\"report\": \"drift\"}".getBytes(StandardCharsets.UTF_8)),
+                false);
 
     DriftReport drift = report.drift();
     assertThat(drift.clusters())

@@ -186,7 +186,7 @@ public final class ChaosScenario {
     long start = System.nanoTime();
     ExecutorService executor = Executors.newFixedThreadPool(2);
     Future<QueueWorkers.Stats> imdsRun =
-        executor.submit(() -> imdsQueue.drain(() -> new ImdsHandler(imds(config, moto)), id -> {}));
+        executor.submit(() -> imdsQueue.drain(() -> new ImdsHandler(imds(config)), id -> {}));
     Future<QueueWorkers.Stats> eniRun =
         executor.submit(
             () -> eniQueue.drain(() -> new EniHandler(eni(config, Clock.systemUTC())), id -> {}));
@@ -196,7 +196,7 @@ public final class ChaosScenario {
     int redelivered = imdsStats.redelivered() + eniStats.redelivered();
     List<SqsBatches.Message> failedForGood = new ArrayList<>(imdsStats.deadLetters());
     failedForGood.addAll(eniStats.deadLetters());
-    ImdsService imds = imds(config, moto);
+    ImdsService imds = imds(config);
 
     // Faults end; one sweep of each function (the ENI sweep 15 minutes later, past the grace).
     proxy.chaos(null);
@@ -263,7 +263,7 @@ public final class ChaosScenario {
     return all;
   }
 
-  private static ImdsService imds(RemediatorConfig config, MotoServer moto) {
+  private static ImdsService imds(RemediatorConfig config) {
     var eks =
         AwsClients.eksBuilder()
             .endpointOverride(proxy.endpoint())

@@ -182,9 +182,10 @@ public final class EniPermissions extends Construct {
     for (Map<String, String> selector : selectors) {
       Map<String, Object> tags = new LinkedHashMap<>();
       selector.forEach((k, v) -> tags.put("aws:ResourceTag/" + k, v));
+      n++;
       statements.add(
           allow(
-              "CreateInProfileSubnetsByTags" + (++n),
+              "CreateInProfileSubnetsByTags" + n,
               List.of(CREATE),
               List.of(arnPrefix + "subnet/*"),
               Map.of("StringEquals", tags)));
