@@ -89,7 +89,11 @@ class EniRulesTest {
       assertThat(targets).hasSize(1);
       JsonNode target = targets.get(0);
       boolean eni = rule.getKey().startsWith("EniRules");
-      boolean sweep = rule.getKey().contains("Sweep");
+      // The sweeps and the tamper rules invoke the alias; the launch rules feed the queue.
+      boolean sweep =
+          rule.getKey().contains("Sweep")
+              || rule.getKey().contains("MetadataOptionsChanged")
+              || rule.getKey().contains("InterfaceTouched");
       assertThat(target.get("Arn"))
           .as(rule.getKey())
           .isEqualTo(
@@ -102,7 +106,7 @@ class EniRulesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void invokePermission_onTheEniAlias_isForTheEniSweepOnly(String stack) {
+  void invokePermission_onTheEniAlias_isForTheEniSweepAndTamperRuleOnly(String stack) {
     JsonNode template = TestStacks.named(stack).template();
     String eniAlias = EniFunctionTest.eniAlias(template).getKey();
     List<JsonNode> onEni =
@@ -114,7 +118,9 @@ class EniRulesTest {
     assertThat(onEni.stream().map(p -> p.get("SourceArn")).toList())
         .containsExactlyInAnyOrderElementsOf(
             resources(template, "AWS::Events::Rule").keySet().stream()
-                .filter(id -> id.startsWith("EniRulesSweep"))
+                .filter(
+                    id ->
+                        id.startsWith("EniRulesSweep") || id.startsWith("EniRulesInterfaceTouched"))
                 .map(id -> getAtt(id, "Arn"))
                 .toList());
     onEni.forEach(
