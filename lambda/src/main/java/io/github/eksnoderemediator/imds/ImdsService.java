@@ -132,11 +132,18 @@ public final class ImdsService {
   /** The instances an event asks to remediate, or null for an input that is not such an event. */
   private static List<InstanceId> launched(Input input) {
     return switch (input) {
-      case StateChange s when "pending".equals(s.state()) || "running".equals(s.state()) ->
+      case StateChange s
+          when s.state() == InstanceState.PENDING || s.state() == InstanceState.RUNNING ->
           List.of(s.instanceId());
       case LaunchCall l when l.errorCode().isEmpty() && !l.instanceIds().isEmpty() ->
           l.instanceIds();
-      default -> null;
+      case StateChange s -> null;
+      case LaunchCall l -> null;
+      case Input.MetadataOptionsChanged m -> null;
+      case Input.InterfaceChanged i -> null;
+      case ManualRequest m -> null;
+      case Scheduled s -> null;
+      case Unsupported u -> null;
     };
   }
 
