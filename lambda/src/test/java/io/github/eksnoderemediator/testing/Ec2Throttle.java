@@ -36,6 +36,16 @@ public final class Ec2Throttle {
             "CreateTags", new long[] {100, 10}));
   }
 
+  /**
+   * These buckets with one of them replaced, e.g. a {@code ModifyInstanceMetadataOptions} bucket
+   * that other tools in the account have mostly drained.
+   */
+  public Ec2Throttle withBucket(String family, long capacity, long refillPerSecond) {
+    Map<String, long[]> changed = new java.util.HashMap<>(figures);
+    changed.put(family, new long[] {capacity, refillPerSecond});
+    return new Ec2Throttle(Map.copyOf(changed));
+  }
+
   /** True when the request may go through; false when EC2 would throttle it. */
   boolean admit(String action, String body) {
     if (action == null || figures.isEmpty()) {

@@ -189,8 +189,9 @@ class QueueBatchIT {
 
   @Test
   void writesBeyondTheAccountBucket_areThrottledAndRetriedWithinTheBatch() {
-    // A pacer far more generous than EC2 (as if other tools had drained the bucket): EC2's
-    // 100-token bucket throttles the rest, and the batch retries them before its deadline.
+    // A pacer far more generous than EC2 while other tools have drained most of the account's
+    // bucket (40 tokens left, refilling at 5/s): EC2 throttles the rest, whatever the speed of
+    // the calls, and the batch retries them before its deadline.
     String generous =
         """
         {"clusters": ["prod"],
@@ -203,7 +204,7 @@ class QueueBatchIT {
     weak.forEach(
         id -> batch.add(message(batch.size(), stateChange("state-change-running.json", id))));
     proxy.clear();
-    proxy.throttle(Ec2Throttle.awsDefaults());
+    proxy.throttle(Ec2Throttle.awsDefaults().withBucket("ModifyInstanceMetadataOptions", 40, 5));
 
     List<String> again = SqsBatches.invoke(handler(generous), batch);
 
