@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.lambda.Code;
 
 /**
@@ -88,12 +90,19 @@ final class TestStacks {
        "queue": {"batchSize": 500, "batchWindowSeconds": 3, "maxConcurrency": 4}}
       """;
 
-  /** A synthesized stack: its template as JSON and where the file is. */
   /**
+   * A synthesized stack: CDK's assertions on it, its template as JSON (for the IAM evaluation and
+   * event-ruler tests) and where the file is.
+   *
+   * @param assertions {@code Template.fromStack} of the stack, made once: it costs seconds
    * @param findings cdk-nag's unsuppressed errors and warnings, one line each
    */
   record Synthesized(
-      String stackName, JsonNode template, Path templateFile, List<String> findings) {
+      String stackName,
+      Template assertions,
+      JsonNode template,
+      Path templateFile,
+      List<String> findings) {
     /** The template's resources of one CloudFormation type, by logical id. */
     Map<String, JsonNode> resourcesOfType(String type) {
       Map<String, JsonNode> found = new LinkedHashMap<>();
@@ -197,19 +206,18 @@ final class TestStacks {
     Map<String, Object> context = new LinkedHashMap<>(cdkJsonContext());
     context.putAll(overrides);
     App app = App.Builder.create().context(context).outdir(outdir.toString()).build();
-    RemediatorApp.stack(app, stackName, stubCode());
+    RemediatorStack stack = RemediatorApp.stack(app, stackName, stubCode());
     List<String> findings =
         app.synth().getStackByName(stackName).getMessages().stream()
             .filter(m -> m.getLevel() != software.amazon.awscdk.cxapi.SynthesisMessageLevel.INFO)
             .map(m -> m.getId() + " " + m.getEntry().getData())
             .filter(m -> m.contains("AwsSolutions-"))
             .toList();
+    // The app is synthesized already, so this reuses its assembly.
+    Template assertions = Template.fromStack(stack);
     Path file = outdir.resolve(stackName + ".template.json");
-    try {
-      return new Synthesized(stackName, JSON.readTree(file.toFile()), file, findings);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Synthesized(
+        stackName, assertions, JSON.valueToTree(assertions.toJSON()), file, findings);
   }
 
   /** The {@code context} object of the repository's {@code cdk.json}. */
@@ -290,6 +298,50 @@ final class TestStacks {
                   }
                 }));
     return dir;
+  }
+
+  // ---- template assertions -------------------------------------------------------------------
+
+  /**
+   * The logical id of the one resource of a type whose id starts with the construct path's ids
+   * (e.g. {@code ImdsQueueEvents}), for the resources nothing in their properties tells apart.
+   */
+  static String idOf(Template template, String type, String prefix) {
+    List<String> found =
+        template.findResources(type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+    if (found.size() != 1) {
+      throw new AssertionError(
+          "expected one " + type + " with a logical id starting " + prefix + ", found " + found);
+    }
+    return found.get(0);
+  }
+
+  /**
+   * A pattern for {@link Template#templateMatches}: the resource with this logical id has this type
+   * and at least these properties.
+   */
+  static Object resourceLike(String logicalId, String type, Map<String, ?> properties) {
+    return Match.objectLike(
+        Map.of(
+            "Resources",
+            Map.of(logicalId, Map.of("Type", type, "Properties", Match.objectLike(properties)))));
+  }
+
+  /** The logical ids of the resources of one type, the permissions check's aside. */
+  static java.util.Set<String> remediatorIds(Template template, String type) {
+    java.util.Set<String> ids = new java.util.TreeSet<>(template.findResources(type).keySet());
+    ids.removeIf(TestStacks::permissionsCheck);
+    return ids;
+  }
+
+  /** {@code {"Ref": id}}, for a template pattern. */
+  static Map<String, Object> refTo(String logicalId) {
+    return Map.of("Ref", logicalId);
+  }
+
+  /** {@code {"Fn::GetAtt": [id, attribute]}}, for a template pattern. */
+  static Map<String, Object> getAttOf(String logicalId, String attribute) {
+    return Map.of("Fn::GetAtt", List.of(logicalId, attribute));
   }
 
   // ---- template navigation -------------------------------------------------------------------
