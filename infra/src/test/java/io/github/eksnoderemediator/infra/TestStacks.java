@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Capture;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.lambda.Code;
@@ -332,6 +333,19 @@ final class TestStacks {
     java.util.Set<String> ids = new java.util.TreeSet<>(template.findResources(type).keySet());
     ids.removeIf(TestStacks::permissionsCheck);
     return ids;
+  }
+
+  /** The statements with this effect in a captured policy document's {@code Statement} array. */
+  static List<JsonNode> statements(Capture statements, String effect) {
+    List<JsonNode> found = new java.util.ArrayList<>();
+    JSON.valueToTree(statements.asArray())
+        .forEach(
+            s -> {
+              if (effect.equals(s.path("Effect").asText())) {
+                found.add(s);
+              }
+            });
+    return found;
   }
 
   /** {@code {"Ref": id}}, for a template pattern. */
