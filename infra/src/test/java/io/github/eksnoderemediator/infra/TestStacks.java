@@ -208,14 +208,16 @@ final class TestStacks {
     context.putAll(overrides);
     App app = App.Builder.create().context(context).outdir(outdir.toString()).build();
     RemediatorStack stack = RemediatorApp.stack(app, stackName, stubCode());
+    // fromStack synthesizes the app; the app's synth below returns that same cached assembly, so
+    // each configuration is synthesized once. (Annotations.fromStack would force a second synth,
+    // so cdk-nag's findings are read from the assembly instead.)
+    Template assertions = Template.fromStack(stack);
     List<String> findings =
         app.synth().getStackByName(stackName).getMessages().stream()
             .filter(m -> m.getLevel() != software.amazon.awscdk.cxapi.SynthesisMessageLevel.INFO)
             .map(m -> m.getId() + " " + m.getEntry().getData())
             .filter(m -> m.contains("AwsSolutions-"))
             .toList();
-    // The app is synthesized already, so this reuses its assembly.
-    Template assertions = Template.fromStack(stack);
     Path file = outdir.resolve(stackName + ".template.json");
     return new Synthesized(
         stackName, assertions, JSON.valueToTree(assertions.toJSON()), file, findings);
@@ -346,6 +348,14 @@ final class TestStacks {
               }
             });
     return found;
+  }
+
+  /**
+   * {@link Match#arrayWith} whose elements match like {@link Match#objectLike} (arrayWith alone
+   * matches object elements exactly).
+   */
+  static Object arrayWithLike(List<? extends Map<String, ?>> elements) {
+    return Match.arrayWith(elements.stream().<Object>map(Match::objectLike).toList());
   }
 
   /** {@code {"Ref": id}}, for a template pattern. */
