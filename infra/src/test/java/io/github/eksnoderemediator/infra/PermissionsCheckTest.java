@@ -2,7 +2,6 @@ package io.github.eksnoderemediator.infra;
 
 import static io.github.eksnoderemediator.infra.TestStacks.getAttOf;
 import static io.github.eksnoderemediator.infra.TestStacks.idOf;
-import static io.github.eksnoderemediator.infra.TestStacks.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static software.amazon.awscdk.assertions.Match.arrayWith;
 import static software.amazon.awscdk.assertions.Match.stringLikeRegexp;
@@ -93,10 +92,12 @@ class PermissionsCheckTest {
    * basic execution role, for its own logs); it only invokes the check functions. The functions'
    * roles have none.
    */
-  static void assertOnlyTheTriggerProviderHasAManagedPolicy(JsonNode template) {
-    resources(template, "AWS::IAM::Role")
+  static void assertOnlyTheTriggerProviderHasAManagedPolicy(Template template) {
+    template
+        .findResources("AWS::IAM::Role")
         .forEach(
-            (id, role) -> {
+            (id, resource) -> {
+              JsonNode role = TestStacks.JSON.valueToTree(resource);
               JsonNode managed = role.at("/Properties/ManagedPolicyArns");
               if (id.startsWith("AWSCDKTrigger")) {
                 assertThat(managed.toString()).contains("AWSLambdaBasicExecutionRole");

@@ -103,22 +103,7 @@ final class TestStacks {
       Template assertions,
       JsonNode template,
       Path templateFile,
-      List<String> findings) {
-    /** The template's resources of one CloudFormation type, by logical id. */
-    Map<String, JsonNode> resourcesOfType(String type) {
-      Map<String, JsonNode> found = new LinkedHashMap<>();
-      template
-          .path("Resources")
-          .fields()
-          .forEachRemaining(
-              e -> {
-                if (type.equals(e.getValue().path("Type").asText())) {
-                  found.put(e.getKey(), e.getValue());
-                }
-              });
-      return found;
-    }
-  }
+      List<String> findings) {}
 
   private static Synthesized defaults;
   private static Synthesized clusters;
@@ -351,6 +336,31 @@ final class TestStacks {
   }
 
   /**
+   * Every statement of one role, by its logical id's prefix (e.g. {@code ImdsPermissions}): inline
+   * in the role and in the policies attached to it, as JSON for the tests that reason over all of
+   * them.
+   */
+  static List<JsonNode> roleStatements(Template template, String rolePrefix) {
+    String role = idOf(template, "AWS::IAM::Role", rolePrefix);
+    List<JsonNode> statements = new java.util.ArrayList<>();
+    JSON.valueToTree(template.findResources("AWS::IAM::Role").get(role))
+        .at("/Properties/Policies")
+        .forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
+    template
+        .findResources(
+            "AWS::IAM::Policy",
+            Match.objectLike(
+                Map.of("Properties", Map.of("Roles", Match.arrayWith(List.of(refTo(role)))))))
+        .values()
+        .forEach(
+            p ->
+                JSON.valueToTree(p)
+                    .at("/Properties/PolicyDocument/Statement")
+                    .forEach(statements::add));
+    return statements;
+  }
+
+  /**
    * {@link Match#arrayWith} whose elements match like {@link Match#objectLike} (arrayWith alone
    * matches object elements exactly).
    */
@@ -368,23 +378,6 @@ final class TestStacks {
     return Map.of("Fn::GetAtt", List.of(logicalId, attribute));
   }
 
-  // ---- template navigation -------------------------------------------------------------------
-
-  /** The resources of one type, by logical id. */
-  static Map<String, JsonNode> resources(JsonNode template, String type) {
-    Map<String, JsonNode> found = new LinkedHashMap<>();
-    template
-        .get("Resources")
-        .properties()
-        .forEach(
-            e -> {
-              if (type.equals(e.getValue().path("Type").asText())) {
-                found.put(e.getKey(), e.getValue());
-              }
-            });
-    return found;
-  }
-
   /**
    * True for the resources of the deploy-time permissions check ({@code checkPermissionsOnDeploy}):
    * the check function, its log group, and aws-cdk-lib's trigger provider. PermissionsCheckTest
@@ -392,67 +385,5 @@ final class TestStacks {
    */
   static boolean permissionsCheck(String logicalId) {
     return logicalId.contains("PermissionsCheck") || logicalId.startsWith("AWSCDKTrigger");
-  }
-
-  /** The resources of one type, by logical id, the permissions check's aside. */
-  static Map<String, JsonNode> remediatorResources(JsonNode template, String type) {
-    Map<String, JsonNode> found = new LinkedHashMap<>(resources(template, type));
-    found.keySet().removeIf(TestStacks::permissionsCheck);
-    return found;
-  }
-
-  /** The only resource of a type, the permissions check's aside; fails if there is not one. */
-  static Map.Entry<String, JsonNode> only(JsonNode template, String type) {
-    Map<String, JsonNode> found = new LinkedHashMap<>(resources(template, type));
-    found.keySet().removeIf(TestStacks::permissionsCheck);
-    if (found.size() != 1) {
-      throw new AssertionError("expected one " + type + ", found " + found.keySet());
-    }
-    return found.entrySet().iterator().next();
-  }
-
-  /**
-   * The resource whose logical id starts with the construct path's ids, e.g. {@code
-   * ImdsRulesStateChange}.
-   */
-  static Map.Entry<String, JsonNode> byIdPrefix(JsonNode template, String type, String prefix) {
-    List<Map.Entry<String, JsonNode>> found =
-        resources(template, type).entrySet().stream()
-            .filter(e -> e.getKey().startsWith(prefix))
-            .toList();
-    if (found.size() != 1) {
-      throw new AssertionError(
-          "expected one "
-              + type
-              + " with a logical id starting "
-              + prefix
-              + ", found "
-              + found
-              + " among "
-              + resources(template, type).keySet());
-    }
-    return found.get(0);
-  }
-
-  /** The failure queue (Lambda's on-failure destination, EventBridge's dead-letter queue). */
-  static Map.Entry<String, JsonNode> failureQueue(JsonNode template) {
-    return byIdPrefix(template, "AWS::SQS::Queue", "FailuresQueue");
-  }
-
-  /** The failure queue's resource policy. */
-  static Map.Entry<String, JsonNode> failureQueuePolicy(JsonNode template) {
-    return byIdPrefix(template, "AWS::SQS::QueuePolicy", "FailuresQueuePolicy");
-  }
-
-  /** {@code {"Ref": id}}. */
-  static JsonNode ref(String logicalId) {
-    return JSON.createObjectNode().put("Ref", logicalId);
-  }
-
-  /** {@code {"Fn::GetAtt": [id, attribute]}}. */
-  static JsonNode getAtt(String logicalId, String attribute) {
-    var node = JSON.createObjectNode();
-    node.putArray("Fn::GetAtt").add(logicalId).add(attribute);
-    return node;
   }
 }
