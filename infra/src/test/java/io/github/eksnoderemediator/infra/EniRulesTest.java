@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static software.amazon.awscdk.assertions.Match.absent;
 import static software.amazon.awscdk.assertions.Match.exact;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -156,15 +157,12 @@ class EniRulesTest {
             Map.of("Statement", statements)));
 
     assertThat(
-            statements.asArray().stream()
-                .map(s -> (Map<?, ?>) s)
-                .filter(s -> "Allow".equals(s.get("Effect")))
-                .map(s -> ((Map<?, ?>) ((Map<?, ?>) s.get("Condition")).get("ArnEquals")))
-                .<Object>map(c -> c.get("aws:SourceArn"))
+            TestStacks.statements(statements, "Allow").stream()
+                .map(s -> s.at("/Condition/ArnEquals/aws:SourceArn"))
                 .toList())
         .containsExactlyInAnyOrderElementsOf(
             template.findResources("AWS::Events::Rule").keySet().stream()
-                .<Object>map(id -> getAttOf(id, "Arn"))
+                .<JsonNode>map(id -> TestStacks.JSON.valueToTree(getAttOf(id, "Arn")))
                 .toList());
   }
 
