@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * The real, pinned CDK CLI on the real app, the way {@code ./dev cdk} runs it: cdk.json, then
@@ -45,12 +47,17 @@ class CdkCliSynthIT {
 
     assertThat(run.exitCode()).as(run.describe(command)).isZero();
     System.out.printf("cdk synth took %d ms%n", run.took().toMillis());
-    JsonNode template =
-        TestStacks.JSON.readTree(out.resolve("EksNodeRemediator.template.json").toFile());
-    JsonNode function = TestStacks.only(template, "AWS::Lambda::Function").getValue();
-    assertThat(function.at("/Properties/Handler").asText())
-        .isEqualTo("io.github.eksnoderemediator.handler.ImdsHandler::handleRequest");
-    Path asset = out.resolve(function.at("/Metadata/aws:asset:path").asText());
+    Template template = cliTemplate(out);
+    assertThat(TestStacks.remediatorIds(template, "AWS::Lambda::Function")).hasSize(1);
+    Capture assetPath = new Capture();
+    template.hasResource(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Properties",
+            Map.of("Handler", "io.github.eksnoderemediator.handler.ImdsHandler::handleRequest"),
+            "Metadata",
+            Map.of("aws:asset:path", assetPath)));
+    Path asset = out.resolve(assetPath.asString());
     assertThat(asset.getFileName().toString()).endsWith(".jar");
     assertThat(Files.mismatch(asset, root.resolve(FUNCTION_JAR)))
         .as("the staged asset %s is byte for byte %s", asset, FUNCTION_JAR)
@@ -75,10 +82,11 @@ class CdkCliSynthIT {
     ProcessRun run = ProcessRun.run(command, root, cliEnvironment(), Duration.ofMinutes(5));
 
     assertThat(run.exitCode()).as(run.describe(command)).isZero();
-    JsonNode template =
-        TestStacks.JSON.readTree(out.resolve("EksNodeRemediator.template.json").toFile());
-    Map<String, JsonNode> functions = TestStacks.resources(template, "AWS::Lambda::Function");
-    assertThat(functions.values().stream().map(f -> f.at("/Properties/Handler").asText()))
+    List<JsonNode> functions =
+        cliTemplate(out).findResources("AWS::Lambda::Function").values().stream()
+            .<JsonNode>map(f -> TestStacks.JSON.valueToTree(f))
+            .toList();
+    assertThat(functions.stream().map(f -> f.at("/Properties/Handler").asText()))
         .containsExactlyInAnyOrder(
             "io.github.eksnoderemediator.handler.ImdsHandler::handleRequest",
             "io.github.eksnoderemediator.handler.EniHandler::handleRequest",
@@ -87,7 +95,7 @@ class CdkCliSynthIT {
             "io.github.eksnoderemediator.handler.EniPermissionsCheckHandler::handleRequest",
             "__entrypoint__.handler");
     for (JsonNode function :
-        functions.values().stream()
+        functions.stream()
             .filter(f -> "java21".equals(f.at("/Properties/Runtime").asText()))
             .toList()) {
       Path asset = out.resolve(function.at("/Metadata/aws:asset:path").asText());
@@ -187,5 +195,13 @@ class CdkCliSynthIT {
     try (var files = Files.walk(dir)) {
       return files.toList();
     }
+  }
+
+  /** The template the CDK CLI wrote, for CDK's assertions. */
+  @SuppressWarnings("unchecked")
+  private static Template cliTemplate(Path out) throws java.io.IOException {
+    return Template.fromJSON(
+        TestStacks.JSON.readValue(
+            out.resolve("EksNodeRemediator.template.json").toFile(), Map.class));
   }
 }

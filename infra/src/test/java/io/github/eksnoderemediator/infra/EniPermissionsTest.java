@@ -1,9 +1,6 @@
 package io.github.eksnoderemediator.infra;
 
-import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
-import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
-import static io.github.eksnoderemediator.infra.TestStacks.ref;
-import static io.github.eksnoderemediator.infra.TestStacks.resources;
+import static io.github.eksnoderemediator.infra.TestStacks.idOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * The ENI function's role, read from the synthesized templates: every EC2 write is conditioned on
@@ -44,23 +43,31 @@ class EniPermissionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
   void eniRole_isAssumedByLambdaOnly_andNoRoleHasAManagedPolicy(String stack) {
-    JsonNode template = TestStacks.named(stack).template();
-    JsonNode role = eniRole(template).getValue().get("Properties");
+    Template template = TestStacks.named(stack).assertions();
 
-    assertThat(role.at("/AssumeRolePolicyDocument/Statement")).hasSize(1);
-    assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
-        .isEqualTo("lambda.amazonaws.com");
-    for (JsonNode r : TestStacks.remediatorResources(template, "AWS::IAM::Role").values()) {
-      assertThat(r.at("/Properties/ManagedPolicyArns").isMissingNode()).isTrue();
+    template.templateMatches(
+        TestStacks.resourceLike(
+            idOf(template, "AWS::IAM::Role", "EniPermissions"),
+            "AWS::IAM::Role",
+            Map.of(
+                "AssumeRolePolicyDocument",
+                Map.of(
+                    "Statement",
+                    List.of(Map.of("Principal", Map.of("Service", "lambda.amazonaws.com")))))));
+    for (String role : TestStacks.remediatorIds(template, "AWS::IAM::Role")) {
+      template.templateMatches(
+          TestStacks.resourceLike(
+              role, "AWS::IAM::Role", Map.of("ManagedPolicyArns", Match.absent())));
     }
-    assertThat(resources(template, "AWS::IAM::ManagedPolicy")).isEmpty();
+    template.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
     PermissionsCheckTest.assertOnlyTheTriggerProviderHasAManagedPolicy(template);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
   void eniRole_neverUsesWildcardActions_norAllowsWritesOnStar(String stack) {
-    for (JsonNode s : statements(TestStacks.named(stack).template(), "EniPermissions")) {
+    for (JsonNode s :
+        TestStacks.roleStatements(TestStacks.named(stack).assertions(), "EniPermissions")) {
       for (String action : ImdsPermissionsTest.actions(s)) {
         assertThat(action).as("action in %s", s).doesNotContain("*");
       }
@@ -76,7 +83,7 @@ class EniPermissionsTest {
   @ValueSource(strings = {"eni", "eniClusters"})
   void everyEc2WriteOfTheEniRole_isConditionedOnTags_orIsCreateOnSubnetsAndGroups(String stack) {
     List<JsonNode> writes =
-        statements(TestStacks.named(stack).template(), "EniPermissions").stream()
+        TestStacks.roleStatements(TestStacks.named(stack).assertions(), "EniPermissions").stream()
             .filter(EniPermissionsTest::isAllow)
             .filter(
                 s ->
@@ -109,7 +116,7 @@ class EniPermissionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
   void eniRole_cannotTouchMetadataOptions(String stack) {
-    assertThat(statements(TestStacks.named(stack).template(), "EniPermissions"))
+    assertThat(TestStacks.roleStatements(TestStacks.named(stack).assertions(), "EniPermissions"))
         .allSatisfy(
             s ->
                 assertThat(ImdsPermissionsTest.actions(s))
@@ -119,7 +126,8 @@ class EniPermissionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
   void imdsRole_getsNoEniActionAndNoOtherWrite(String stack) {
-    List<JsonNode> imds = statements(TestStacks.named(stack).template(), "ImdsPermissions");
+    List<JsonNode> imds =
+        TestStacks.roleStatements(TestStacks.named(stack).assertions(), "ImdsPermissions");
 
     assertThat(imds).isNotEmpty();
     for (JsonNode s : imds) {
@@ -237,7 +245,7 @@ class EniPermissionsTest {
         .isEqualTo(
             TestStacks.JSON.readTree(
                 "{\"StringEquals\": {\"ec2:CreateAction\": \"CreateNetworkInterface\"}}"));
-    assertThat(statements(TestStacks.named(stack).template(), "EniPermissions"))
+    assertThat(TestStacks.roleStatements(TestStacks.named(stack).assertions(), "EniPermissions"))
         .filteredOn(x -> ImdsPermissionsTest.actions(x).contains("ec2:CreateTags"))
         .hasSize(1);
   }
@@ -245,14 +253,14 @@ class EniPermissionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
   void onInstances_attachDetachAndModify_areScopedLikeTheImdsRolesModify(String stack) {
-    JsonNode template = TestStacks.named(stack).template();
+    Template template = TestStacks.named(stack).assertions();
     List<JsonNode> onInstances =
-        statements(template, "EniPermissions").stream()
+        TestStacks.roleStatements(template, "EniPermissions").stream()
             .filter(EniPermissionsTest::isAllow)
             .filter(s -> s.get("Resource").equals(ImdsPermissionsTest.INSTANCES))
             .toList();
     List<JsonNode> imdsScopes =
-        statements(template, "ImdsPermissions").stream()
+        TestStacks.roleStatements(template, "ImdsPermissions").stream()
             .filter(
                 s ->
                     isAllow(s)
@@ -303,7 +311,7 @@ class EniPermissionsTest {
     assertThat(s.get("Condition"))
         .isEqualTo(TestStacks.JSON.readTree("{\"Null\": {\"" + OWNERSHIP + "\": \"false\"}}"));
     // No other statement allows these on interfaces.
-    assertThat(statements(TestStacks.named(stack).template(), "EniPermissions"))
+    assertThat(TestStacks.roleStatements(TestStacks.named(stack).assertions(), "EniPermissions"))
         .filteredOn(EniPermissionsTest::isAllow)
         .filteredOn(x -> x.get("Resource").toString().contains("network-interface/"))
         .extracting(x -> x.get("Sid").asText())
@@ -317,7 +325,8 @@ class EniPermissionsTest {
         Map.of("eni", "eks-node-remediator/opt-out", "eniClusters", "team/skip-remediation")
             .entrySet()) {
       List<JsonNode> denies =
-          statements(TestStacks.named(e.getKey()).template(), "EniPermissions").stream()
+          TestStacks.roleStatements(TestStacks.named(e.getKey()).assertions(), "EniPermissions")
+              .stream()
               .filter(s -> "Deny".equals(s.get("Effect").asText()))
               .toList();
       assertThat(denies).hasSize(1);
@@ -335,12 +344,12 @@ class EniPermissionsTest {
   @ValueSource(strings = {"eni", "eniClusters"})
   void cdkGrants_writeOnlyToTheEniLogGroupAndTheFailureQueue_andConsumeOnlyItsLaunchQueue(
       String stack) {
-    JsonNode template = TestStacks.named(stack).template();
-    String logGroup = byIdPrefix(template, "AWS::Logs::LogGroup", "EniLogs").getKey();
-    String queue = TestStacks.failureQueue(template).getKey();
-    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "EniQueueEvents").getKey();
+    Template template = TestStacks.named(stack).assertions();
+    JsonNode logGroup = arnOf(idOf(template, "AWS::Logs::LogGroup", "EniLogs"));
+    JsonNode queue = arnOf(idOf(template, "AWS::SQS::Queue", "FailuresQueue"));
+    JsonNode launchQueue = arnOf(idOf(template, "AWS::SQS::Queue", "EniQueueEvents"));
     List<JsonNode> grants =
-        statements(template, "EniPermissions").stream()
+        TestStacks.roleStatements(template, "EniPermissions").stream()
             .filter(
                 s ->
                     ImdsPermissionsTest.actions(s).stream()
@@ -353,7 +362,7 @@ class EniPermissionsTest {
       List<String> actions = ImdsPermissionsTest.actions(s);
       if (actions.get(0).startsWith("logs:")) {
         assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
-        assertThat(s.get("Resource")).isEqualTo(getAtt(logGroup, "Arn"));
+        assertThat(s.get("Resource")).isEqualTo(logGroup);
       } else if (actions.contains("sqs:ReceiveMessage")) {
         // What the event source mapping needs, granted by CDK: on the launch queue only.
         assertThat(actions)
@@ -363,10 +372,10 @@ class EniPermissionsTest {
                 "sqs:GetQueueUrl",
                 "sqs:DeleteMessage",
                 "sqs:GetQueueAttributes");
-        assertThat(s.get("Resource")).isEqualTo(getAtt(launchQueue, "Arn"));
+        assertThat(s.get("Resource")).isEqualTo(launchQueue);
       } else {
         assertThat(actions).contains("sqs:SendMessage").allMatch(a -> a.startsWith("sqs:"));
-        assertThat(s.get("Resource")).isEqualTo(getAtt(queue, "Arn"));
+        assertThat(s.get("Resource")).isEqualTo(queue);
       }
     }
   }
@@ -413,35 +422,14 @@ class EniPermissionsTest {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  /** The role whose logical id starts with {@code prefix}, e.g. {@code EniPermissions}. */
-  static Map.Entry<String, JsonNode> role(JsonNode template, String prefix) {
-    return byIdPrefix(template, "AWS::IAM::Role", prefix);
-  }
-
-  static Map.Entry<String, JsonNode> eniRole(JsonNode template) {
-    return role(template, "EniPermissions");
-  }
-
-  /** Every statement of one role: inline in the role and in policies attached to it. */
-  static List<JsonNode> statements(JsonNode template, String rolePrefix) {
-    Map.Entry<String, JsonNode> role = role(template, rolePrefix);
-    List<JsonNode> statements = new ArrayList<>();
-    role.getValue()
-        .at("/Properties/Policies")
-        .forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
-    for (JsonNode policy : resources(template, "AWS::IAM::Policy").values()) {
-      for (JsonNode r : policy.at("/Properties/Roles")) {
-        if (r.equals(ref(role.getKey()))) {
-          policy.at("/Properties/PolicyDocument/Statement").forEach(statements::add);
-        }
-      }
-    }
-    return statements;
+  /** {@code {"Fn::GetAtt": [id, "Arn"]}} as JSON, to compare with a statement's Resource. */
+  private static JsonNode arnOf(String logicalId) {
+    return TestStacks.JSON.valueToTree(TestStacks.getAttOf(logicalId, "Arn"));
   }
 
   private static JsonNode bySid(String stack, String sid) {
     List<JsonNode> found =
-        statements(TestStacks.named(stack).template(), "EniPermissions").stream()
+        TestStacks.roleStatements(TestStacks.named(stack).assertions(), "EniPermissions").stream()
             .filter(s -> sid.equals(s.path("Sid").asText()))
             .toList();
     assertThat(found).as("statement %s in %s", sid, stack).hasSize(1);
@@ -449,7 +437,8 @@ class EniPermissionsTest {
   }
 
   private static List<String> sids(String stack) {
-    return statements(TestStacks.named(stack).template(), "EniPermissions").stream()
+    return TestStacks.roleStatements(TestStacks.named(stack).assertions(), "EniPermissions")
+        .stream()
         .map(s -> s.path("Sid").asText())
         .toList();
   }

@@ -1,10 +1,12 @@
 package io.github.eksnoderemediator.infra;
 
-import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
-import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
-import static io.github.eksnoderemediator.infra.TestStacks.ref;
-import static io.github.eksnoderemediator.infra.TestStacks.resources;
+import static io.github.eksnoderemediator.infra.TestStacks.getAttOf;
+import static io.github.eksnoderemediator.infra.TestStacks.idOf;
+import static io.github.eksnoderemediator.infra.TestStacks.refTo;
+import static io.github.eksnoderemediator.infra.TestStacks.resourceLike;
 import static org.assertj.core.api.Assertions.assertThat;
+import static software.amazon.awscdk.assertions.Match.absent;
+import static software.amazon.awscdk.assertions.Match.exact;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -12,8 +14,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Template;
 
-/** The ENI function's three rules: state changes, CloudTrail launches, and the sweep schedule. */
+/**
+ * The ENI function's four rules: state changes, CloudTrail launches, the sweep schedule, and
+ * interfaces touched by others.
+ */
 class EniRulesTest {
   static final String STATE_CHANGE_PATTERN =
       """
@@ -25,138 +32,146 @@ class EniRulesTest {
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
   void stack_hasTheFourImdsRulesAndTheFourEniRules_allOnTheDefaultBus(String stack) {
-    Map<String, JsonNode> rules =
-        resources(TestStacks.named(stack).template(), "AWS::Events::Rule");
+    Template template = TestStacks.named(stack).assertions();
 
-    assertThat(rules).hasSize(8);
-    assertThat(rules.keySet().stream().filter(id -> id.startsWith("EniRules"))).hasSize(4);
-    rules
-        .values()
-        .forEach(
-            rule -> {
-              assertThat(rule.at("/Properties/EventBusName").isMissingNode()).isTrue();
-              assertThat(rule.at("/Properties/State").asText()).isEqualTo("ENABLED");
-            });
+    template.resourceCountIs("AWS::Events::Rule", 8);
+    assertThat(template.findResources("AWS::Events::Rule").keySet())
+        .filteredOn(id -> id.startsWith("EniRules"))
+        .hasSize(4);
+    template.allResourcesProperties(
+        "AWS::Events::Rule", Map.of("EventBusName", absent(), "State", "ENABLED"));
   }
 
   @Test
-  void stateChangeRule_matchesRunningShuttingDownAndTerminated() throws Exception {
-    assertThat(pattern("eni", "EniRulesStateChange"))
-        .isEqualTo(TestStacks.JSON.readTree(STATE_CHANGE_PATTERN));
+  void stateChangeRule_matchesRunningShuttingDownAndTerminated() {
+    assertPattern("eni", "EniRulesStateChange", STATE_CHANGE_PATTERN);
   }
 
   @Test
-  void cloudTrailRule_isTheImdsFunctionsPattern() throws Exception {
-    assertThat(pattern("eni", "EniRulesCloudTrailLaunch"))
-        .isEqualTo(TestStacks.JSON.readTree(ImdsRulesTest.CLOUDTRAIL_PATTERN));
+  void cloudTrailRule_isTheImdsFunctionsPattern() {
+    assertPattern("eni", "EniRulesCloudTrailLaunch", ImdsRulesTest.CLOUDTRAIL_PATTERN);
   }
 
   @Test
-  void imdsRules_areUnchangedByProfiles() throws Exception {
-    assertThat(pattern("eni", "ImdsRulesStateChange"))
-        .isEqualTo(TestStacks.JSON.readTree(ImdsRulesTest.STATE_CHANGE_PATTERN));
-    assertThat(pattern("eni", "ImdsRulesCloudTrailLaunch"))
-        .isEqualTo(TestStacks.JSON.readTree(ImdsRulesTest.CLOUDTRAIL_PATTERN));
+  void imdsRules_areUnchangedByProfiles() {
+    assertPattern("eni", "ImdsRulesStateChange", ImdsRulesTest.STATE_CHANGE_PATTERN);
+    assertPattern("eni", "ImdsRulesCloudTrailLaunch", ImdsRulesTest.CLOUDTRAIL_PATTERN);
   }
 
   @Test
   void sweepRule_runsEvery15MinutesByDefault_andHasNoPattern() {
-    JsonNode sweep = sweep("eni");
+    Template template = TestStacks.eni().assertions();
 
-    assertThat(sweep.get("ScheduleExpression").asText()).isEqualTo("rate(15 minutes)");
-    assertThat(sweep.has("EventPattern")).isFalse();
+    template.templateMatches(
+        resourceLike(
+            idOf(template, "AWS::Events::Rule", "EniRulesSweep"),
+            "AWS::Events::Rule",
+            Map.of("ScheduleExpression", "rate(15 minutes)", "EventPattern", absent())));
   }
 
   @Test
   void sweepRule_followsTheConfiguredRate() {
-    assertThat(sweep("eniClusters").get("ScheduleExpression").asText())
-        .isEqualTo("rate(5 minutes)");
+    Template template = TestStacks.eniClusters().assertions();
+
+    template.templateMatches(
+        resourceLike(
+            idOf(template, "AWS::Events::Rule", "EniRulesSweep"),
+            "AWS::Events::Rule",
+            Map.of("ScheduleExpression", "rate(5 minutes)")));
   }
 
+  /**
+   * The launch rules feed each function's queue; the sweep and the tamper rules (metadata options
+   * changed, interfaces touched by others) invoke that function's alias directly.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void launchRules_targetTheirFunctionsQueue_sweepsTheirAlias_withRetriesAndTheFailureQueue(
+  void launchRules_targetTheirFunctionsQueue_sweepAndTamperTheirAlias_withRetriesAndFailureQueue(
       String stack) {
-    JsonNode template = TestStacks.named(stack).template();
-    String eniAlias = EniFunctionTest.eniAlias(template).getKey();
-    String imdsAlias = byIdPrefix(template, "AWS::Lambda::Alias", "ImdsLive").getKey();
-    String eniQueue = byIdPrefix(template, "AWS::SQS::Queue", "EniQueueEvents").getKey();
-    String imdsQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
-    String queue = TestStacks.failureQueue(template).getKey();
+    Template template = TestStacks.named(stack).assertions();
+    String eniAlias = idOf(template, "AWS::Lambda::Alias", "EniLive");
+    String imdsAlias = idOf(template, "AWS::Lambda::Alias", "ImdsLive");
+    String eniQueue = idOf(template, "AWS::SQS::Queue", "EniQueueEvents");
+    String imdsQueue = idOf(template, "AWS::SQS::Queue", "ImdsQueueEvents");
+    String failures = idOf(template, "AWS::SQS::Queue", "FailuresQueue");
 
-    for (Map.Entry<String, JsonNode> rule : resources(template, "AWS::Events::Rule").entrySet()) {
-      JsonNode targets = rule.getValue().at("/Properties/Targets");
-      assertThat(targets).hasSize(1);
-      JsonNode target = targets.get(0);
-      boolean eni = rule.getKey().startsWith("EniRules");
-      // The sweeps and the tamper rules invoke the alias; the launch rules feed the queue.
-      boolean sweep =
-          rule.getKey().contains("Sweep")
-              || rule.getKey().contains("MetadataOptionsChanged")
-              || rule.getKey().contains("InterfaceTouched");
-      assertThat(target.get("Arn"))
-          .as(rule.getKey())
-          .isEqualTo(
-              sweep ? ref(eni ? eniAlias : imdsAlias) : getAtt(eni ? eniQueue : imdsQueue, "Arn"));
-      assertThat(target.at("/RetryPolicy/MaximumRetryAttempts").asInt()).isEqualTo(8);
-      assertThat(target.at("/RetryPolicy/MaximumEventAgeInSeconds").asInt()).isEqualTo(3600);
-      assertThat(target.at("/DeadLetterConfig/Arn")).isEqualTo(getAtt(queue, "Arn"));
+    for (String rule : template.findResources("AWS::Events::Rule").keySet()) {
+      boolean eni = rule.startsWith("EniRules");
+      boolean direct =
+          rule.contains("Sweep")
+              || rule.startsWith("ImdsRulesMetadataOptionsChanged")
+              || rule.startsWith("EniRulesInterfaceTouched");
+      Object arn =
+          direct ? refTo(eni ? eniAlias : imdsAlias) : getAttOf(eni ? eniQueue : imdsQueue, "Arn");
+      template.templateMatches(
+          resourceLike(
+              rule,
+              "AWS::Events::Rule",
+              Map.of(
+                  "Targets",
+                  List.of(
+                      Map.of(
+                          "Arn",
+                          arn,
+                          "RetryPolicy",
+                          Map.of("MaximumRetryAttempts", 8, "MaximumEventAgeInSeconds", 3600),
+                          "DeadLetterConfig",
+                          Map.of("Arn", getAttOf(failures, "Arn")))))));
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void invokePermission_onTheEniAlias_isForTheEniSweepAndTamperRuleOnly(String stack) {
-    JsonNode template = TestStacks.named(stack).template();
-    String eniAlias = EniFunctionTest.eniAlias(template).getKey();
-    List<JsonNode> onEni =
-        resources(template, "AWS::Lambda::Permission").values().stream()
-            .map(p -> p.get("Properties"))
-            .filter(p -> p.get("FunctionName").equals(ref(eniAlias)))
-            .toList();
+  void invokePermission_onTheEniAlias_isForTheEniSweepAndTamperRulesOnly(String stack) {
+    Template template = TestStacks.named(stack).assertions();
+    Map<String, Object> onEni =
+        Map.of("FunctionName", refTo(idOf(template, "AWS::Lambda::Alias", "EniLive")));
 
-    assertThat(onEni.stream().map(p -> p.get("SourceArn")).toList())
-        .containsExactlyInAnyOrderElementsOf(
-            resources(template, "AWS::Events::Rule").keySet().stream()
-                .filter(
-                    id ->
-                        id.startsWith("EniRulesSweep") || id.startsWith("EniRulesInterfaceTouched"))
-                .map(id -> getAtt(id, "Arn"))
-                .toList());
-    onEni.forEach(
-        p -> {
-          assertThat(p.get("Principal").asText()).isEqualTo("events.amazonaws.com");
-          assertThat(p.get("Action").asText()).isEqualTo("lambda:InvokeFunction");
-        });
+    template.resourcePropertiesCountIs("AWS::Lambda::Permission", onEni, 2);
+    for (String rule : List.of("EniRulesSweep", "EniRulesInterfaceTouched")) {
+      template.hasResourceProperties(
+          "AWS::Lambda::Permission",
+          Map.of(
+              "FunctionName",
+              onEni.get("FunctionName"),
+              "SourceArn",
+              getAttOf(idOf(template, "AWS::Events::Rule", rule), "Arn"),
+              "Principal",
+              "events.amazonaws.com",
+              "Action",
+              "lambda:InvokeFunction"));
+    }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void failureQueuePolicy_letsExactlyTheFiveRulesSendUndeliverableEvents(String stack) {
-    JsonNode template = TestStacks.named(stack).template();
-    JsonNode policy = TestStacks.failureQueuePolicy(template).getValue();
-    List<JsonNode> allows =
-        java.util.stream.StreamSupport.stream(
-                policy.at("/Properties/PolicyDocument/Statement").spliterator(), false)
-            .filter(s -> "Allow".equals(s.get("Effect").asText()))
-            .toList();
+  void failureQueuePolicy_letsExactlyTheEightRulesSendUndeliverableEvents(String stack) {
+    Template template = TestStacks.named(stack).assertions();
+    Capture statements = new Capture();
+    template.hasResourceProperties(
+        "AWS::SQS::QueuePolicy",
+        Map.of(
+            "Queues",
+            List.of(refTo(idOf(template, "AWS::SQS::Queue", "FailuresQueue"))),
+            "PolicyDocument",
+            Map.of("Statement", statements)));
 
-    assertThat(allows.stream().map(s -> s.at("/Condition/ArnEquals/aws:SourceArn")).toList())
+    assertThat(
+            TestStacks.statements(statements, "Allow").stream()
+                .map(s -> s.at("/Condition/ArnEquals/aws:SourceArn"))
+                .toList())
         .containsExactlyInAnyOrderElementsOf(
-            resources(template, "AWS::Events::Rule").keySet().stream()
-                .map(id -> getAtt(id, "Arn"))
+            template.findResources("AWS::Events::Rule").keySet().stream()
+                .<JsonNode>map(id -> TestStacks.JSON.valueToTree(getAttOf(id, "Arn")))
                 .toList());
   }
 
-  private static JsonNode pattern(String stack, String prefix) {
-    return byIdPrefix(TestStacks.named(stack).template(), "AWS::Events::Rule", prefix)
-        .getValue()
-        .at("/Properties/EventPattern");
-  }
-
-  private static JsonNode sweep(String stack) {
-    return byIdPrefix(TestStacks.named(stack).template(), "AWS::Events::Rule", "EniRulesSweep")
-        .getValue()
-        .get("Properties");
+  private static void assertPattern(String stack, String rulePrefix, String pattern) {
+    Template template = TestStacks.named(stack).assertions();
+    template.templateMatches(
+        resourceLike(
+            idOf(template, "AWS::Events::Rule", rulePrefix),
+            "AWS::Events::Rule",
+            Map.of("EventPattern", exact(TestStacks.read(pattern)))));
   }
 }

@@ -1,6 +1,5 @@
 package io.github.eksnoderemediator.infra;
 
-import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.assertions.Template;
 import software.amazon.event.ruler.Machine;
 import software.amazon.event.ruler.RuleCompiler;
 
@@ -86,32 +86,38 @@ class EventPatternTest {
   @BeforeAll
   static void compileSynthesizedRules() throws Exception {
     machine = Machine.builder().build();
-    addRule(TestStacks.defaults().template(), STATE_CHANGE, "ImdsRulesStateChange");
-    addRule(TestStacks.defaults().template(), CLOUDTRAIL, "ImdsRulesCloudTrailLaunch");
-    addRule(TestStacks.defaults().template(), TAMPER, "ImdsRulesMetadataOptionsChanged");
-    addRule(TestStacks.eni().template(), ENI_STATE_CHANGE, "EniRulesStateChange");
-    addRule(TestStacks.eni().template(), ENI_TAMPER, "EniRulesInterfaceTouched");
-    addRule(TestStacks.eni().template(), ENI_CLOUDTRAIL, "EniRulesCloudTrailLaunch");
+    addRule(TestStacks.defaults(), STATE_CHANGE, "ImdsRulesStateChange");
+    addRule(TestStacks.defaults(), CLOUDTRAIL, "ImdsRulesCloudTrailLaunch");
+    addRule(TestStacks.defaults(), TAMPER, "ImdsRulesMetadataOptionsChanged");
+    addRule(TestStacks.eni(), ENI_STATE_CHANGE, "EniRulesStateChange");
+    addRule(TestStacks.eni(), ENI_TAMPER, "EniRulesInterfaceTouched");
+    addRule(TestStacks.eni(), ENI_CLOUDTRAIL, "EniRulesCloudTrailLaunch");
   }
 
-  private static void addRule(JsonNode template, String name, String logicalIdPrefix)
+  private static void addRule(TestStacks.Synthesized stack, String name, String logicalIdPrefix)
       throws Exception {
-    String pattern =
-        ownRoleResolved(
-            template,
-            byIdPrefix(template, "AWS::Events::Rule", logicalIdPrefix)
-                .getValue()
-                .at("/Properties/EventPattern")
-                .toString());
+    String pattern = ownRoleResolved(stack, eventPattern(stack, logicalIdPrefix));
     assertThat(RuleCompiler.check(pattern)).as("event-ruler accepts the " + name).isNull();
     machine.addRule(name, pattern);
+  }
+
+  /** The event pattern of the rule whose logical id starts with the prefix, as JSON text. */
+  private static String eventPattern(TestStacks.Synthesized stack, String logicalIdPrefix) {
+    Template template = stack.assertions();
+    return TestStacks.JSON
+        .valueToTree(
+            template
+                .findResources("AWS::Events::Rule")
+                .get(TestStacks.idOf(template, "AWS::Events::Rule", logicalIdPrefix)))
+        .at("/Properties/EventPattern")
+        .toString();
   }
 
   /**
    * The tamper rule names the IMDS role by {@code Fn::GetAtt}; CloudFormation resolves it to the
    * role's ARN at deploy. Check it is the IMDS function's own role, then resolve it as AWS would.
    */
-  static String ownRoleResolved(JsonNode template, String pattern) {
+  static String ownRoleResolved(TestStacks.Synthesized stack, String pattern) {
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("\\{\"Fn::GetAtt\":\\[\"([A-Za-z0-9]+)\",\"Arn\"\\]\\}")
             .matcher(pattern);
@@ -120,8 +126,10 @@ class EventPatternTest {
     }
     Map<String, String> arnOfRole = new java.util.HashMap<>();
     // The functions themselves (the permissions checks share their roles).
-    TestStacks.remediatorResources(template, "AWS::Lambda::Function")
-        .values()
+    Map<String, Map<String, Object>> functions =
+        stack.assertions().findResources("AWS::Lambda::Function");
+    TestStacks.remediatorIds(stack.assertions(), "AWS::Lambda::Function").stream()
+        .<JsonNode>map(id -> TestStacks.JSON.valueToTree(functions.get(id)))
         .forEach(
             f ->
                 arnOfRole.put(
@@ -139,15 +147,11 @@ class EventPatternTest {
   void tamperRule_excludesTheFunctionsOwnRoleBySessionIssuer_andKeepsPrincipalsWithoutOne()
       throws Exception {
     Machine own = Machine.builder().build();
-    JsonNode template = TestStacks.defaults().template();
     own.addRule(
         TAMPER,
         ownRoleResolved(
-            template,
-            byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesMetadataOptionsChanged")
-                .getValue()
-                .at("/Properties/EventPattern")
-                .toString()));
+            TestStacks.defaults(),
+            eventPattern(TestStacks.defaults(), "ImdsRulesMetadataOptionsChanged")));
     String ours =
         Files.readString(
             TestStacks.repoRoot()

@@ -1,128 +1,158 @@
 package io.github.eksnoderemediator.infra;
 
-import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
-import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
-import static io.github.eksnoderemediator.infra.TestStacks.only;
-import static io.github.eksnoderemediator.infra.TestStacks.ref;
-import static io.github.eksnoderemediator.infra.TestStacks.resources;
+import static io.github.eksnoderemediator.infra.TestStacks.getAttOf;
+import static io.github.eksnoderemediator.infra.TestStacks.idOf;
+import static io.github.eksnoderemediator.infra.TestStacks.refTo;
+import static io.github.eksnoderemediator.infra.TestStacks.resourceLike;
 import static org.assertj.core.api.Assertions.assertThat;
+import static software.amazon.awscdk.assertions.Match.absent;
+import static software.amazon.awscdk.assertions.Match.arrayWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Template;
 
 /** The failure queue, the alarms on it and on the function, and the stack outputs. */
 class FailureHandlingTest {
-  private final JsonNode template = TestStacks.defaults().template();
+  private final Template template = TestStacks.defaults().assertions();
+  private final String queue = idOf(template, "AWS::SQS::Queue", "FailuresQueue");
 
   @Test
   void failureQueue_isEncryptedWithSqsManagedKeys_andKeepsMessages14Days() {
-    JsonNode queue = TestStacks.failureQueue(template).getValue().get("Properties");
-
-    assertThat(queue.get("SqsManagedSseEnabled").asBoolean()).isTrue();
-    assertThat(queue.has("KmsMasterKeyId")).isFalse();
-    assertThat(queue.get("MessageRetentionPeriod").asInt()).isEqualTo(14 * 24 * 3600);
+    template.templateMatches(
+        resourceLike(
+            queue,
+            "AWS::SQS::Queue",
+            Map.of(
+                "SqsManagedSseEnabled",
+                true,
+                "KmsMasterKeyId",
+                absent(),
+                "MessageRetentionPeriod",
+                14 * 24 * 3600)));
   }
 
   @Test
   void failureQueuePolicy_deniesEverythingWithoutTls() {
-    String queue = TestStacks.failureQueue(template).getKey();
-    JsonNode policy = TestStacks.failureQueuePolicy(template).getValue().get("Properties");
-
-    assertThat(policy.get("Queues")).containsExactly(ref(queue));
-    assertThat(statements(policy))
-        .anySatisfy(
-            s -> {
-              assertThat(s.get("Effect").asText()).isEqualTo("Deny");
-              assertThat(s.get("Action").asText()).isEqualTo("sqs:*");
-              assertThat(s.at("/Principal/AWS").asText()).isEqualTo("*");
-              assertThat(s.at("/Condition/Bool/aws:SecureTransport").asText()).isEqualTo("false");
-              assertThat(s.get("Resource")).isEqualTo(getAtt(queue, "Arn"));
-            });
+    template.hasResourceProperties(
+        "AWS::SQS::QueuePolicy",
+        Map.of(
+            "Queues",
+            List.of(refTo(queue)),
+            "PolicyDocument",
+            Map.of(
+                "Statement",
+                arrayWith(
+                    List.of(
+                        Map.of(
+                            "Effect",
+                            "Deny",
+                            "Action",
+                            "sqs:*",
+                            "Principal",
+                            Map.of("AWS", "*"),
+                            "Condition",
+                            Map.of("Bool", Map.of("aws:SecureTransport", "false")),
+                            "Resource",
+                            getAttOf(queue, "Arn")))))));
   }
 
   @Test
   void failureQueuePolicy_letsOnlyTheFourRulesSendUndeliverableEvents() {
-    JsonNode policy = TestStacks.failureQueuePolicy(template).getValue().get("Properties");
-    List<JsonNode> allows =
-        statements(policy).stream().filter(s -> "Allow".equals(s.get("Effect").asText())).toList();
+    Capture statements = new Capture();
+    template.hasResourceProperties(
+        "AWS::SQS::QueuePolicy",
+        Map.of("Queues", List.of(refTo(queue)), "PolicyDocument", Map.of("Statement", statements)));
+    List<JsonNode> allows = TestStacks.statements(statements, "Allow");
 
     assertThat(allows).hasSize(4);
-    assertThat(allows.stream().map(s -> s.at("/Condition/ArnEquals/aws:SourceArn")).toList())
+    assertThat(allows)
+        .map(s -> s.at("/Condition/ArnEquals/aws:SourceArn"))
         .containsExactlyInAnyOrderElementsOf(
-            resources(template, "AWS::Events::Rule").keySet().stream()
-                .map(r -> getAtt(r, "Arn"))
+            template.findResources("AWS::Events::Rule").keySet().stream()
+                .<JsonNode>map(r -> TestStacks.JSON.valueToTree(getAttOf(r, "Arn")))
                 .toList());
-    allows.forEach(
-        s -> {
-          assertThat(s.at("/Principal/Service").asText()).isEqualTo("events.amazonaws.com");
-          assertThat(s.get("Action").asText()).isEqualTo("sqs:SendMessage");
-        });
+    assertThat(allows)
+        .allSatisfy(
+            s -> {
+              assertThat(s.at("/Principal/Service").asText()).isEqualTo("events.amazonaws.com");
+              assertThat(s.get("Action").asText()).isEqualTo("sqs:SendMessage");
+            });
   }
 
   @Test
   void functionErrorsAlarm_firesOnOneErrorOfTheAliasIn5Minutes() {
-    String function = only(template, "AWS::Lambda::Function").getKey();
-    JsonNode alarm =
-        byIdPrefix(template, "AWS::CloudWatch::Alarm", "AlarmsFunctionErrors")
-            .getValue()
-            .get("Properties");
+    String function =
+        template.getResourceId("AWS::Lambda::Function", ImdsFunctionTest.IMDS_FUNCTION);
 
-    assertThat(alarm.get("Namespace").asText()).isEqualTo("AWS/Lambda");
-    assertThat(alarm.get("MetricName").asText()).isEqualTo("Errors");
-    assertThat(alarm.get("Statistic").asText()).isEqualTo("Sum");
-    assertThat(alarm.get("Period").asInt()).isEqualTo(300);
-    assertThat(alarm.get("EvaluationPeriods").asInt()).isEqualTo(1);
-    assertThat(alarm.get("Threshold").asDouble()).isEqualTo(1.0);
-    assertThat(alarm.get("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
-    assertThat(alarm.get("TreatMissingData").asText()).isEqualTo("notBreaching");
-    assertThat(alarm.get("Dimensions").toString())
-        .contains("{\"Name\":\"FunctionName\",\"Value\":" + ref(function) + "}")
-        .contains("\"Name\":\"Resource\"")
-        .contains(":live");
-    assertThat(alarm.has("AlarmActions")).isFalse();
+    template.templateMatches(
+        resourceLike(
+            idOf(template, "AWS::CloudWatch::Alarm", "AlarmsFunctionErrors"),
+            "AWS::CloudWatch::Alarm",
+            Map.ofEntries(
+                Map.entry("Namespace", "AWS/Lambda"),
+                Map.entry("MetricName", "Errors"),
+                Map.entry("Statistic", "Sum"),
+                Map.entry("Period", 300),
+                Map.entry("EvaluationPeriods", 1),
+                Map.entry("Threshold", 1),
+                Map.entry("ComparisonOperator", "GreaterThanOrEqualToThreshold"),
+                Map.entry("TreatMissingData", "notBreaching"),
+                Map.entry(
+                    "Dimensions",
+                    List.of(
+                        Map.of("Name", "FunctionName", "Value", refTo(function)),
+                        Map.of(
+                            "Name",
+                            "Resource",
+                            "Value",
+                            Map.of("Fn::Join", List.of("", List.of(refTo(function), ":live")))))),
+                Map.entry("AlarmActions", absent()))));
   }
 
   @Test
   void failureQueueAlarm_firesWhenAnyMessageIsVisible() {
-    String queue = TestStacks.failureQueue(template).getKey();
-    JsonNode alarm =
-        byIdPrefix(template, "AWS::CloudWatch::Alarm", "AlarmsFailureQueueNotEmpty")
-            .getValue()
-            .get("Properties");
-
-    assertThat(alarm.get("Namespace").asText()).isEqualTo("AWS/SQS");
-    assertThat(alarm.get("MetricName").asText()).isEqualTo("ApproximateNumberOfMessagesVisible");
-    assertThat(alarm.get("Statistic").asText()).isEqualTo("Maximum");
-    assertThat(alarm.get("Threshold").asDouble()).isEqualTo(1.0);
-    assertThat(alarm.get("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
-    assertThat(alarm.at("/Dimensions/0/Value")).isEqualTo(getAtt(queue, "QueueName"));
-    assertThat(alarm.has("AlarmActions")).isFalse();
+    template.templateMatches(
+        resourceLike(
+            idOf(template, "AWS::CloudWatch::Alarm", "AlarmsFailureQueueNotEmpty"),
+            "AWS::CloudWatch::Alarm",
+            Map.of(
+                "Namespace",
+                "AWS/SQS",
+                "MetricName",
+                "ApproximateNumberOfMessagesVisible",
+                "Statistic",
+                "Maximum",
+                "Threshold",
+                1,
+                "ComparisonOperator",
+                "GreaterThanOrEqualToThreshold",
+                "Dimensions",
+                List.of(Map.of("Value", getAttOf(queue, "QueueName"))),
+                "AlarmActions",
+                absent())));
   }
 
   @Test
   void stack_hasExactlySevenAlarms() {
     // Function errors, failure queue, dead-letter queue, failed remediations, drifting node groups,
     // deferred nodes, loosened nodes.
-    assertThat(resources(template, "AWS::CloudWatch::Alarm")).hasSize(7);
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
   }
 
   @Test
   void outputs_nameTheFunctionTheAliasAndTheQueue() {
-    JsonNode outputs = template.get("Outputs");
-
-    assertThat(outputs.at("/ImdsFunctionName/Value"))
-        .isEqualTo(ref(only(template, "AWS::Lambda::Function").getKey()));
-    assertThat(outputs.at("/ImdsAliasArn/Value"))
-        .isEqualTo(ref(only(template, "AWS::Lambda::Alias").getKey()));
-    assertThat(outputs.at("/FailureQueueUrl/Value"))
-        .isEqualTo(ref(TestStacks.failureQueue(template).getKey()));
-  }
-
-  private static List<JsonNode> statements(JsonNode policy) {
-    List<JsonNode> out = new ArrayList<>();
-    policy.at("/PolicyDocument/Statement").forEach(out::add);
-    return out;
+    template.hasOutput(
+        "ImdsFunctionName",
+        Map.of(
+            "Value",
+            refTo(
+                template.getResourceId("AWS::Lambda::Function", ImdsFunctionTest.IMDS_FUNCTION))));
+    template.hasOutput(
+        "ImdsAliasArn", Map.of("Value", refTo(idOf(template, "AWS::Lambda::Alias", "ImdsLive"))));
+    template.hasOutput("FailureQueueUrl", Map.of("Value", refTo(queue)));
   }
 }

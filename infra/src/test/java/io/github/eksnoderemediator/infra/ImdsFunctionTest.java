@@ -1,157 +1,201 @@
 package io.github.eksnoderemediator.infra;
 
-import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
-import static io.github.eksnoderemediator.infra.TestStacks.only;
-import static io.github.eksnoderemediator.infra.TestStacks.ref;
+import static io.github.eksnoderemediator.infra.TestStacks.getAttOf;
+import static io.github.eksnoderemediator.infra.TestStacks.refTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static software.amazon.awscdk.assertions.Match.absent;
+import static software.amazon.awscdk.assertions.Match.objectEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.config.RemediatorConfig;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Template;
 
 class ImdsFunctionTest {
+  static final String HANDLER = "io.github.eksnoderemediator.handler.ImdsHandler::handleRequest";
+
+  /** The IMDS function, as a resource pattern (the permissions check runs another handler). */
+  static final Map<String, Object> IMDS_FUNCTION = Map.of("Properties", Map.of("Handler", HANDLER));
+
+  private final Template template = TestStacks.defaults().assertions();
 
   @Test
   void function_runsTheImdsHandlerOnJava21WithSnapStart() {
-    JsonNode fn =
-        only(TestStacks.defaults().template(), "AWS::Lambda::Function")
-            .getValue()
-            .get("Properties");
-
-    assertThat(fn.get("Runtime").asText()).isEqualTo("java21");
-    assertThat(fn.get("Handler").asText())
-        .isEqualTo("io.github.eksnoderemediator.handler.ImdsHandler::handleRequest");
-    assertThat(fn.at("/SnapStart/ApplyOn").asText()).isEqualTo("PublishedVersions");
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            HANDLER,
+            "Runtime",
+            "java21",
+            "SnapStart",
+            Map.of("ApplyOn", "PublishedVersions")));
   }
 
   @Test
   void function_takesMemoryTimeoutAndArchitectureFromTheDefaults() {
-    JsonNode fn =
-        only(TestStacks.defaults().template(), "AWS::Lambda::Function")
-            .getValue()
-            .get("Properties");
-
-    assertThat(fn.get("MemorySize").asInt()).isEqualTo(1024);
-    assertThat(fn.get("Timeout").asInt()).isEqualTo(900);
-    assertThat(fn.get("Architectures")).hasSize(1);
-    assertThat(fn.get("Architectures").get(0).asText()).isEqualTo("arm64");
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            HANDLER,
+            "MemorySize",
+            1024,
+            "Timeout",
+            900,
+            "Architectures",
+            List.of("arm64")));
   }
 
   @Test
   void function_takesMemoryTimeoutAndArchitectureFromDeploymentSettings() {
-    JsonNode fn =
-        only(TestStacks.clusters().template(), "AWS::Lambda::Function")
-            .getValue()
-            .get("Properties");
-
-    assertThat(fn.get("MemorySize").asInt()).isEqualTo(512);
-    assertThat(fn.get("Timeout").asInt()).isEqualTo(60);
-    assertThat(fn.get("Architectures").get(0).asText()).isEqualTo("x86_64");
+    TestStacks.clusters()
+        .assertions()
+        .hasResourceProperties(
+            "AWS::Lambda::Function",
+            Map.of(
+                "Handler",
+                HANDLER,
+                "MemorySize",
+                512,
+                "Timeout",
+                60,
+                "Architectures",
+                List.of("x86_64")));
   }
 
   @Test
   void environment_carriesTheCdkJsonConfigurationAndC1Only() throws Exception {
-    JsonNode variables =
-        only(TestStacks.defaults().template(), "AWS::Lambda::Function")
-            .getValue()
-            .at("/Properties/Environment/Variables");
+    Capture config = new Capture();
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            HANDLER,
+            "Environment",
+            Map.of(
+                "Variables",
+                objectEquals(
+                    Map.of(
+                        RemediatorConfig.ENV_VAR,
+                        config,
+                        "JAVA_TOOL_OPTIONS",
+                        "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
 
-    assertThat(fieldNames(variables))
-        .containsExactlyInAnyOrder("REMEDIATOR_CONFIG", "JAVA_TOOL_OPTIONS");
-    assertThat(variables.get("JAVA_TOOL_OPTIONS").asText())
-        .isEqualTo("-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
-    String config = variables.get(RemediatorConfig.ENV_VAR).asText();
-    assertThat(config).doesNotContain("\n", " ");
-    assertThat(TestStacks.JSON.readTree(config))
+    assertThat(config.asString()).doesNotContain("\n", " ");
+    assertThat(TestStacks.JSON.readTree(config.asString()))
         .isEqualTo(TestStacks.JSON.valueToTree(TestStacks.cdkJsonContext().get("remediator")));
-    assertThat(RemediatorConfig.parse(config, "test")).isEqualTo(RemediatorConfig.DEFAULT);
+    assertThat(RemediatorConfig.parse(config.asString(), "test"))
+        .isEqualTo(RemediatorConfig.DEFAULT);
   }
 
   @Test
   void environment_carriesAnOverriddenConfigurationThatParsesToTheSameRecord() {
-    String config =
-        only(TestStacks.clusters().template(), "AWS::Lambda::Function")
-            .getValue()
-            .at("/Properties/Environment/Variables/REMEDIATOR_CONFIG")
-            .asText();
+    Capture config = new Capture();
+    TestStacks.clusters()
+        .assertions()
+        .hasResourceProperties(
+            "AWS::Lambda::Function",
+            Map.of(
+                "Handler",
+                HANDLER,
+                "Environment",
+                Map.of("Variables", Map.of(RemediatorConfig.ENV_VAR, config))));
 
-    RemediatorConfig parsed = RemediatorConfig.parse(config, "test");
+    RemediatorConfig parsed = RemediatorConfig.parse(config.asString(), "test");
     assertThat(parsed.clusters()).containsExactlyInAnyOrder("prod", "staging");
     assertThat(parsed).isEqualTo(RemediatorConfig.parse(TestStacks.CLUSTERS_REMEDIATOR, "test"));
   }
 
   @Test
   void function_usesItsOwnRoleAndLogGroup() {
-    JsonNode template = TestStacks.defaults().template();
-    JsonNode fn = only(template, "AWS::Lambda::Function").getValue().get("Properties");
-    String role = only(template, "AWS::IAM::Role").getKey();
-    String logGroup = only(template, "AWS::Logs::LogGroup").getKey();
+    Capture role = new Capture();
+    Capture logGroup = new Capture();
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            HANDLER,
+            "Role",
+            Map.of("Fn::GetAtt", List.of(role, "Arn")),
+            "LoggingConfig",
+            Map.of("LogGroup", Map.of("Ref", logGroup))));
 
-    assertThat(fn.get("Role")).isEqualTo(getAtt(role, "Arn"));
-    assertThat(fn.at("/LoggingConfig/LogGroup")).isEqualTo(ref(logGroup));
+    assertThat(template.findResources("AWS::IAM::Role")).containsKey(role.asString());
+    assertThat(template.findResources("AWS::Logs::LogGroup")).containsKey(logGroup.asString());
+    // The permissions check runs as the function's role, but logs to its own group.
+    template.resourcePropertiesCountIs(
+        "AWS::Lambda::Function",
+        Map.of("LoggingConfig", Map.of("LogGroup", refTo(logGroup.asString()))),
+        1);
+    // Besides the function's role, only the permissions check's trigger provider has one.
+    assertThat(template.findResources("AWS::IAM::Role").keySet())
+        .allMatch(id -> id.equals(role.asString()) || id.startsWith("AWSCDKTrigger"));
   }
 
   @Test
   void logGroup_keepsLogsForTheConfiguredDays() {
-    assertThat(
-            only(TestStacks.defaults().template(), "AWS::Logs::LogGroup")
-                .getValue()
-                .at("/Properties/RetentionInDays")
-                .asInt())
-        .isEqualTo(30);
-    assertThat(
-            only(TestStacks.clusters().template(), "AWS::Logs::LogGroup")
-                .getValue()
-                .at("/Properties/RetentionInDays")
-                .asInt())
-        .isEqualTo(7);
+    assertRetention(template, 30);
+    assertRetention(TestStacks.clusters().assertions(), 7);
+  }
+
+  private static void assertRetention(Template template, int days) {
+    Capture logGroup = new Capture();
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of("Handler", HANDLER, "LoggingConfig", Map.of("LogGroup", Map.of("Ref", logGroup))));
+    template.templateMatches(
+        TestStacks.resourceLike(
+            logGroup.asString(), "AWS::Logs::LogGroup", Map.of("RetentionInDays", days)));
   }
 
   @Test
   void alias_live_pointsAtThePublishedCurrentVersion() {
-    JsonNode template = TestStacks.defaults().template();
-    String function = only(template, "AWS::Lambda::Function").getKey();
-    Map.Entry<String, JsonNode> version = only(template, "AWS::Lambda::Version");
-    JsonNode alias = only(template, "AWS::Lambda::Alias").getValue().get("Properties");
+    String function = template.getResourceId("AWS::Lambda::Function", IMDS_FUNCTION);
+    Capture version = new Capture();
 
-    assertThat(alias.get("Name").asText()).isEqualTo("live");
-    assertThat(alias.get("FunctionName")).isEqualTo(ref(function));
-    assertThat(alias.get("FunctionVersion")).isEqualTo(getAtt(version.getKey(), "Version"));
-    assertThat(version.getValue().at("/Properties/FunctionName")).isEqualTo(ref(function));
+    template.resourceCountIs("AWS::Lambda::Alias", 1);
+    template.hasResourceProperties(
+        "AWS::Lambda::Alias",
+        Map.of(
+            "Name", "live",
+            "FunctionName", refTo(function),
+            "FunctionVersion", Map.of("Fn::GetAtt", List.of(version, "Version"))));
+    template.templateMatches(
+        TestStacks.resourceLike(
+            version.asString(), "AWS::Lambda::Version", Map.of("FunctionName", refTo(function))));
   }
 
   @Test
   void asyncInvokeConfig_onTheAlias_retriesThenSendsFailuresToTheQueue() {
-    JsonNode template = TestStacks.defaults().template();
-    String alias = only(template, "AWS::Lambda::Alias").getKey();
-    String queue = TestStacks.failureQueue(template).getKey();
-    JsonNode config = only(template, "AWS::Lambda::EventInvokeConfig").getValue().get("Properties");
+    String alias = TestStacks.idOf(template, "AWS::Lambda::Alias", "ImdsLive");
+    String queue = TestStacks.idOf(template, "AWS::SQS::Queue", "FailuresQueue");
 
-    assertThat(config.get("MaximumRetryAttempts").asInt()).isEqualTo(2);
-    assertThat(config.get("MaximumEventAgeInSeconds").asInt()).isEqualTo(3600);
-    assertThat(config.at("/DestinationConfig/OnFailure/Destination"))
-        .isEqualTo(getAtt(queue, "Arn"));
-    assertThat(config.at("/DestinationConfig/OnSuccess").isMissingNode()).isTrue();
-    // The qualifier is the alias's name, taken from the alias ARN: not $LATEST, not a version.
-    assertThat(config.get("Qualifier").toString()).contains(ref(alias).toString());
+    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+    template.hasResourceProperties(
+        "AWS::Lambda::EventInvokeConfig",
+        Map.of(
+            "MaximumRetryAttempts",
+            2,
+            "MaximumEventAgeInSeconds",
+            3600,
+            "DestinationConfig",
+            Map.of(
+                "OnFailure", Map.of("Destination", getAttOf(queue, "Arn")), "OnSuccess", absent()),
+            // The qualifier is the alias's name, taken from the alias ARN: not $LATEST, not a
+            // version.
+            "Qualifier",
+            Map.of("Fn::Select", List.of(7, Map.of("Fn::Split", List.of(":", refTo(alias)))))));
   }
 
   @Test
   void asyncInvokeConfig_takesRetriesAndAgeFromDeploymentSettings() {
-    JsonNode config =
-        only(TestStacks.clusters().template(), "AWS::Lambda::EventInvokeConfig")
-            .getValue()
-            .get("Properties");
-
-    assertThat(config.get("MaximumRetryAttempts").asInt()).isZero();
-    assertThat(config.get("MaximumEventAgeInSeconds").asInt()).isEqualTo(600);
-  }
-
-  static Set<String> fieldNames(JsonNode node) {
-    Set<String> names = new java.util.TreeSet<>();
-    node.fieldNames().forEachRemaining(names::add);
-    return names;
+    Template clusters = TestStacks.clusters().assertions();
+    clusters.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+    clusters.hasResourceProperties(
+        "AWS::Lambda::EventInvokeConfig",
+        Map.of("MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 600));
   }
 }

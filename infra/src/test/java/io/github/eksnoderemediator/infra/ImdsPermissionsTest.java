@@ -1,10 +1,6 @@
 package io.github.eksnoderemediator.infra;
 
-import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
-import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
-import static io.github.eksnoderemediator.infra.TestStacks.only;
-import static io.github.eksnoderemediator.infra.TestStacks.ref;
-import static io.github.eksnoderemediator.infra.TestStacks.resources;
+import static io.github.eksnoderemediator.infra.TestStacks.idOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 
 class ImdsPermissionsTest {
   static final String MODIFY = "ec2:ModifyInstanceMetadataOptions";
@@ -40,14 +38,20 @@ class ImdsPermissionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"defaults", "clusters"})
   void role_isAssumedByLambdaOnly_andHasNoManagedPolicy(String stack) {
-    JsonNode template = template(stack);
-    JsonNode role = only(template, "AWS::IAM::Role").getValue().get("Properties");
+    Template template = template(stack);
 
-    assertThat(role.at("/AssumeRolePolicyDocument/Statement")).hasSize(1);
-    assertThat(role.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
-        .isEqualTo("lambda.amazonaws.com");
-    assertThat(role.has("ManagedPolicyArns")).isFalse();
-    assertThat(resources(template, "AWS::IAM::ManagedPolicy")).isEmpty();
+    template.templateMatches(
+        TestStacks.resourceLike(
+            idOf(template, "AWS::IAM::Role", "ImdsPermissions"),
+            "AWS::IAM::Role",
+            Map.of(
+                "AssumeRolePolicyDocument",
+                Map.of(
+                    "Statement",
+                    List.of(Map.of("Principal", Map.of("Service", "lambda.amazonaws.com")))),
+                "ManagedPolicyArns",
+                Match.absent())));
+    template.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
   }
 
   @ParameterizedTest
@@ -123,7 +127,7 @@ class ImdsPermissionsTest {
     // ec2:MetadataHttp* hold, on ~50 EC2 actions, the instance's current settings; for this one it
     // is undocumented. In an Allow they refuse hardening under that reading, in a Deny too.
     for (JsonNode s :
-        EniPermissionsTest.statements(TestStacks.named(stack).template(), "ImdsPermissions")) {
+        TestStacks.roleStatements(TestStacks.named(stack).assertions(), "ImdsPermissions")) {
       assertThat(conditionKeys(s.path("Condition")))
           .as("condition keys of %s", s)
           .noneMatch(k -> k.startsWith("ec2:Metadata") || k.equals("ec2:InstanceMetadataTags"));
@@ -132,7 +136,7 @@ class ImdsPermissionsTest {
 
   @Test
   void modifyAllows_whenClustersEmpty_requireALaunchersClusterTagToExist() {
-    List<JsonNode> modify = modifyAllows(TestStacks.defaults().template());
+    List<JsonNode> modify = modifyAllows(TestStacks.defaults().assertions());
 
     assertThat(modify).hasSize(3);
     assertThat(modify.stream().map(s -> s.get("Condition")).toList())
@@ -145,7 +149,7 @@ class ImdsPermissionsTest {
   @Test
   void modifyAllows_whenClustersListed_matchEachLaunchersTagForThoseClustersOnly()
       throws Exception {
-    List<JsonNode> modify = modifyAllows(TestStacks.clusters().template());
+    List<JsonNode> modify = modifyAllows(TestStacks.clusters().assertions());
 
     assertThat(modify).hasSize(4);
     assertThat(modify.stream().map(s -> s.get("Condition")).toList())
@@ -163,7 +167,7 @@ class ImdsPermissionsTest {
   @Test
   void valueDenies_byDefault_refuseTokensOtherThanRequired_hopLimitsOtherThan2_andFieldsNotOurs()
       throws Exception {
-    JsonNode template = TestStacks.defaults().template();
+    Template template = TestStacks.defaults().assertions();
 
     assertThat(denies(template).stream().map(s -> s.get("Sid").asText()).toList())
         .containsExactlyInAnyOrder(
@@ -196,7 +200,7 @@ class ImdsPermissionsTest {
   void
       hopLimitDeny_allowsTheWholeEnvelope_whenANodePoolIsNarrowedTo1_andEndpointDeny_whenConfigured()
           throws Exception {
-    JsonNode template = TestStacks.clusters().template();
+    Template template = TestStacks.clusters().assertions();
 
     assertThat(deny(template, "NeverSetHopLimitOutsideEnvelope").at("/Condition/StringNotEquals"))
         .isEqualTo(
@@ -234,22 +238,23 @@ class ImdsPermissionsTest {
 
   @Test
   void deny_blocksModifyOnInstancesWithTheOptOutTag() {
-    JsonNode s = deny(TestStacks.defaults().template(), "NeverModifyOptedOutInstances");
+    JsonNode s = deny(TestStacks.defaults().assertions(), "NeverModifyOptedOutInstances");
     assertThat(actions(s)).containsExactly(MODIFY);
     assertThat(s.get("Resource")).isEqualTo(INSTANCES);
     assertThat(s.get("Condition"))
         .isEqualTo(nullObject("aws:ResourceTag/eks-node-remediator/opt-out"));
     assertThat(
-            deny(TestStacks.clusters().template(), "NeverModifyOptedOutInstances").get("Condition"))
+            deny(TestStacks.clusters().assertions(), "NeverModifyOptedOutInstances")
+                .get("Condition"))
         .isEqualTo(nullObject("aws:ResourceTag/team/skip-remediation"));
   }
 
   @Test
   void cdkGrants_writeOnlyToTheFunctionsLogGroupAndTheFailureQueue_andConsumeOnlyItsLaunchQueue() {
-    JsonNode template = TestStacks.defaults().template();
-    String logGroup = only(template, "AWS::Logs::LogGroup").getKey();
-    String queue = TestStacks.failureQueue(template).getKey();
-    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
+    Template template = TestStacks.defaults().assertions();
+    JsonNode logGroup = arn(idOf(template, "AWS::Logs::LogGroup", "ImdsLogs"));
+    JsonNode queue = arn(idOf(template, "AWS::SQS::Queue", "FailuresQueue"));
+    JsonNode launchQueue = arn(idOf(template, "AWS::SQS::Queue", "ImdsQueueEvents"));
     List<JsonNode> grants =
         statements(template).stream()
             .filter(
@@ -264,7 +269,7 @@ class ImdsPermissionsTest {
       List<String> actions = actions(s);
       if (actions.get(0).startsWith("logs:")) {
         assertThat(actions).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
-        assertThat(s.get("Resource")).isEqualTo(getAtt(logGroup, "Arn"));
+        assertThat(s.get("Resource")).isEqualTo(logGroup);
       } else if (actions.contains("sqs:ReceiveMessage")) {
         // What the event source mapping needs, granted by CDK: on the launch queue only.
         assertThat(actions)
@@ -274,10 +279,10 @@ class ImdsPermissionsTest {
                 "sqs:GetQueueUrl",
                 "sqs:DeleteMessage",
                 "sqs:GetQueueAttributes");
-        assertThat(s.get("Resource")).isEqualTo(getAtt(launchQueue, "Arn"));
+        assertThat(s.get("Resource")).isEqualTo(launchQueue);
       } else {
         assertThat(actions).contains("sqs:SendMessage").allMatch(a -> a.startsWith("sqs:"));
-        assertThat(s.get("Resource")).isEqualTo(getAtt(queue, "Arn"));
+        assertThat(s.get("Resource")).isEqualTo(queue);
       }
     }
   }
@@ -306,34 +311,29 @@ class ImdsPermissionsTest {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  static JsonNode template(String stack) {
+  static Template template(String stack) {
     return "defaults".equals(stack)
-        ? TestStacks.defaults().template()
-        : TestStacks.clusters().template();
+        ? TestStacks.defaults().assertions()
+        : TestStacks.clusters().assertions();
   }
 
-  /** Every statement the function's role has: inline in the role and in policies attached to it. */
-  static List<JsonNode> statements(JsonNode template) {
-    Map.Entry<String, JsonNode> role = only(template, "AWS::IAM::Role");
-    List<JsonNode> statements = new ArrayList<>();
-    role.getValue()
-        .at("/Properties/Policies")
-        .forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
-    for (JsonNode policy : resources(template, "AWS::IAM::Policy").values()) {
-      if (policy.at("/Properties/Roles").toString().contains(ref(role.getKey()).toString())) {
-        policy.at("/Properties/PolicyDocument/Statement").forEach(statements::add);
-      }
-    }
-    return statements;
+  /** Every statement the IMDS function's role has: inline in the role and in attached policies. */
+  static List<JsonNode> statements(Template template) {
+    return TestStacks.roleStatements(template, "ImdsPermissions");
   }
 
-  static List<JsonNode> modifyAllows(JsonNode template) {
+  /** {@code {"Fn::GetAtt": [id, "Arn"]}} as JSON, to compare with a statement's Resource. */
+  private static JsonNode arn(String logicalId) {
+    return TestStacks.JSON.valueToTree(TestStacks.getAttOf(logicalId, "Arn"));
+  }
+
+  static List<JsonNode> modifyAllows(Template template) {
     return statements(template).stream()
         .filter(s -> "Allow".equals(s.get("Effect").asText()) && actions(s).contains(MODIFY))
         .toList();
   }
 
-  static List<JsonNode> denies(JsonNode template) {
+  static List<JsonNode> denies(Template template) {
     return statements(template).stream()
         .filter(s -> "Deny".equals(s.get("Effect").asText()))
         .toList();
@@ -370,7 +370,7 @@ class ImdsPermissionsTest {
   }
 
   /** The Deny statement with this Sid. */
-  static JsonNode deny(JsonNode template, String sid) {
+  static JsonNode deny(Template template, String sid) {
     List<JsonNode> found =
         denies(template).stream().filter(s -> sid.equals(s.path("Sid").asText())).toList();
     assertThat(found).as("Deny %s", sid).hasSize(1);

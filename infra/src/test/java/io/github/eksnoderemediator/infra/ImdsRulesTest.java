@@ -1,17 +1,19 @@
 package io.github.eksnoderemediator.infra;
 
-import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
-import static io.github.eksnoderemediator.infra.TestStacks.getAtt;
-import static io.github.eksnoderemediator.infra.TestStacks.only;
-import static io.github.eksnoderemediator.infra.TestStacks.ref;
-import static io.github.eksnoderemediator.infra.TestStacks.resources;
+import static io.github.eksnoderemediator.infra.TestStacks.getAttOf;
+import static io.github.eksnoderemediator.infra.TestStacks.idOf;
+import static io.github.eksnoderemediator.infra.TestStacks.refTo;
+import static io.github.eksnoderemediator.infra.TestStacks.resourceLike;
 import static org.assertj.core.api.Assertions.assertThat;
+import static software.amazon.awscdk.assertions.Match.absent;
+import static software.amazon.awscdk.assertions.Match.exact;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Template;
 
 class ImdsRulesTest {
   static final String STATE_CHANGE_PATTERN =
@@ -42,143 +44,148 @@ class ImdsRulesTest {
                     {"exists": false}]}}}}}
       """;
 
-  private final JsonNode template = TestStacks.defaults().template();
+  private final Template template = TestStacks.defaults().assertions();
 
   @Test
   void stack_hasExactlyTheFourRulesOnTheDefaultBus_threeEventPatternsAndTheSweepSchedule() {
-    Map<String, JsonNode> rules = resources(template, "AWS::Events::Rule");
-
-    assertThat(rules).hasSize(4);
-    rules
-        .values()
-        .forEach(
-            rule -> {
-              assertThat(rule.at("/Properties/EventBusName").isMissingNode()).isTrue();
-              assertThat(rule.at("/Properties/State").asText()).isEqualTo("ENABLED");
-            });
+    template.resourceCountIs("AWS::Events::Rule", 4);
+    template.allResourcesProperties(
+        "AWS::Events::Rule", Map.of("EventBusName", absent(), "State", "ENABLED"));
   }
 
   @Test
-  void stateChangeRule_matchesPendingAndRunningInstances() throws Exception {
-    JsonNode rule = byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesStateChange").getValue();
-
-    assertThat(rule.at("/Properties/EventPattern"))
-        .isEqualTo(TestStacks.JSON.readTree(STATE_CHANGE_PATTERN));
+  void stateChangeRule_matchesPendingAndRunningInstances() {
+    assertPattern("ImdsRulesStateChange", STATE_CHANGE_PATTERN);
   }
 
   @Test
-  void cloudTrailRule_matchesSuccessfulRunInstancesAndCreateFleet() throws Exception {
-    JsonNode rule =
-        byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesCloudTrailLaunch").getValue();
-
-    assertThat(rule.at("/Properties/EventPattern"))
-        .isEqualTo(TestStacks.JSON.readTree(CLOUDTRAIL_PATTERN));
+  void cloudTrailRule_matchesSuccessfulRunInstancesAndCreateFleet() {
+    assertPattern("ImdsRulesCloudTrailLaunch", CLOUDTRAIL_PATTERN);
   }
 
   @Test
-  void tamperRule_matchesOthersSuccessfulMetadataOptionChanges_notTheFunctionsOwnRole()
-      throws Exception {
-    JsonNode rule =
-        byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesMetadataOptionsChanged").getValue();
-    String role =
-        only(template, "AWS::Lambda::Function")
-            .getValue()
-            .at("/Properties/Role/Fn::GetAtt/0")
-            .asText();
+  void tamperRule_matchesOthersSuccessfulMetadataOptionChanges_notTheFunctionsOwnRole() {
+    Capture role = new Capture();
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            ImdsFunctionTest.HANDLER,
+            "Role",
+            Map.of("Fn::GetAtt", List.of(role, "Arn"))));
 
-    assertThat(rule.at("/Properties/EventPattern"))
-        .isEqualTo(TestStacks.JSON.readTree(TAMPER_PATTERN.replace("ROLE", role)));
+    assertPattern(
+        "ImdsRulesMetadataOptionsChanged", TAMPER_PATTERN.replace("ROLE", role.asString()));
   }
 
   @Test
   void
       launchRules_targetTheLaunchQueue_sweepAndTamperTheLiveAlias_allWithRetriesAndTheFailureQueue() {
-    String alias = only(template, "AWS::Lambda::Alias").getKey();
-    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
-    String failures = TestStacks.failureQueue(template).getKey();
+    String alias = idOf(template, "AWS::Lambda::Alias", "ImdsLive");
+    String launchQueue = idOf(template, "AWS::SQS::Queue", "ImdsQueueEvents");
+    String failures = idOf(template, "AWS::SQS::Queue", "FailuresQueue");
 
-    for (Map.Entry<String, JsonNode> rule : resources(template, "AWS::Events::Rule").entrySet()) {
-      JsonNode targets = rule.getValue().at("/Properties/Targets");
-      assertThat(targets).hasSize(1);
-      JsonNode target = targets.get(0);
-      assertThat(target.get("Arn"))
-          .as(rule.getKey())
-          .isEqualTo(
-              rule.getKey().startsWith("ImdsRulesSweep")
-                      || rule.getKey().startsWith("ImdsRulesMetadataOptionsChanged")
-                  ? ref(alias)
-                  : getAtt(launchQueue, "Arn"));
-      // The event itself is the message body: no input transformer.
-      assertThat(target.has("Input") || target.has("InputTransformer")).isFalse();
-      assertThat(target.at("/RetryPolicy/MaximumRetryAttempts").asInt()).isEqualTo(8);
-      assertThat(target.at("/RetryPolicy/MaximumEventAgeInSeconds").asInt()).isEqualTo(3600);
-      assertThat(target.at("/DeadLetterConfig/Arn")).isEqualTo(getAtt(failures, "Arn"));
+    for (String rule : template.findResources("AWS::Events::Rule").keySet()) {
+      Object arn =
+          rule.startsWith("ImdsRulesSweep") || rule.startsWith("ImdsRulesMetadataOptionsChanged")
+              ? refTo(alias)
+              : getAttOf(launchQueue, "Arn");
+      template.templateMatches(
+          resourceLike(
+              rule,
+              "AWS::Events::Rule",
+              Map.of(
+                  "Targets",
+                  List.of(
+                      Map.of(
+                          "Arn",
+                          arn,
+                          // The event itself is the message body: no input transformer.
+                          "Input",
+                          absent(),
+                          "InputTransformer",
+                          absent(),
+                          "RetryPolicy",
+                          Map.of("MaximumRetryAttempts", 8, "MaximumEventAgeInSeconds", 3600),
+                          "DeadLetterConfig",
+                          Map.of("Arn", getAttOf(failures, "Arn")))))));
     }
   }
 
   @Test
   void launchQueuePolicy_letsOnlyTheTwoLaunchRulesSend_andDeniesWithoutTls() {
-    String launchQueue = byIdPrefix(template, "AWS::SQS::Queue", "ImdsQueueEvents").getKey();
-    JsonNode policy =
-        byIdPrefix(template, "AWS::SQS::QueuePolicy", "ImdsQueueEventsPolicy")
-            .getValue()
-            .get("Properties");
-    List<JsonNode> allows = new ArrayList<>();
-    policy
-        .at("/PolicyDocument/Statement")
-        .forEach(
-            st -> {
-              if ("Allow".equals(st.get("Effect").asText())) {
-                allows.add(st);
-              }
-            });
+    String launchQueue = idOf(template, "AWS::SQS::Queue", "ImdsQueueEvents");
+    Capture statements = new Capture();
+    template.hasResourceProperties(
+        "AWS::SQS::QueuePolicy",
+        Map.of(
+            "Queues",
+            List.of(refTo(launchQueue)),
+            "PolicyDocument",
+            Map.of("Statement", statements)));
 
-    assertThat(policy.get("Queues")).containsExactly(ref(launchQueue));
-    assertThat(allows.stream().map(st -> st.at("/Condition/ArnEquals/aws:SourceArn")).toList())
-        .containsExactlyInAnyOrder(
-            getAtt(
-                byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesStateChange").getKey(), "Arn"),
-            getAtt(
-                byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesCloudTrailLaunch").getKey(),
-                "Arn"));
-    allows.forEach(
-        st -> {
-          assertThat(st.at("/Principal/Service").asText()).isEqualTo("events.amazonaws.com");
-          assertThat(st.get("Action").toString())
-              .isEqualTo("[\"sqs:SendMessage\",\"sqs:GetQueueAttributes\",\"sqs:GetQueueUrl\"]");
-        });
-    assertThat(policy.toString()).contains("\"aws:SecureTransport\":\"false\"");
+    List<JsonNode> allows = TestStacks.statements(statements, "Allow");
+
+    assertThat(allows)
+        .map(s -> s.at("/Condition/ArnEquals/aws:SourceArn"))
+        .containsExactlyInAnyOrderElementsOf(
+            List.of(
+                TestStacks.JSON.valueToTree(
+                    getAttOf(idOf(template, "AWS::Events::Rule", "ImdsRulesStateChange"), "Arn")),
+                TestStacks.JSON.valueToTree(
+                    getAttOf(
+                        idOf(template, "AWS::Events::Rule", "ImdsRulesCloudTrailLaunch"), "Arn"))));
+    assertThat(allows)
+        .allSatisfy(
+            s -> {
+              assertThat(s.at("/Principal/Service").asText()).isEqualTo("events.amazonaws.com");
+              assertThat(s.get("Action").toString())
+                  .isEqualTo(
+                      "[\"sqs:SendMessage\",\"sqs:GetQueueAttributes\",\"sqs:GetQueueUrl\"]");
+            });
+    assertThat(TestStacks.statements(statements, "Deny"))
+        .anySatisfy(
+            s ->
+                assertThat(s.at("/Condition/Bool/aws:SecureTransport").asText())
+                    .isEqualTo("false"));
   }
 
   @Test
   void rules_neverReferenceTheUnqualifiedFunction() {
-    String function = only(template, "AWS::Lambda::Function").getKey();
+    String function =
+        template.getResourceId("AWS::Lambda::Function", ImdsFunctionTest.IMDS_FUNCTION);
 
-    for (JsonNode rule : resources(template, "AWS::Events::Rule").values()) {
-      assertThat(rule.toString()).doesNotContain("\"" + function + "\"");
+    for (Object rule : template.findResources("AWS::Events::Rule").values()) {
+      assertThat(TestStacks.JSON.valueToTree(rule).toString())
+          .doesNotContain("\"" + function + "\"");
     }
   }
 
   @Test
   void invokePermission_isOnTheAlias_forTheSweepAndTamperRulesOnly() {
-    String alias = only(template, "AWS::Lambda::Alias").getKey();
-    Map<String, JsonNode> permissions = resources(template, "AWS::Lambda::Permission");
-    assertThat(permissions).hasSize(2);
-    assertThat(permissions.values().stream().map(p -> p.at("/Properties/SourceArn")).toList())
-        .containsExactlyInAnyOrder(
-            getAtt(byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesSweep").getKey(), "Arn"),
-            getAtt(
-                byIdPrefix(template, "AWS::Events::Rule", "ImdsRulesMetadataOptionsChanged")
-                    .getKey(),
-                "Arn"));
-    permissions
-        .values()
-        .forEach(
-            p -> {
-              JsonNode props = p.get("Properties");
-              assertThat(props.get("FunctionName")).isEqualTo(ref(alias));
-              assertThat(props.get("Principal").asText()).isEqualTo("events.amazonaws.com");
-              assertThat(props.get("Action").asText()).isEqualTo("lambda:InvokeFunction");
-            });
+    Map<String, Object> onAlias =
+        Map.of(
+            "FunctionName",
+            refTo(idOf(template, "AWS::Lambda::Alias", "ImdsLive")),
+            "Principal",
+            "events.amazonaws.com",
+            "Action",
+            "lambda:InvokeFunction");
+
+    template.resourceCountIs("AWS::Lambda::Permission", 2);
+    template.allResourcesProperties("AWS::Lambda::Permission", onAlias);
+    for (String rule : List.of("ImdsRulesSweep", "ImdsRulesMetadataOptionsChanged")) {
+      template.hasResourceProperties(
+          "AWS::Lambda::Permission",
+          Map.of("SourceArn", getAttOf(idOf(template, "AWS::Events::Rule", rule), "Arn")));
+    }
+  }
+
+  private void assertPattern(String rulePrefix, String pattern) {
+    template.templateMatches(
+        resourceLike(
+            idOf(template, "AWS::Events::Rule", rulePrefix),
+            "AWS::Events::Rule",
+            Map.of("EventPattern", exact(TestStacks.read(pattern)))));
   }
 }

@@ -1,125 +1,197 @@
 package io.github.eksnoderemediator.infra;
 
+import static io.github.eksnoderemediator.infra.TestStacks.idOf;
+import static io.github.eksnoderemediator.infra.TestStacks.refTo;
+import static io.github.eksnoderemediator.infra.TestStacks.resourceLike;
 import static org.assertj.core.api.Assertions.assertThat;
+import static software.amazon.awscdk.assertions.Match.absent;
+import static software.amazon.awscdk.assertions.Match.anyValue;
+import static software.amazon.awscdk.assertions.Match.not;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * The operations side of the stack: the sweep schedule, its read permissions, alarms, the topic.
  */
 class OperationsTest {
-
-  private static Map<String, JsonNode> resources(String stack, String type) {
-    return TestStacks.named(stack).resourcesOfType(type);
-  }
+  private final Template defaults = TestStacks.defaults().assertions();
 
   @Test
   void sweepSchedule_invokesTheImdsAlias_atTheConfiguredRate() {
-    assertThat(schedules("defaults")).containsExactly("rate(15 minutes)");
-    assertThat(schedules("clusters")).containsExactly("rate(5 minutes)");
-    JsonNode rule =
-        resources("defaults", "AWS::Events::Rule").values().stream()
-            .filter(r -> r.at("/Properties/ScheduleExpression").isTextual())
-            .findFirst()
-            .orElseThrow();
-    JsonNode target = rule.at("/Properties/Targets/0");
-    assertThat(target.at("/Arn/Ref").asText()).startsWith("ImdsLive");
-    assertThat(target.has("DeadLetterConfig")).isTrue();
-  }
+    Template clusters = TestStacks.clusters().assertions();
+    defaults.resourcePropertiesCountIs(
+        "AWS::Events::Rule", Map.of("ScheduleExpression", anyValue()), 1);
+    clusters.resourcePropertiesCountIs(
+        "AWS::Events::Rule", Map.of("ScheduleExpression", anyValue()), 1);
+    clusters.hasResourceProperties(
+        "AWS::Events::Rule", Map.of("ScheduleExpression", "rate(5 minutes)"));
 
-  private static List<String> schedules(String stack) {
-    return resources(stack, "AWS::Events::Rule").values().stream()
-        .map(r -> r.at("/Properties/ScheduleExpression"))
-        .filter(JsonNode::isTextual)
-        .map(JsonNode::asText)
-        .toList();
+    defaults.hasResourceProperties(
+        "AWS::Events::Rule",
+        Map.of(
+            "ScheduleExpression",
+            "rate(15 minutes)",
+            "Targets",
+            List.of(
+                Map.of(
+                    "Arn",
+                    refTo(idOf(defaults, "AWS::Lambda::Alias", "ImdsLive")),
+                    "DeadLetterConfig",
+                    anyValue()))));
   }
 
   @Test
   void imdsRole_readsNodeGroupsAndTemplatesForTheDriftReport_andWritesNothingThere() {
-    List<JsonNode> defaults =
-        ImdsPermissionsTest.statements(TestStacks.named("defaults").template());
-    JsonNode star = sid(defaults, "ReadLaunchSettingsForDriftReport");
-    assertThat(ImdsPermissionsTest.actions(star))
+    Capture star = new Capture();
+    Capture clusters = new Capture();
+    Capture resources = new Capture();
+    defaults.hasResourceProperties(
+        "AWS::IAM::Role",
+        inlineStatement("ReadLaunchSettingsForDriftReport", Map.of("Action", star)));
+    defaults.hasResourceProperties(
+        "AWS::IAM::Role",
+        inlineStatement(
+            "ReadClustersForDriftReport",
+            Map.of("Action", clusters, "Resource", resources, "Condition", absent())));
+
+    assertThat(star.asArray())
         .containsExactlyInAnyOrder(
             "ec2:DescribeLaunchTemplateVersions",
             "ec2:GetInstanceMetadataDefaults",
             "eks:ListClusters");
-    JsonNode clusters = sid(defaults, "ReadClustersForDriftReport");
-    assertThat(ImdsPermissionsTest.actions(clusters))
+    assertThat(clusters.asArray())
         .containsExactlyInAnyOrder(
             "eks:DescribeCluster", "eks:ListNodegroups", "eks:DescribeNodegroup");
-    assertThat(clusters.get("Resource").toString())
+    assertThat(TestStacks.JSON.valueToTree(resources.asArray()).toString())
         .contains(":cluster/*")
         .contains(":nodegroup/*/*/*");
-
-    assertThat(clusters.has("Condition")).isFalse();
   }
 
-  private static JsonNode sid(List<JsonNode> statements, String sid) {
-    return statements.stream()
-        .filter(s -> sid.equals(s.path("Sid").asText()))
-        .findFirst()
-        .orElseThrow();
+  /** A role whose inline policies hold a statement with this Sid and these fields. */
+  private static Map<String, Object> inlineStatement(String sid, Map<String, Object> fields) {
+    Map<String, Object> statement = new java.util.HashMap<>(fields);
+    statement.put("Sid", sid);
+    return Map.of(
+        "Policies",
+        TestStacks.arrayWithLike(
+            List.of(
+                Map.of(
+                    "PolicyDocument",
+                    Map.of("Statement", TestStacks.arrayWithLike(List.of(statement)))))));
   }
 
   @Test
   void fleetAlarms_watchTheFunctionsEmfMetrics() {
-    Map<String, JsonNode> alarms = resources("defaults", "AWS::CloudWatch::Alarm");
-    JsonNode failed = byId(alarms, "AlarmsFailedRemediations");
-    assertThat(failed.at("/Properties/Metrics").toString())
-        .contains("FILL(nodes, 0) + FILL(enis, 0)")
-        .contains("\"MetricName\":\"NodesFailed\"")
-        .contains("\"MetricName\":\"EnisFailed\"")
-        .contains("\"Namespace\":\"EksNodeRemediator\"")
-        .doesNotContain("Dimensions");
-    JsonNode drift = byId(alarms, "AlarmsDriftingNodeGroups");
-    assertThat(drift.at("/Properties/MetricName").asText()).isEqualTo("DriftingNodeGroups");
-    assertThat(drift.at("/Properties/Namespace").asText()).isEqualTo("EksNodeRemediator");
-    assertThat(drift.at("/Properties/Statistic").asText()).isEqualTo("Maximum");
-    JsonNode deferred = byId(alarms, "AlarmsDeferredNodes");
-    assertThat(deferred.at("/Properties/MetricName").asText()).isEqualTo("NodesDeferred");
-    assertThat(deferred.at("/Properties/Namespace").asText()).isEqualTo("EksNodeRemediator");
-    assertThat(deferred.at("/Properties/Statistic").asText()).isEqualTo("Maximum");
-    assertThat(deferred.at("/Properties/Period").asInt()).isEqualTo(3600);
-    assertThat(deferred.at("/Properties/Threshold").asInt()).isEqualTo(1);
-    assertThat(deferred.at("/Properties/TreatMissingData").asText()).isEqualTo("notBreaching");
-    assertThat(deferred.has("Dimensions")).isFalse();
-    JsonNode loosened = byId(alarms, "AlarmsLoosenedNodes");
-    assertThat(loosened.at("/Properties/MetricName").asText()).isEqualTo("NodesLoosened");
-    assertThat(loosened.at("/Properties/Statistic").asText()).isEqualTo("Sum");
-    assertThat(loosened.at("/Properties/Period").asInt()).isEqualTo(300);
+    String failed = idOf(defaults, "AWS::CloudWatch::Alarm", "AlarmsFailedRemediations");
+    defaults.templateMatches(
+        alarm(
+            failed,
+            Map.of(
+                "Metrics",
+                TestStacks.arrayWithLike(
+                    List.of(Map.of("Expression", "FILL(nodes, 0) + FILL(enis, 0)"))))));
+    for (String metric : List.of("NodesFailed", "EnisFailed")) {
+      defaults.templateMatches(
+          alarm(
+              failed,
+              Map.of(
+                  "Metrics",
+                  TestStacks.arrayWithLike(
+                      List.of(
+                          Map.of(
+                              "MetricStat",
+                              Map.of(
+                                  "Metric",
+                                  Map.of(
+                                      "MetricName",
+                                      metric,
+                                      "Namespace",
+                                      "EksNodeRemediator"))))))));
+    }
+    // Fleet-wide: no metric of the alarm has dimensions.
+    defaults.templateMatches(
+        alarm(
+            failed,
+            Map.of(
+                "Metrics",
+                not(
+                    TestStacks.arrayWithLike(
+                        List.of(
+                            Map.of(
+                                "MetricStat",
+                                Map.of("Metric", Map.of("Dimensions", anyValue())))))))));
+    defaults.templateMatches(
+        alarm(
+            idOf(defaults, "AWS::CloudWatch::Alarm", "AlarmsDriftingNodeGroups"),
+            Map.of(
+                "MetricName",
+                "DriftingNodeGroups",
+                "Namespace",
+                "EksNodeRemediator",
+                "Statistic",
+                "Maximum")));
+    defaults.templateMatches(
+        alarm(
+            idOf(defaults, "AWS::CloudWatch::Alarm", "AlarmsDeferredNodes"),
+            Map.of(
+                "MetricName",
+                "NodesDeferred",
+                "Namespace",
+                "EksNodeRemediator",
+                "Statistic",
+                "Maximum",
+                "Period",
+                3600,
+                "Threshold",
+                1,
+                "TreatMissingData",
+                "notBreaching",
+                "Dimensions",
+                absent())));
+    defaults.templateMatches(
+        alarm(
+            idOf(defaults, "AWS::CloudWatch::Alarm", "AlarmsLoosenedNodes"),
+            Map.of("MetricName", "NodesLoosened", "Statistic", "Sum", "Period", 300)));
     // No topic without alarmEmail: the alarms have no actions.
-    assertThat(resources("defaults", "AWS::SNS::Topic")).isEmpty();
-    alarms
-        .values()
-        .forEach(a -> assertThat(a.at("/Properties/AlarmActions").isMissingNode()).isTrue());
+    defaults.resourceCountIs("AWS::SNS::Topic", 0);
+    defaults.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions", absent()));
   }
 
-  private static JsonNode byId(Map<String, JsonNode> resources, String prefix) {
-    return resources.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(prefix))
-        .map(Map.Entry::getValue)
-        .findFirst()
-        .orElseThrow(
-            () -> new AssertionError("no resource " + prefix + " in " + resources.keySet()));
+  private static Object alarm(String logicalId, Map<String, ?> properties) {
+    return resourceLike(logicalId, "AWS::CloudWatch::Alarm", properties);
   }
 
   @Test
   void alarmEmail_addsATopicWithTheSubscription_andEveryAlarmNotifiesIt() {
-    assertThat(resources("clusters", "AWS::SNS::Topic")).hasSize(1);
-    JsonNode subscription =
-        resources("clusters", "AWS::SNS::Subscription").values().iterator().next();
-    assertThat(subscription.at("/Properties/Protocol").asText()).isEqualTo("email");
-    assertThat(subscription.at("/Properties/Endpoint").asText()).isEqualTo("oncall@example.com");
-    Map<String, JsonNode> alarms = resources("clusters", "AWS::CloudWatch::Alarm");
-    assertThat(alarms).hasSizeGreaterThanOrEqualTo(4);
-    alarms.values().forEach(a -> assertThat(a.at("/Properties/AlarmActions").size()).isEqualTo(1));
+    Template clusters = TestStacks.clusters().assertions();
+    clusters.resourceCountIs("AWS::SNS::Topic", 1);
+    String topic = clusters.getResourceId("AWS::SNS::Topic");
+
+    clusters.hasResourceProperties(
+        "AWS::SNS::Subscription",
+        Map.of("Protocol", "email", "Endpoint", "oncall@example.com", "TopicArn", refTo(topic)));
+    assertThat(clusters.findResources("AWS::CloudWatch::Alarm")).hasSizeGreaterThanOrEqualTo(4);
+    clusters.allResourcesProperties(
+        "AWS::CloudWatch::Alarm", Map.of("AlarmActions", List.of(refTo(topic))));
     // Only TLS may publish.
-    JsonNode policy = resources("clusters", "AWS::SNS::TopicPolicy").values().iterator().next();
-    assertThat(policy.toString()).contains("aws:SecureTransport");
+    clusters.hasResourceProperties(
+        "AWS::SNS::TopicPolicy",
+        Map.of(
+            "Topics",
+            List.of(refTo(topic)),
+            "PolicyDocument",
+            Map.of(
+                "Statement",
+                TestStacks.arrayWithLike(
+                    List.of(
+                        Map.of(
+                            "Effect",
+                            "Deny",
+                            "Condition",
+                            Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))));
   }
 }

@@ -1,8 +1,10 @@
 package io.github.eksnoderemediator.infra;
 
-import static io.github.eksnoderemediator.infra.TestStacks.byIdPrefix;
-import static io.github.eksnoderemediator.infra.TestStacks.resources;
+import static io.github.eksnoderemediator.infra.TestStacks.getAttOf;
+import static io.github.eksnoderemediator.infra.TestStacks.idOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static software.amazon.awscdk.assertions.Match.arrayWith;
+import static software.amazon.awscdk.assertions.Match.stringLikeRegexp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -10,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * The deploy-time permissions check ({@code checkPermissionsOnDeploy}, on by default): a trigger
@@ -19,57 +23,67 @@ class PermissionsCheckTest {
 
   @Test
   void byDefault_aTriggerRunsTheImdsCheckAsTheImdsRole_afterTheFunctionExists() {
-    JsonNode template = TestStacks.defaults().template();
+    Template template = TestStacks.defaults().assertions();
+    Capture config = new Capture();
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            ImdsFunctionTest.HANDLER,
+            "Environment",
+            Map.of("Variables", Map.of("REMEDIATOR_CONFIG", config))));
 
-    var check = byIdPrefix(template, "AWS::Lambda::Function", "ImdsPermissionsCheckFunction");
-    JsonNode p = check.getValue().get("Properties");
-    assertThat(p.get("Handler").asText())
-        .isEqualTo(
-            "io.github.eksnoderemediator.handler.ImdsPermissionsCheckHandler::handleRequest");
-    assertThat(p.get("Runtime").asText()).isEqualTo("java21");
-    assertThat(p.get("Timeout").asInt()).isEqualTo(300);
-    assertThat(p.at("/Role/Fn::GetAtt/0").asText())
-        .isEqualTo(byIdPrefix(template, "AWS::IAM::Role", "ImdsPermissionsRole").getKey());
-    assertThat(p.at("/Environment/Variables/REMEDIATOR_CONFIG").asText())
-        .isEqualTo(
-            byIdPrefix(template, "AWS::Lambda::Function", "ImdsFunction")
-                .getValue()
-                .at("/Properties/Environment/Variables/REMEDIATOR_CONFIG")
-                .asText());
-
-    Map<String, JsonNode> triggers = resources(template, "Custom::Trigger");
-    assertThat(triggers).hasSize(1);
-    JsonNode trigger = triggers.values().iterator().next();
-    // The trigger invokes the check's current version: a new jar or configuration runs it again.
-    assertThat(trigger.at("/Properties/HandlerArn/Ref").asText())
-        .startsWith("ImdsPermissionsCheckFunctionCurrentVersion");
-    assertThat(trigger.at("/Properties/ExecuteOnHandlerChange").asText()).isEqualTo("true");
-    assertThat(trigger.get("DependsOn").toString())
-        .contains(byIdPrefix(template, "AWS::Lambda::Function", "ImdsFunction").getKey());
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            "io.github.eksnoderemediator.handler.ImdsPermissionsCheckHandler::handleRequest",
+            "Runtime",
+            "java21",
+            "Timeout",
+            300,
+            "Role",
+            getAttOf(idOf(template, "AWS::IAM::Role", "ImdsPermissionsRole"), "Arn"),
+            "Environment",
+            Map.of("Variables", Map.of("REMEDIATOR_CONFIG", config.asString()))));
+    template.resourceCountIs("Custom::Trigger", 1);
+    template.hasResource(
+        "Custom::Trigger",
+        Map.of(
+            // The trigger invokes the check's current version: a new jar or configuration runs it
+            // again.
+            "Properties",
+            Map.of(
+                "HandlerArn",
+                Map.of("Ref", stringLikeRegexp("^ImdsPermissionsCheckFunctionCurrentVersion")),
+                "ExecuteOnHandlerChange",
+                true),
+            "DependsOn",
+            arrayWith(
+                List.of(
+                    template.getResourceId(
+                        "AWS::Lambda::Function", ImdsFunctionTest.IMDS_FUNCTION)))));
   }
 
   @Test
   void withEniProfiles_theEniFunctionIsCheckedAsItsOwnRole() {
-    JsonNode template = TestStacks.eni().template();
+    Template template = TestStacks.eni().assertions();
 
-    assertThat(resources(template, "Custom::Trigger")).hasSize(2);
-    JsonNode p =
-        byIdPrefix(template, "AWS::Lambda::Function", "EniPermissionsCheckFunction")
-            .getValue()
-            .get("Properties");
-    assertThat(p.get("Handler").asText())
-        .isEqualTo("io.github.eksnoderemediator.handler.EniPermissionsCheckHandler::handleRequest");
-    assertThat(p.at("/Role/Fn::GetAtt/0").asText())
-        .isEqualTo(byIdPrefix(template, "AWS::IAM::Role", "EniPermissionsRole").getKey());
+    template.resourceCountIs("Custom::Trigger", 2);
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            "io.github.eksnoderemediator.handler.EniPermissionsCheckHandler::handleRequest",
+            "Role",
+            getAttOf(idOf(template, "AWS::IAM::Role", "EniPermissionsRole"), "Arn")));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"clusters", "eniClusters"})
   void turnedOff_noCheckIsDeployed(String stack) {
-    JsonNode template = TestStacks.named(stack).template();
-
-    assertThat(resources(template, "Custom::Trigger")).isEmpty();
-    assertThat(template.get("Resources").properties())
+    TestStacks.named(stack).assertions().resourceCountIs("Custom::Trigger", 0);
+    assertThat(TestStacks.named(stack).template().get("Resources").properties())
         .noneMatch(e -> TestStacks.permissionsCheck(e.getKey()));
   }
 
@@ -78,10 +92,12 @@ class PermissionsCheckTest {
    * basic execution role, for its own logs); it only invokes the check functions. The functions'
    * roles have none.
    */
-  static void assertOnlyTheTriggerProviderHasAManagedPolicy(JsonNode template) {
-    resources(template, "AWS::IAM::Role")
+  static void assertOnlyTheTriggerProviderHasAManagedPolicy(Template template) {
+    template
+        .findResources("AWS::IAM::Role")
         .forEach(
-            (id, role) -> {
+            (id, resource) -> {
+              JsonNode role = TestStacks.JSON.valueToTree(resource);
               JsonNode managed = role.at("/Properties/ManagedPolicyArns");
               if (id.startsWith("AWSCDKTrigger")) {
                 assertThat(managed.toString()).contains("AWSLambdaBasicExecutionRole");

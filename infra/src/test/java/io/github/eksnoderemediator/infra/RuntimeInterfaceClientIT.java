@@ -37,13 +37,24 @@ class RuntimeInterfaceClientIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String API = "/2018-06-01/runtime";
 
+  /** The functions of the stack with ENI profiles, as JSON. */
+  private static List<JsonNode> functions() {
+    return TestStacks.named("eni")
+        .assertions()
+        .findResources("AWS::Lambda::Function")
+        .values()
+        .stream()
+        .<JsonNode>map(f -> TestStacks.JSON.valueToTree(f))
+        .toList();
+  }
+
   /**
    * Every java21 function of the stack with ENI profiles: both functions, and both deploy-time
    * permissions checks (the trigger's own provider is aws-cdk-lib's Node.js function).
    */
   static List<String> handlers() {
     List<String> handlers = new ArrayList<>();
-    TestStacks.named("eni").resourcesOfType("AWS::Lambda::Function").values().stream()
+    functions().stream()
         .filter(f -> "java21".equals(f.at("/Properties/Runtime").asText()))
         .forEach(f -> handlers.add(f.at("/Properties/Handler").asText()));
     assertThat(handlers).hasSize(4);
@@ -105,7 +116,7 @@ class RuntimeInterfaceClientIT {
     byte[] triggerPayload = "{}".getBytes(StandardCharsets.UTF_8);
     // The check function's own configuration, as the stack sets it: the ENI check needs profiles.
     String config =
-        TestStacks.named("eni").resourcesOfType("AWS::Lambda::Function").values().stream()
+        functions().stream()
             .filter(f -> handler.equals(f.at("/Properties/Handler").asText()))
             .findFirst()
             .orElseThrow()

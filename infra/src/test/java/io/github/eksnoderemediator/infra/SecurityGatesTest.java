@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * Gates on the synthesized roles, whatever the constructs say: no EC2 write without a tag condition
@@ -23,26 +24,30 @@ class SecurityGatesTest {
       Pattern.compile("(aws|ec2):(ResourceTag|RequestTag)/.+|ec2:CreateAction");
 
   /** Every Allow statement of every role, by role logical id (inline and attached policies). */
-  private static Map<String, List<JsonNode>> allowsByRole(JsonNode template) {
+  private static Map<String, List<JsonNode>> allowsByRole(Template template) {
     Map<String, List<JsonNode>> byRole = new LinkedHashMap<>();
     template
-        .path("Resources")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              JsonNode r = e.getValue();
-              if ("AWS::IAM::Role".equals(r.path("Type").asText())) {
-                r.at("/Properties/Policies")
-                    .forEach(p -> add(byRole, e.getKey(), p.at("/PolicyDocument/Statement")));
-              } else if ("AWS::IAM::Policy".equals(r.path("Type").asText())) {
-                r.at("/Properties/Roles")
-                    .forEach(
-                        role ->
-                            add(
-                                byRole,
-                                role.path("Ref").asText(),
-                                r.at("/Properties/PolicyDocument/Statement")));
-              }
+        .findResources("AWS::IAM::Role")
+        .forEach(
+            (id, role) ->
+                TestStacks.JSON
+                    .valueToTree(role)
+                    .at("/Properties/Policies")
+                    .forEach(p -> add(byRole, id, p.at("/PolicyDocument/Statement"))));
+    template
+        .findResources("AWS::IAM::Policy")
+        .values()
+        .forEach(
+            resource -> {
+              JsonNode policy = TestStacks.JSON.valueToTree(resource);
+              policy
+                  .at("/Properties/Roles")
+                  .forEach(
+                      role ->
+                          add(
+                              byRole,
+                              role.path("Ref").asText(),
+                              policy.at("/Properties/PolicyDocument/Statement")));
             });
     return byRole;
   }
@@ -77,7 +82,7 @@ class SecurityGatesTest {
   @ParameterizedTest
   @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
   void everyEc2WriteAllow_hasATagConditionOrExactResources(String stack) {
-    allowsByRole(TestStacks.named(stack).template())
+    allowsByRole(TestStacks.named(stack).assertions())
         .forEach(
             (role, statements) -> {
               for (JsonNode s : statements) {
@@ -173,7 +178,7 @@ class SecurityGatesTest {
   @ValueSource(strings = {"eni", "eniClusters"})
   void neitherRoleHoldsTheOthersWriteActions(String stack) {
     Map<String, Set<String>> writes = new LinkedHashMap<>();
-    allowsByRole(TestStacks.named(stack).template())
+    allowsByRole(TestStacks.named(stack).assertions())
         .forEach(
             (role, statements) ->
                 statements.forEach(

@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.lambda.Code;
 
 /**
@@ -88,27 +91,19 @@ final class TestStacks {
        "queue": {"batchSize": 500, "batchWindowSeconds": 3, "maxConcurrency": 4}}
       """;
 
-  /** A synthesized stack: its template as JSON and where the file is. */
   /**
+   * A synthesized stack: CDK's assertions on it, its template as JSON (for the IAM evaluation and
+   * event-ruler tests) and where the file is.
+   *
+   * @param assertions {@code Template.fromStack} of the stack, made once: it costs seconds
    * @param findings cdk-nag's unsuppressed errors and warnings, one line each
    */
   record Synthesized(
-      String stackName, JsonNode template, Path templateFile, List<String> findings) {
-    /** The template's resources of one CloudFormation type, by logical id. */
-    Map<String, JsonNode> resourcesOfType(String type) {
-      Map<String, JsonNode> found = new LinkedHashMap<>();
-      template
-          .path("Resources")
-          .fields()
-          .forEachRemaining(
-              e -> {
-                if (type.equals(e.getValue().path("Type").asText())) {
-                  found.put(e.getKey(), e.getValue());
-                }
-              });
-      return found;
-    }
-  }
+      String stackName,
+      Template assertions,
+      JsonNode template,
+      Path templateFile,
+      List<String> findings) {}
 
   private static Synthesized defaults;
   private static Synthesized clusters;
@@ -197,7 +192,11 @@ final class TestStacks {
     Map<String, Object> context = new LinkedHashMap<>(cdkJsonContext());
     context.putAll(overrides);
     App app = App.Builder.create().context(context).outdir(outdir.toString()).build();
-    RemediatorApp.stack(app, stackName, stubCode());
+    RemediatorStack stack = RemediatorApp.stack(app, stackName, stubCode());
+    // fromStack synthesizes the app; the app's synth below returns that same cached assembly, so
+    // each configuration is synthesized once. (Annotations.fromStack would force a second synth,
+    // so cdk-nag's findings are read from the assembly instead.)
+    Template assertions = Template.fromStack(stack);
     List<String> findings =
         app.synth().getStackByName(stackName).getMessages().stream()
             .filter(m -> m.getLevel() != software.amazon.awscdk.cxapi.SynthesisMessageLevel.INFO)
@@ -205,11 +204,8 @@ final class TestStacks {
             .filter(m -> m.contains("AwsSolutions-"))
             .toList();
     Path file = outdir.resolve(stackName + ".template.json");
-    try {
-      return new Synthesized(stackName, JSON.readTree(file.toFile()), file, findings);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Synthesized(
+        stackName, assertions, JSON.valueToTree(assertions.toJSON()), file, findings);
   }
 
   /** The {@code context} object of the repository's {@code cdk.json}. */
@@ -292,21 +288,94 @@ final class TestStacks {
     return dir;
   }
 
-  // ---- template navigation -------------------------------------------------------------------
+  // ---- template assertions -------------------------------------------------------------------
 
-  /** The resources of one type, by logical id. */
-  static Map<String, JsonNode> resources(JsonNode template, String type) {
-    Map<String, JsonNode> found = new LinkedHashMap<>();
-    template
-        .get("Resources")
-        .properties()
+  /**
+   * The logical id of the one resource of a type whose id starts with the construct path's ids
+   * (e.g. {@code ImdsQueueEvents}), for the resources nothing in their properties tells apart.
+   */
+  static String idOf(Template template, String type, String prefix) {
+    List<String> found =
+        template.findResources(type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
+    if (found.size() != 1) {
+      throw new AssertionError(
+          "expected one " + type + " with a logical id starting " + prefix + ", found " + found);
+    }
+    return found.get(0);
+  }
+
+  /**
+   * A pattern for {@link Template#templateMatches}: the resource with this logical id has this type
+   * and at least these properties.
+   */
+  static Object resourceLike(String logicalId, String type, Map<String, ?> properties) {
+    return Match.objectLike(
+        Map.of(
+            "Resources",
+            Map.of(logicalId, Map.of("Type", type, "Properties", Match.objectLike(properties)))));
+  }
+
+  /** The logical ids of the resources of one type, the permissions check's aside. */
+  static java.util.Set<String> remediatorIds(Template template, String type) {
+    java.util.Set<String> ids = new java.util.TreeSet<>(template.findResources(type).keySet());
+    ids.removeIf(TestStacks::permissionsCheck);
+    return ids;
+  }
+
+  /** The statements with this effect in a captured policy document's {@code Statement} array. */
+  static List<JsonNode> statements(Capture statements, String effect) {
+    List<JsonNode> found = new java.util.ArrayList<>();
+    JSON.valueToTree(statements.asArray())
         .forEach(
-            e -> {
-              if (type.equals(e.getValue().path("Type").asText())) {
-                found.put(e.getKey(), e.getValue());
+            s -> {
+              if (effect.equals(s.path("Effect").asText())) {
+                found.add(s);
               }
             });
     return found;
+  }
+
+  /**
+   * Every statement of one role, by its logical id's prefix (e.g. {@code ImdsPermissions}): inline
+   * in the role and in the policies attached to it, as JSON for the tests that reason over all of
+   * them.
+   */
+  static List<JsonNode> roleStatements(Template template, String rolePrefix) {
+    String role = idOf(template, "AWS::IAM::Role", rolePrefix);
+    List<JsonNode> statements = new java.util.ArrayList<>();
+    JSON.valueToTree(template.findResources("AWS::IAM::Role").get(role))
+        .at("/Properties/Policies")
+        .forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
+    template
+        .findResources(
+            "AWS::IAM::Policy",
+            Match.objectLike(
+                Map.of("Properties", Map.of("Roles", Match.arrayWith(List.of(refTo(role)))))))
+        .values()
+        .forEach(
+            p ->
+                JSON.valueToTree(p)
+                    .at("/Properties/PolicyDocument/Statement")
+                    .forEach(statements::add));
+    return statements;
+  }
+
+  /**
+   * {@link Match#arrayWith} whose elements match like {@link Match#objectLike} (arrayWith alone
+   * matches object elements exactly).
+   */
+  static Object arrayWithLike(List<? extends Map<String, ?>> elements) {
+    return Match.arrayWith(elements.stream().<Object>map(Match::objectLike).toList());
+  }
+
+  /** {@code {"Ref": id}}, for a template pattern. */
+  static Map<String, Object> refTo(String logicalId) {
+    return Map.of("Ref", logicalId);
+  }
+
+  /** {@code {"Fn::GetAtt": [id, attribute]}}, for a template pattern. */
+  static Map<String, Object> getAttOf(String logicalId, String attribute) {
+    return Map.of("Fn::GetAtt", List.of(logicalId, attribute));
   }
 
   /**
@@ -316,67 +385,5 @@ final class TestStacks {
    */
   static boolean permissionsCheck(String logicalId) {
     return logicalId.contains("PermissionsCheck") || logicalId.startsWith("AWSCDKTrigger");
-  }
-
-  /** The resources of one type, by logical id, the permissions check's aside. */
-  static Map<String, JsonNode> remediatorResources(JsonNode template, String type) {
-    Map<String, JsonNode> found = new LinkedHashMap<>(resources(template, type));
-    found.keySet().removeIf(TestStacks::permissionsCheck);
-    return found;
-  }
-
-  /** The only resource of a type, the permissions check's aside; fails if there is not one. */
-  static Map.Entry<String, JsonNode> only(JsonNode template, String type) {
-    Map<String, JsonNode> found = new LinkedHashMap<>(resources(template, type));
-    found.keySet().removeIf(TestStacks::permissionsCheck);
-    if (found.size() != 1) {
-      throw new AssertionError("expected one " + type + ", found " + found.keySet());
-    }
-    return found.entrySet().iterator().next();
-  }
-
-  /**
-   * The resource whose logical id starts with the construct path's ids, e.g. {@code
-   * ImdsRulesStateChange}.
-   */
-  static Map.Entry<String, JsonNode> byIdPrefix(JsonNode template, String type, String prefix) {
-    List<Map.Entry<String, JsonNode>> found =
-        resources(template, type).entrySet().stream()
-            .filter(e -> e.getKey().startsWith(prefix))
-            .toList();
-    if (found.size() != 1) {
-      throw new AssertionError(
-          "expected one "
-              + type
-              + " with a logical id starting "
-              + prefix
-              + ", found "
-              + found
-              + " among "
-              + resources(template, type).keySet());
-    }
-    return found.get(0);
-  }
-
-  /** The failure queue (Lambda's on-failure destination, EventBridge's dead-letter queue). */
-  static Map.Entry<String, JsonNode> failureQueue(JsonNode template) {
-    return byIdPrefix(template, "AWS::SQS::Queue", "FailuresQueue");
-  }
-
-  /** The failure queue's resource policy. */
-  static Map.Entry<String, JsonNode> failureQueuePolicy(JsonNode template) {
-    return byIdPrefix(template, "AWS::SQS::QueuePolicy", "FailuresQueuePolicy");
-  }
-
-  /** {@code {"Ref": id}}. */
-  static JsonNode ref(String logicalId) {
-    return JSON.createObjectNode().put("Ref", logicalId);
-  }
-
-  /** {@code {"Fn::GetAtt": [id, attribute]}}. */
-  static JsonNode getAtt(String logicalId, String attribute) {
-    var node = JSON.createObjectNode();
-    node.putArray("Fn::GetAtt").add(logicalId).add(attribute);
-    return node;
   }
 }
