@@ -51,6 +51,13 @@ public final class EniPermissionsCheck {
       return PermissionsReport.of(probes, notes);
     }
     Candidate c = candidate.get();
+    creations(c, probes, notes);
+    attach(c, probes, notes);
+    return PermissionsReport.of(probes, notes);
+  }
+
+  /** Creating the profile's interface with our tags (allowed) and without them (refused). */
+  private void creations(Candidate c, List<Probe> probes, List<String> notes) {
     EniProfile profile = c.profile();
     ResolvedProfile resolved = ProfileLookups.resolve(ec2, profile, c.node().vpcId());
     Optional<Subnet> subnet =
@@ -107,6 +114,11 @@ public final class EniPermissionsCheck {
               "the role can create interfaces that are not marked as ours (nor hands-off for the"
                   + " VPC CNI): its request-tag condition is missing."));
     }
+  }
+
+  /** Attaching an interface of ours to the node, when one exists yet. */
+  private void attach(Candidate c, List<Probe> probes, List<String> notes) {
+    EniProfile profile = c.profile();
     Optional<EniView> oursAlready =
         ec2.listEnisByTag(EniTags.PROFILE, Optional.empty()).stream().findFirst();
     oursAlready.ifPresentOrElse(
@@ -127,7 +139,6 @@ public final class EniPermissionsCheck {
                     Verdict.FAIL,
                     "the role refuses to attach the function's interfaces to this node.")),
         () -> notes.add("no interface of ours exists yet: attaching could not be checked"));
-    return PermissionsReport.of(probes, notes);
   }
 
   private record Candidate(NetworkInstance node, EksNode eksNode, EniProfile profile) {}
