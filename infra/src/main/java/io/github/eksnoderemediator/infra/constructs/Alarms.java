@@ -7,6 +7,7 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
@@ -33,70 +34,43 @@ public final class Alarms extends Construct {
 
     addFunctionErrors("FunctionErrors", alias, "the IMDS function");
 
-    keep(
-        Alarm.Builder.create(this, "FailureQueueNotEmpty")
-            .alarmDescription(
-                "EKS Node Remediator: events the function could not handle are waiting in the failure"
-                    + " queue; the nodes they name may still have insecure metadata options.")
-            .metric(
-                failureQueue.metricApproximateNumberOfMessagesVisible(
-                    MetricOptions.builder().period(PERIOD).statistic("Maximum").build()))
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            // SQS publishes no metrics for a queue that has been empty and unused for six hours.
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
-            .build());
+    atLeastOnce(
+        "FailureQueueNotEmpty",
+        "EKS Node Remediator: events the function could not handle are waiting in the failure"
+            + " queue; the nodes they name may still have insecure metadata options.",
+        failureQueue.metricApproximateNumberOfMessagesVisible(
+            MetricOptions.builder().period(PERIOD).statistic("Maximum").build()));
 
     // The functions' EMF lines (docs/runbook.md, "Metrics"); the dimensionless series is the
     // fleet total across clusters.
-    keep(
-        Alarm.Builder.create(this, "FailedRemediations")
-            .alarmDescription(
-                "EKS Node Remediator: at least one node or interface could not be fixed in 5"
-                    + " minutes (NodesFailed + EnisFailed); filter result.decision = \"failed\" in"
-                    + " the functions' log groups.")
-            .metric(
-                MathExpression.Builder.create()
-                    .expression("FILL(nodes, 0) + FILL(enis, 0)")
-                    .usingMetrics(
-                        Map.of(
-                            "nodes", fleetMetric(Metrics.NODES_FAILED, "Sum", PERIOD),
-                            "enis", fleetMetric(Metrics.ENIS_FAILED, "Sum", PERIOD)))
-                    .label("failed remediations")
-                    .period(PERIOD)
-                    .build())
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
+    atLeastOnce(
+        "FailedRemediations",
+        "EKS Node Remediator: at least one node or interface could not be fixed in 5"
+            + " minutes (NodesFailed + EnisFailed); filter result.decision = \"failed\" in"
+            + " the functions' log groups.",
+        MathExpression.Builder.create()
+            .expression("FILL(nodes, 0) + FILL(enis, 0)")
+            .usingMetrics(
+                Map.of(
+                    "nodes", fleetMetric(Metrics.NODES_FAILED, "Sum", PERIOD),
+                    "enis", fleetMetric(Metrics.ENIS_FAILED, "Sum", PERIOD)))
+            .label("failed remediations")
+            .period(PERIOD)
             .build());
-    keep(
-        Alarm.Builder.create(this, "DriftingNodeGroups")
-            .alarmDescription(
-                "EKS Node Remediator: a node group's launch template launches nodes the policy"
-                    + " must change; run {\"report\": \"drift\"} and fix the template"
-                    + " (docs/runbook.md).")
-            .metric(fleetMetric(Metrics.DRIFTING_NODE_GROUPS, "Maximum", Duration.hours(1)))
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
-            .build());
+    atLeastOnce(
+        "DriftingNodeGroups",
+        "EKS Node Remediator: a node group's launch template launches nodes the policy"
+            + " must change; run {\"report\": \"drift\"} and fix the template"
+            + " (docs/runbook.md).",
+        fleetMetric(Metrics.DRIFTING_NODE_GROUPS, "Maximum", Duration.hours(1)));
     addDeferredNodes();
-    keep(
-        Alarm.Builder.create(this, "LoosenedNodes")
-            .alarmDescription(
-                "EKS Node Remediator: someone other than the function loosened a node's metadata"
-                    + " options (ModifyInstanceMetadataOptions); filter result.caller.principal in"
-                    + " the IMDS function's log group for who, from where and with what"
-                    + " (docs/runbook.md).")
-            .metric(fleetMetric(Metrics.NODES_LOOSENED, "Sum", PERIOD))
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
-            .build());
+    atLeastOnce(
+        "LoosenedNodes",
+        "EKS Node Remediator: someone other than the function loosened a node's metadata"
+            + " options (ModifyInstanceMetadataOptions); filter result.caller.principal in"
+            + " the IMDS function's log group for who, from where and with what"
+            + " (docs/runbook.md).",
+        fleetMetric(Metrics.NODES_LOOSENED, "Sum", PERIOD));
   }
 
   /**
@@ -105,19 +79,13 @@ public final class Alarms extends Construct {
    * fixed.
    */
   private void addDeferredNodes() {
-    keep(
-        Alarm.Builder.create(this, "DeferredNodes")
-            .alarmDescription(
-                "EKS Node Remediator: nodes still allow IMDSv1 because their MetadataNoToken metric"
-                    + " shows IMDSv1 calls and their imdsV1Usage is defer; filter"
-                    + " result.decision = \"deferred\" in the IMDS function's log group, fix those"
-                    + " clients, then enforce (docs/brownfield.md).")
-            .metric(fleetMetric(Metrics.NODES_DEFERRED, "Maximum", Duration.hours(1)))
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
-            .build());
+    atLeastOnce(
+        "DeferredNodes",
+        "EKS Node Remediator: nodes still allow IMDSv1 because their MetadataNoToken metric"
+            + " shows IMDSv1 calls and their imdsV1Usage is defer; filter"
+            + " result.decision = \"deferred\" in the IMDS function's log group, fix those"
+            + " clients, then enforce (docs/brownfield.md).",
+        fleetMetric(Metrics.NODES_DEFERRED, "Maximum", Duration.hours(1)));
   }
 
   private static Metric fleetMetric(String name, String statistic, Duration period) {
@@ -129,8 +97,21 @@ public final class Alarms extends Construct {
         .build();
   }
 
-  private void keep(Alarm alarm) {
-    alarms.add(alarm);
+  /**
+   * Adds an alarm that fires when {@code metric} reaches 1 in one period. Missing data is not
+   * breaching: the EMF metrics exist only once something happened, and SQS publishes no metrics for
+   * a queue that has been empty and unused for six hours.
+   */
+  private void atLeastOnce(String id, String description, IMetric metric) {
+    alarms.add(
+        Alarm.Builder.create(this, id)
+            .alarmDescription(description)
+            .metric(metric)
+            .threshold(1)
+            .evaluationPeriods(1)
+            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+            .treatMissingData(TreatMissingData.NOT_BREACHING)
+            .build());
   }
 
   /**
@@ -155,19 +136,13 @@ public final class Alarms extends Construct {
    * or changed (only with ENI profiles).
    */
   public void addTouchedInterfaces() {
-    keep(
-        Alarm.Builder.create(this, "TouchedInterfaces")
-            .alarmDescription(
-                "EKS Node Remediator: someone other than the ENI function detached, deleted or"
-                    + " changed a secondary interface of ours; filter message = \"eni interface"
-                    + " touched\" in the ENI function's log group for who and what"
-                    + " (docs/runbook.md).")
-            .metric(fleetMetric(Metrics.INTERFACES_TOUCHED, "Sum", PERIOD))
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
-            .build());
+    atLeastOnce(
+        "TouchedInterfaces",
+        "EKS Node Remediator: someone other than the ENI function detached, deleted or"
+            + " changed a secondary interface of ours; filter message = \"eni interface"
+            + " touched\" in the ENI function's log group for who and what"
+            + " (docs/runbook.md).",
+        fleetMetric(Metrics.INTERFACES_TOUCHED, "Sum", PERIOD));
   }
 
   /**
@@ -178,24 +153,16 @@ public final class Alarms extends Construct {
    * @param which how the description names the function, e.g. {@code the ENI function}
    */
   public void addDeadLetters(String id, IQueue deadLetters, String which) {
-    keep(
-        Alarm.Builder.create(this, id)
-            .alarmDescription(
-                "EKS Node Remediator: launch events that "
-                    + which
-                    + " failed "
-                    + LaunchQueue.MAX_RECEIVE_COUNT
-                    + " times are in its dead-letter queue; the nodes they name may still need"
-                    + " remediation. Fix the cause, then redrive (docs/runbook.md).")
-            .metric(
-                deadLetters.metricApproximateNumberOfMessagesVisible(
-                    MetricOptions.builder().period(PERIOD).statistic("Maximum").build()))
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            // SQS publishes no metrics for a queue that has been empty and unused for six hours.
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
-            .build());
+    atLeastOnce(
+        id,
+        "EKS Node Remediator: launch events that "
+            + which
+            + " failed "
+            + LaunchQueue.MAX_RECEIVE_COUNT
+            + " times are in its dead-letter queue; the nodes they name may still need"
+            + " remediation. Fix the cause, then redrive (docs/runbook.md).",
+        deadLetters.metricApproximateNumberOfMessagesVisible(
+            MetricOptions.builder().period(PERIOD).statistic("Maximum").build()));
   }
 
   /**
@@ -205,20 +172,12 @@ public final class Alarms extends Construct {
    * @param which how the description names the function, e.g. {@code the ENI function}
    */
   public void addFunctionErrors(String id, IFunction alias, String which) {
-    keep(
-        Alarm.Builder.create(this, id)
-            .alarmDescription(
-                "EKS Node Remediator: "
-                    + which
-                    + " failed at least once in 5 minutes; see its"
-                    + " log group. Lambda retries, then sends the event to the failure queue.")
-            .metric(
-                alias.metricErrors(MetricOptions.builder().period(PERIOD).statistic("Sum").build()))
-            .threshold(1)
-            .evaluationPeriods(1)
-            .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-            // No invocations means no data, which is healthy.
-            .treatMissingData(TreatMissingData.NOT_BREACHING)
-            .build());
+    atLeastOnce(
+        id,
+        "EKS Node Remediator: "
+            + which
+            + " failed at least once in 5 minutes; see its"
+            + " log group. Lambda retries, then sends the event to the failure queue.",
+        alias.metricErrors(MetricOptions.builder().period(PERIOD).statistic("Sum").build()));
   }
 }

@@ -8,7 +8,6 @@ import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.IRole;
-import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -53,10 +52,7 @@ public final class PermissionsCheck extends Construct {
             .runtime(Runtime.JAVA_21)
             .handler(handler)
             .code(props.code())
-            .architecture(
-                settings.architecture() == DeploymentSettings.Architecture.ARM64
-                    ? Architecture.ARM_64
-                    : Architecture.X86_64)
+            .architecture(RemediatorFunction.architecture(settings))
             .memorySize(MEMORY)
             .timeout(TIMEOUT)
             .role(role)

@@ -67,10 +67,7 @@ public abstract class RemediatorFunction extends Construct {
             .runtime(Runtime.JAVA_21)
             .handler(handler)
             .code(props.code())
-            .architecture(
-                settings.architecture() == DeploymentSettings.Architecture.ARM64
-                    ? Architecture.ARM_64
-                    : Architecture.X86_64)
+            .architecture(architecture(settings))
             .memorySize(settings.memorySize())
             .timeout(Duration.seconds(settings.timeoutSeconds()))
             .role(props.role())
@@ -112,6 +109,13 @@ public abstract class RemediatorFunction extends Construct {
   /** The alias to invoke: the published, SnapStart-enabled version. */
   public IFunction alias() {
     return alias;
+  }
+
+  /** The Lambda instruction set {@code settings} name. */
+  static Architecture architecture(DeploymentSettings settings) {
+    return settings.architecture() == DeploymentSettings.Architecture.ARM64
+        ? Architecture.ARM_64
+        : Architecture.X86_64;
   }
 
   private static RetentionDays retention(int days) {
