@@ -217,7 +217,7 @@ class PermissionsCheckIT {
   }
 
   @Test
-  void localCommand_invokeCheck_printsTheTable_andExitsZero() throws Exception {
+  void localCommand_handlesTheCheckPayload_printsTheTable_andExitsZero() throws Exception {
     LocalCommand.Run run =
         LocalCommand.run(
             "handle",
