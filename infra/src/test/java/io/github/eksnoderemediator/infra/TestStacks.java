@@ -111,6 +111,9 @@ final class TestStacks {
   private static Synthesized eniClusters;
   private static Path stubJar;
 
+  /** 2024-01-01T00:00:00Z. */
+  private static final long STUB_ENTRY_TIME = 1_704_067_200_000L;
+
   private TestStacks() {}
 
   static synchronized Synthesized defaults() {
@@ -227,7 +230,11 @@ final class TestStacks {
         stubJar = deletedAtExit(Files.createTempDirectory("remediator-stub")).resolve("stub.jar");
         try (OutputStream out = Files.newOutputStream(stubJar);
             ZipOutputStream zip = new ZipOutputStream(out)) {
-          zip.putNextEntry(new ZipEntry("README"));
+          // A fixed entry time keeps the jar's bytes, and so the asset hash in the function
+          // versions' logical ids, the same on every run (LogicalIdsTest compares them).
+          ZipEntry readme = new ZipEntry("README");
+          readme.setTime(STUB_ENTRY_TIME);
+          zip.putNextEntry(readme);
           zip.write(
               "stub function code for infra tests\n"
                   .getBytes(java.nio.charset.StandardCharsets.UTF_8));
