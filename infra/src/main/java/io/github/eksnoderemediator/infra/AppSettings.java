@@ -7,7 +7,8 @@ import io.github.eksnoderemediator.config.RemediatorConfig;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Everything the app reads from {@code cdk.json}'s context, validated.
+ * Everything the app reads from {@code cdk.json}'s context, validated; {@link
+ * EksNodeRemediatorProps} builds the same record through the same validation.
  *
  * @param remediatorJson the {@code remediator} object as compact JSON: exactly what the function
  *     receives in {@value RemediatorConfig#ENV_VAR}
@@ -41,22 +42,34 @@ public record AppSettings(
    * @throws ConfigException on the first wrong field, with a one-line message naming it
    */
   public static AppSettings fromContext(Object remediatorContext, Object deploymentContext) {
-    String remediatorJson = compactJson(remediatorContext, REMEDIATOR_WHERE);
-    RemediatorConfig config = RemediatorConfig.parse(remediatorJson, REMEDIATOR_WHERE);
+    return from(remediatorContext, REMEDIATOR_WHERE, deploymentContext, DEPLOYMENT_WHERE);
+  }
+
+  /**
+   * Validates the two objects as {@link #fromContext} does, with errors naming them by {@code
+   * remediatorWhere} and {@code deploymentWhere}: the one validator for {@code cdk.json} and for
+   * {@link EksNodeRemediatorProps}.
+   *
+   * @param remediator null, a map or list tree (as Jackson writes it), or a JSON string
+   * @throws ConfigException on the first wrong field, with a one-line message naming it
+   */
+  public static AppSettings from(
+      Object remediator, String remediatorWhere, Object deployment, String deploymentWhere) {
+    String remediatorJson = compactJson(remediator, remediatorWhere);
+    RemediatorConfig config = RemediatorConfig.parse(remediatorJson, remediatorWhere);
     int bytes = remediatorJson.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_CONFIG_BYTES) {
       throw new ConfigException(
-          REMEDIATOR_WHERE,
+          remediatorWhere,
           "is "
               + bytes
               + " bytes as compact JSON; the function receives it in an environment variable and"
               + " Lambda allows 4 KB for all of them, so keep it under "
               + MAX_CONFIG_BYTES);
     }
-    DeploymentSettings deployment =
-        DeploymentSettings.parse(
-            compactJson(deploymentContext, DEPLOYMENT_WHERE), DEPLOYMENT_WHERE);
-    return new AppSettings(remediatorJson, config, deployment);
+    DeploymentSettings settings =
+        DeploymentSettings.parse(compactJson(deployment, deploymentWhere), deploymentWhere);
+    return new AppSettings(remediatorJson, config, settings);
   }
 
   /** The context value as compact JSON; absent is {@code {}}. */
