@@ -9,10 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command to completion for the integration tests, stdout and stderr together. */
-record ProcessRun(int exitCode, String output, Duration took) {
+/**
+ * Runs a command to completion for the integration tests, stdout and stderr together. Public for
+ * the system module's OwnCdkAppIT.
+ */
+public record ProcessRun(int exitCode, String output, Duration took) {
 
-  static ProcessRun run(
+  public static ProcessRun run(
       List<String> command, Path directory, Map<String, String> environment, Duration timeout)
       throws IOException, InterruptedException {
     Path log = Files.createTempFile("remediator-process", ".log");
@@ -41,7 +44,7 @@ record ProcessRun(int exitCode, String output, Duration took) {
   }
 
   /** For assertion messages. */
-  String describe(List<String> command) {
+  public String describe(List<String> command) {
     return String.join(" ", command)
         + " exited "
         + exitCode
