@@ -160,10 +160,9 @@ public final class EksNodeRemediator extends Construct {
   }
 
   /**
-   * The function code from a jar file: {@code lambda/target/remediator.jar} of this repository's
-   * build ({@code ./dev build}), or the {@code remediator-lambda} artifact of the same version from
-   * a Maven repository (docs/construct.md). Checked here, so a wrong path fails the synth on one
-   * line instead of at deploy.
+   * The function code from a jar file: {@code lambda/target/remediator.jar} as {@code ./dev build}
+   * writes it, of the same version as this construct (docs/construct.md). Checked here, so a wrong
+   * path fails the synth on one line instead of at deploy.
    *
    * @throws ConfigException when {@code jar} is not a file
    */

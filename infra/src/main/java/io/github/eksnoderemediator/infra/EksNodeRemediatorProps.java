@@ -77,7 +77,7 @@ public final class EksNodeRemediatorProps {
     private Builder() {}
 
     /**
-     * Required: the functions' code, the shaded jar of the {@code remediator-lambda} module of the
+     * Required: the functions' code, the shaded jar {@code lambda/target/remediator.jar} of the
      * same version as this library. Usually {@link EksNodeRemediator#codeFromJar}; any {@link Code}
      * works, e.g. {@code Code.fromBucket(...)} for a jar already in S3.
      */
