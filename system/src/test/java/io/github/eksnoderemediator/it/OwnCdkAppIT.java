@@ -195,7 +195,7 @@ class OwnCdkAppIT {
     if (Files.isExecutable(tools)) {
       return tools;
     }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "cfn-lint"))) {
         return Path.of(dir, "cfn-lint");
       }
