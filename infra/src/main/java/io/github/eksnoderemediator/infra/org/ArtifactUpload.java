@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -94,6 +95,10 @@ public final class ArtifactUpload {
       System.out.println(result.functionJarJson());
     } catch (ConfigException | UploadException e) {
       System.err.println("error: " + e.getMessage());
+      System.exit(1);
+    } catch (SdkException e) {
+      // Credentials, network or S3 refusing (AccessDenied...): S3's own words, on one line.
+      System.err.println("error: S3: " + e.getMessage().replaceAll("\\s+", " "));
       System.exit(1);
     }
   }

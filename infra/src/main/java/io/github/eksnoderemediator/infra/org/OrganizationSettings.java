@@ -299,7 +299,7 @@ public record OrganizationSettings(
                   () ->
                       ov.fail(
                           ov.child("remediator"),
-                          "is required: an object merged over the base remediator configuration"));
+                          "is required: a JSON object merged over the base remediator configuration"));
       overrides.add(new Override(name, ous, patch));
     }
     return overrides;

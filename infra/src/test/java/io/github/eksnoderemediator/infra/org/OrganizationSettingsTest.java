@@ -127,7 +127,7 @@ class OrganizationSettingsTest {
     assertThatThrownBy(() -> OrganizationSettings.parse(settings.toString()))
         .hasMessage(
             "cdk.json context \"remediator-organization\" overrides[0].remediator: is required:"
-                + " an object merged over the base remediator configuration");
+                + " a JSON object merged over the base remediator configuration");
   }
 
   @Test
