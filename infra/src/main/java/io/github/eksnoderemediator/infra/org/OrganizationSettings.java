@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * @param maxConcurrentPercentage per Region, the share of accounts deployed at once
  * @param regionConcurrency {@code SEQUENTIAL} (one Region after another, in {@code regions}' order)
  *     or {@code PARALLEL}
+ * @param concurrencyMode {@code STRICT_FAILURE_TOLERANCE} (StackSets runs at most failure tolerance
+ *     + 1 accounts at once) or {@code SOFT_FAILURE_TOLERANCE} (at the maximum concurrency)
  * @param overrides OUs that get another configuration, each in a StackSet of its own
  */
 public record OrganizationSettings(
@@ -54,6 +56,7 @@ public record OrganizationSettings(
     int failureTolerancePercentage,
     int maxConcurrentPercentage,
     RegionConcurrency regionConcurrency,
+    ConcurrencyMode concurrencyMode,
     List<Override> overrides) {
 
   public static final String KEY = "remediator-organization";
@@ -93,6 +96,7 @@ public record OrganizationSettings(
           "failureTolerancePercentage",
           "maxConcurrentPercentage",
           "regionConcurrency",
+          "concurrencyMode",
           "overrides");
 
   /** Who creates the StackSet. */
@@ -105,6 +109,12 @@ public record OrganizationSettings(
   public enum RegionConcurrency {
     SEQUENTIAL,
     PARALLEL
+  }
+
+  /** How failures limit concurrency within a Region (StackSetOperationPreferences). */
+  public enum ConcurrencyMode {
+    STRICT_FAILURE_TOLERANCE,
+    SOFT_FAILURE_TOLERANCE
   }
 
   /**
@@ -211,6 +221,12 @@ public record OrganizationSettings(
                 "SEQUENTIAL or PARALLEL")
             .map(RegionConcurrency::valueOf)
             .orElse(RegionConcurrency.SEQUENTIAL),
+        o.text(
+                "concurrencyMode",
+                Pattern.compile("STRICT_FAILURE_TOLERANCE|SOFT_FAILURE_TOLERANCE"),
+                "STRICT_FAILURE_TOLERANCE or SOFT_FAILURE_TOLERANCE")
+            .map(ConcurrencyMode::valueOf)
+            .orElse(ConcurrencyMode.STRICT_FAILURE_TOLERANCE),
         overrides);
   }
 

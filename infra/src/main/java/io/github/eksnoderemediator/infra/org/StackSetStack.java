@@ -55,6 +55,7 @@ public final class StackSetStack extends Stack {
                       .failureTolerancePercentage(organization.failureTolerancePercentage())
                       .maxConcurrentPercentage(organization.maxConcurrentPercentage())
                       .regionConcurrencyType(organization.regionConcurrency().name())
+                      .concurrencyMode(organization.concurrencyMode().name())
                       .regionOrder(organization.regions())
                       .build())
               .capabilities(target.template().capabilities())

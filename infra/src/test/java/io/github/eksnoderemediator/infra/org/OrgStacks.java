@@ -40,6 +40,7 @@ final class OrgStacks {
        "callAs": "DELEGATED_ADMIN",
        "failureTolerancePercentage": 10,
        "maxConcurrentPercentage": 50,
+       "concurrencyMode": "SOFT_FAILURE_TOLERANCE",
        "overrides": [
          {"name": "Telco", "organizationalUnits": ["ou-ab12-33333333"],
           "remediator": {"clusters": ["cnf"],

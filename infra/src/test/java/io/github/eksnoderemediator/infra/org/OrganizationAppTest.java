@@ -53,6 +53,8 @@ class OrganizationAppTest {
                         50,
                         "RegionConcurrencyType",
                         "SEQUENTIAL",
+                        "ConcurrencyMode",
+                        "SOFT_FAILURE_TOLERANCE",
                         "RegionOrder",
                         List.of("eu-west-1", "us-east-1")),
                 "Capabilities", List.of("CAPABILITY_IAM"),

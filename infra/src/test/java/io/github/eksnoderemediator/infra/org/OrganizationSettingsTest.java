@@ -27,6 +27,8 @@ class OrganizationSettingsTest {
     assertThat(s.failureTolerancePercentage()).isZero();
     assertThat(s.maxConcurrentPercentage()).isEqualTo(25);
     assertThat(s.regionConcurrency()).isEqualTo(OrganizationSettings.RegionConcurrency.SEQUENTIAL);
+    assertThat(s.concurrencyMode())
+        .isEqualTo(OrganizationSettings.ConcurrencyMode.STRICT_FAILURE_TOLERANCE);
     assertThat(s.overrides()).isEmpty();
     assertThat(s.bucketName("eu-west-1")).isEqualTo("acme-remediator-eu-west-1");
   }
@@ -62,7 +64,7 @@ class OrganizationSettingsTest {
         "maxConcurrentPercentage|0|cdk.json context \"remediator-organization\" maxConcurrentPercentage: must be an integer from 1 to 100, got 0",
         "failureTolerancePercentage|101|cdk.json context \"remediator-organization\" failureTolerancePercentage: must be an integer from 0 to 100, got 101",
         "regionConcurrency|\"ALL\"|cdk.json context \"remediator-organization\" regionConcurrency: must be SEQUENTIAL or PARALLEL, got \"ALL\"",
-        "regoins|[]|cdk.json context \"remediator-organization\" regoins: unknown field (expected one of artifactBucketPrefix, callAs, failureTolerancePercentage, functionJar, homeRegion, maxConcurrentPercentage, organizationId, organizationalUnits, overrides, regionConcurrency, regions, retainStacksOnAccountRemoval, stackSetName)",
+        "regoins|[]|cdk.json context \"remediator-organization\" regoins: unknown field (expected one of artifactBucketPrefix, callAs, concurrencyMode, failureTolerancePercentage, functionJar, homeRegion, maxConcurrentPercentage, organizationId, organizationalUnits, overrides, regionConcurrency, regions, retainStacksOnAccountRemoval, stackSetName)",
         "functionJar|{\"key\": \"remediator.jar\", \"versions\": {}}|cdk.json context \"remediator-organization\" functionJar.key: must be a key ./dev upload printed (eks-node-remediator/<version>/remediator-<sha256>.jar), got \"remediator.jar\"",
       })
   void parse_badField_failsOnOneLineNamingIt(String field, String json, String message) {
