@@ -96,8 +96,14 @@ class OrganizationCdkCliIT {
       }
     }
     assertThat(names).containsExactlyInAnyOrder("EksNodeRemediator", "EksNodeRemediator-Telco");
-    // Members are deployed by CloudFormation alone: nothing for the CLI to publish for them.
-    assertThat(Files.readString(out.resolve("manifest.json"))).doesNotContain("member");
+    // Members are deployed by CloudFormation alone: the CLI publishes nothing for them, only
+    // the StackSets stack's own template.
+    JsonNode assets =
+        TestStacks.JSON.readTree(out.resolve("EksNodeRemediatorStackSets.assets.json").toFile());
+    List<String> files = new ArrayList<>();
+    assets.path("files").forEach(f -> files.add(f.at("/source/path").asText()));
+    assertThat(files).containsExactly("EksNodeRemediatorStackSets.template.json");
+    assertThat(assets.path("dockerImages").size()).isZero();
 
     List<String> lint =
         new ArrayList<>(List.of(cfnLint().toString(), "--regions", "us-east-1", "eu-west-1", "--"));

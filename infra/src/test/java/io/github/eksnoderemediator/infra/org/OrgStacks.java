@@ -80,20 +80,13 @@ final class OrgStacks {
 
     /** The member template of one StackSet, parsed from its TemplateBody. */
     JsonNode memberTemplate(String stackSetName) {
-      JsonNode stackSet =
-          JSON.valueToTree(
-                  template(OrganizationApp.STACK_SETS_STACK)
-                      .findResources("AWS::CloudFormation::StackSet"))
-              .elements()
-              .next();
       for (JsonNode s :
           JSON.valueToTree(
               template(OrganizationApp.STACK_SETS_STACK)
                   .findResources("AWS::CloudFormation::StackSet"))) {
         if (stackSetName.equals(s.at("/Properties/StackSetName").asText())) {
-          stackSet = s;
           try {
-            return JSON.readTree(stackSet.at("/Properties/TemplateBody").asText());
+            return JSON.readTree(s.at("/Properties/TemplateBody").asText());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
