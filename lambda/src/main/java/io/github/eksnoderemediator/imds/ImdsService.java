@@ -41,8 +41,14 @@ public final class ImdsService {
   private final DecisionLog log;
   private final Metrics metrics;
   private final WritePacer queuePacer;
+  private final FindingsResolver findings;
+
+  /** The results of the invocation under way, for {@link FindingsResolver} at its end. */
+  private final List<InstanceResult> invocationResults = new ArrayList<>();
 
   /**
+   * A service that tells Security Hub nothing.
+   *
    * @param queuePacer paces the writes of queue batches: this execution environment's share of the
    *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
    */
@@ -55,6 +61,35 @@ public final class ImdsService {
       DecisionLog log,
       Metrics metrics,
       WritePacer queuePacer) {
+    this(
+        remediator,
+        sweep,
+        drift,
+        permissions,
+        pacing,
+        log,
+        metrics,
+        queuePacer,
+        FindingsResolver.off());
+  }
+
+  /**
+   * @param queuePacer paces the writes of queue batches: this execution environment's share of the
+   *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
+   * @param findings resolves the Security Hub findings of the nodes an invocation hardened, at its
+   *     end
+   */
+  public ImdsService(
+      ImdsRemediator remediator,
+      ImdsSweep sweep,
+      DriftReporter drift,
+      ImdsPermissionsCheck permissions,
+      SweepConfig pacing,
+      DecisionLog log,
+      Metrics metrics,
+      WritePacer queuePacer,
+      FindingsResolver findings) {
+    this.findings = findings;
     this.remediator = remediator;
     this.sweep = sweep;
     this.drift = drift;
@@ -79,7 +114,7 @@ public final class ImdsService {
     try {
       return dispatch(input, forceDryRun, deadline);
     } finally {
-      metrics.flush();
+      finish(deadline);
     }
   }
 
@@ -125,7 +160,7 @@ public final class ImdsService {
       outcome.notReached().forEach(id -> byInstance.get(id).forEach(i -> again.add(i.messageId())));
       return again;
     } finally {
-      metrics.flush();
+      finish(deadline);
     }
   }
 
@@ -301,7 +336,21 @@ public final class ImdsService {
     return report;
   }
 
+  /**
+   * Ends an invocation: Security Hub hears of the nodes it hardened (best effort, never failing the
+   * invocation), then the metrics are written.
+   */
+  private void finish(Instant deadline) {
+    try {
+      findings.resolve(invocationResults, deadline);
+    } finally {
+      invocationResults.clear();
+      metrics.flush();
+    }
+  }
+
   private void record(Input input, String eventId, InstanceResult result, boolean logIt) {
+    invocationResults.add(result);
     if (logIt) {
       log.record(input.description(), eventId, result);
     }
