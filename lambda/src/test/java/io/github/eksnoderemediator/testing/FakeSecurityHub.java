@@ -85,6 +85,23 @@ public final class FakeSecurityHub implements AutoCloseable {
     throttleNext.set(n);
   }
 
+  /** Imports findings as BatchImportFindings would, without a request (test setup). */
+  public synchronized void importFindings(ObjectNode... findings) {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode list = body.putArray("Findings");
+    for (ObjectNode f : findings) {
+      list.add(f);
+    }
+    importFindings(body);
+  }
+
+  /** Sets a finding's workflow status as a person in the console would. */
+  public synchronized void setWorkflowStatus(String id, String status) {
+    ObjectNode f = findings.get(id);
+    ((ObjectNode) f.path("Workflow")).put("Status", status);
+    f.put("WorkflowState", status);
+  }
+
   /** Every request so far, as {@code METHOD /path}. */
   public synchronized List<String> requests() {
     return List.copyOf(requests);
