@@ -185,7 +185,7 @@ public final class FindingsResolver {
           ids.subList(i, Math.min(ids.size(), i + FindingsGateway.MAX_INSTANCES_PER_QUERY));
       if (!clock.instant().isBefore(deadline)) {
         chunk.forEach(
-            id -> failed(hardened.get(id), failures, id + ": not looked up, out of time"));
+            id -> failed(hardened.get(id), failures, id.value() + ": not looked up, out of time"));
         continue;
       }
       List<Finding> found;
@@ -193,7 +193,11 @@ public final class FindingsResolver {
         found = hub.openImdsFindings(chunk);
       } catch (Ec2CallException e) {
         chunk.forEach(
-            id -> failed(hardened.get(id), failures, id + ": GetFindings failed: " + e.summary()));
+            id ->
+                failed(
+                    hardened.get(id),
+                    failures,
+                    id.value() + ": GetFindings failed: " + e.summary()));
         continue;
       }
       counts[0] += found.size();

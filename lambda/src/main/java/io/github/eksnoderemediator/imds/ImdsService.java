@@ -43,9 +43,6 @@ public final class ImdsService {
   private final WritePacer queuePacer;
   private final FindingsResolver findings;
 
-  /** The results of the invocation under way, for {@link FindingsResolver} at its end. */
-  private final List<InstanceResult> invocationResults = new ArrayList<>();
-
   /**
    * A service that tells Security Hub nothing.
    *
@@ -111,10 +108,12 @@ public final class ImdsService {
    * @param deadline when a sweep must stop starting new nodes (the invocation's time runs out)
    */
   public Report handle(Input input, boolean forceDryRun, Instant deadline) {
+    Report report = null;
     try {
-      return dispatch(input, forceDryRun, deadline);
+      report = dispatch(input, forceDryRun, deadline);
+      return report;
     } finally {
-      finish(deadline);
+      finish(report == null ? List.of() : report.results(), deadline);
     }
   }
 
@@ -131,13 +130,16 @@ public final class ImdsService {
    *     message that named it
    */
   public Set<String> handleBatch(List<QueuedInput> batch, Instant deadline) {
+    List<InstanceResult> results = new ArrayList<>();
     try {
       Map<InstanceId, List<QueuedInput>> byInstance = new LinkedHashMap<>();
       Set<String> again = new LinkedHashSet<>();
       for (QueuedInput item : batch) {
         List<InstanceId> ids = launched(item.input());
         if (ids == null) {
-          if (dispatch(item.input(), false, deadline).retryFailures()) {
+          Report report = dispatch(item.input(), false, deadline);
+          results.addAll(report.results());
+          if (report.retryFailures()) {
             again.add(item.messageId());
           }
           continue;
@@ -149,6 +151,7 @@ public final class ImdsService {
       }
       ImdsRemediator.BatchOutcome outcome =
           remediator.remediateAll(byInstance.keySet(), false, queuePacer, deadline);
+      results.addAll(outcome.results());
       for (InstanceResult result : outcome.results()) {
         List<QueuedInput> items = byInstance.get(new InstanceId(result.instanceId()));
         QueuedInput first = items.get(0);
@@ -160,7 +163,7 @@ public final class ImdsService {
       outcome.notReached().forEach(id -> byInstance.get(id).forEach(i -> again.add(i.messageId())));
       return again;
     } finally {
-      finish(deadline);
+      finish(results, deadline);
     }
   }
 
@@ -340,17 +343,15 @@ public final class ImdsService {
    * Ends an invocation: Security Hub hears of the nodes it hardened (best effort, never failing the
    * invocation), then the metrics are written.
    */
-  private void finish(Instant deadline) {
+  private void finish(List<InstanceResult> results, Instant deadline) {
     try {
-      findings.resolve(invocationResults, deadline);
+      findings.resolve(results, deadline);
     } finally {
-      invocationResults.clear();
       metrics.flush();
     }
   }
 
   private void record(Input input, String eventId, InstanceResult result, boolean logIt) {
-    invocationResults.add(result);
     if (logIt) {
       log.record(input.description(), eventId, result);
     }

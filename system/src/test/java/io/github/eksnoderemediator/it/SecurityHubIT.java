@@ -10,6 +10,7 @@ import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkFindingsGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.EventParser;
+import io.github.eksnoderemediator.handler.ImdsHandler;
 import io.github.eksnoderemediator.iam.IamChecks;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.imds.FindingsResolver;
@@ -26,11 +27,15 @@ import io.github.eksnoderemediator.testing.Instances;
 import io.github.eksnoderemediator.testing.MotoServer;
 import io.github.eksnoderemediator.testing.RecordingMetrics;
 import io.github.eksnoderemediator.testing.RecordingProxy;
+import io.github.eksnoderemediator.testing.SampleEvents;
+import io.github.eksnoderemediator.testing.SqsBatches;
+import io.github.eksnoderemediator.testing.SqsBatches.Message;
 import io.github.eksnoderemediator.wait.BoundedWait;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,6 +185,33 @@ class SecurityHubIT {
     assertThat(hubLines).containsExactly("security hub findings resolved");
     metrics.flush();
     assertThat(metrics.flushed("prod", Metrics.FINDINGS_RESOLVED)).isEqualTo(3);
+  }
+
+  @Test
+  void queueBatch_findingsOfEveryHardenedNodeResolved_inOneReadAndOneUpdate() {
+    hub.enable();
+    List<InstanceId> weak = fixtures.launch(4, Instances.MANAGED_PROD, "optional", 2);
+    List<ObjectNode> findings = weak.stream().map(this::finding).toList();
+    List<Message> batch = new ArrayList<>();
+    for (InstanceId id : weak) {
+      batch.add(
+          new Message(
+              "m-" + batch.size(),
+              SampleEvents.withIds(
+                  "state-change-running.json", Map.of("i-0a1b2c3d4e5f60001", id.value())),
+              1));
+    }
+
+    List<String> again = SqsBatches.invoke(new ImdsHandler(service), batch);
+
+    assertThat(again).isEmpty();
+    for (ObjectNode f : findings) {
+      assertThat(hub.finding(f.get("Id").asText()).at("/Workflow/Status").asText())
+          .isEqualTo("RESOLVED");
+      assertThat(hub.finding(f.get("Id").asText()).at("/Note/Text").asText())
+          .contains("HttpPutResponseHopLimit 2 -> 2");
+    }
+    assertThat(hub.requests()).containsExactly("POST /findings", "PATCH /findings/batchupdate");
   }
 
   @Test
