@@ -42,7 +42,7 @@ class EniPermissionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"eni", "eniClusters"})
-  void eniRole_isAssumedByLambdaOnly_andNoRoleHasAManagedPolicy(String stack) {
+  void eniRole_isAssumedByLambdaOnly_andNoRoleHasAnAwsManagedPolicy(String stack) {
     Template template = TestStacks.named(stack).assertions();
 
     template.templateMatches(
@@ -59,7 +59,7 @@ class EniPermissionsTest {
           TestStacks.resourceLike(
               role, "AWS::IAM::Role", Map.of("ManagedPolicyArns", Match.absent())));
     }
-    template.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
+    ImdsPermissionsTest.assertOnlySecurityHubManagedPolicy(template, true);
     PermissionsCheckTest.assertOnlyTheTriggerProviderHasAManagedPolicy(template);
   }
 

@@ -37,7 +37,7 @@ class ImdsPermissionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"defaults", "clusters"})
-  void role_isAssumedByLambdaOnly_andHasNoManagedPolicy(String stack) {
+  void role_isAssumedByLambdaOnly_andHasNoAwsManagedPolicy(String stack) {
     Template template = template(stack);
 
     template.templateMatches(
@@ -51,7 +51,28 @@ class ImdsPermissionsTest {
                     List.of(Map.of("Principal", Map.of("Service", "lambda.amazonaws.com")))),
                 "ManagedPolicyArns",
                 Match.absent())));
-    template.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
+    assertOnlySecurityHubManagedPolicy(template, !stack.equals("clusters"));
+  }
+
+  /**
+   * The one customer managed policy a stack may hold: the IMDS role's Security Hub statements, when
+   * {@code securityHub.updateFindings} is on (a policy of its own so it does not take inline policy
+   * space from the per-cluster statements); never an AWS managed one.
+   */
+  static void assertOnlySecurityHubManagedPolicy(Template template, boolean securityHubOn) {
+    var policies = template.findResources("AWS::IAM::ManagedPolicy");
+    assertThat(policies).hasSize(securityHubOn ? 1 : 0);
+    policies.forEach(
+        (id, resource) -> {
+          JsonNode policy = TestStacks.JSON.valueToTree(resource);
+          assertThat(id).startsWith("ImdsPermissionsSecurityHubFindings");
+          assertThat(policy.at("/Properties/Roles/0/Ref").asText())
+              .startsWith("ImdsPermissionsRole");
+          assertThat(policy.at("/Properties/Roles").size()).isEqualTo(1);
+          for (JsonNode st : policy.at("/Properties/PolicyDocument/Statement")) {
+            assertThat(actions(st)).allMatch(a -> a.startsWith("securityhub:"));
+          }
+        });
   }
 
   @ParameterizedTest

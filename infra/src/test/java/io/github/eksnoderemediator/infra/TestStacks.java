@@ -27,8 +27,8 @@ import software.amazon.awscdk.services.lambda.Code;
  *   <li>{@link #defaults()}: exactly what {@code cdk.json} at the repository root configures (every
  *       cluster, hop limit 2, default deployment settings).
  *   <li>{@link #clusters()}: clusters prod and staging, a node pool narrowed to hop limit 1, the
- *       endpoint forced on, and non-default deployment settings (the deploy-time permissions check
- *       off).
+ *       endpoint forced on, Security Hub updates off, and non-default deployment settings (the
+ *       deploy-time permissions check off).
  *   <li>{@link #eni()}: {@code cdk.json}'s defaults plus two Multus profiles: one with subnets
  *       found by tag and a security group by name, one with subnet and group ids. Every cluster,
  *       default sweep.
@@ -48,7 +48,8 @@ final class TestStacks {
                 "httpEndpoint": "enabled",
                 "overrides": [{"cluster": "prod", "nodePool": "batch", "hopLimit": 1}]},
        "sweep": {"rateMinutes": 5},
-       "queue": {"batchSize": 500, "batchWindowSeconds": 3, "maxConcurrency": 4}}
+       "queue": {"batchSize": 500, "batchWindowSeconds": 3, "maxConcurrency": 4},
+       "securityHub": {"updateFindings": false}}
       """;
 
   static final String CLUSTERS_DEPLOYMENT =

@@ -5,6 +5,7 @@ import java.time.Duration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -13,6 +14,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.EksClientBuilder;
+import software.amazon.awssdk.services.securityhub.SecurityHubClient;
+import software.amazon.awssdk.services.securityhub.SecurityHubClientBuilder;
 
 /**
  * Builds the SDK clients, once per process (Lambda INIT). Region, credentials and endpoint come
@@ -40,6 +43,25 @@ public final class AwsClients {
   /** Built only when a node's IMDSv1 use must be read, never on the launch path. */
   public static CloudWatchClient cloudWatch() {
     return cloudWatchBuilder().build();
+  }
+
+  /** Built only when the function first hardens a node with Security Hub updates on. */
+  public static SecurityHubClient securityHub() {
+    return securityHubBuilder().build();
+  }
+
+  /**
+   * The production configuration for Security Hub, for tests that add an endpoint. Its HTTP client
+   * is Apache 5, not the URL-connection client the others use: BatchUpdateFindings is an HTTP
+   * PATCH, which {@code HttpURLConnection} refuses.
+   */
+  public static SecurityHubClientBuilder securityHubBuilder() {
+    return SecurityHubClient.builder()
+        .httpClientBuilder(
+            Apache5HttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20)))
+        .overrideConfiguration(overrides());
   }
 
   /** The production configuration for CloudWatch, for tests that add an endpoint. */

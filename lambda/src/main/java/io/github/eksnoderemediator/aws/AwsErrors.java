@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.aws;
 import io.github.eksnoderemediator.port.DryRunAnswer;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.Ec2CallException.Kind;
+import io.github.eksnoderemediator.port.FindingsGateway;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -45,6 +46,13 @@ public final class AwsErrors {
 
   private static final String DRY_RUN_OPERATION = "DryRunOperation";
 
+  /**
+   * Security Hub's answer to any findings call in an account and Region where it is not enabled
+   * ("Account ... is not subscribed to AWS Security Hub"; Security Hub API Reference, "Common
+   * errors": InvalidAccessException, HTTP 401).
+   */
+  static final String SECURITY_HUB_NOT_ENABLED = "InvalidAccessException";
+
   private AwsErrors() {}
 
   /**
@@ -61,6 +69,20 @@ public final class AwsErrors {
                 ? DryRunAnswer.Outcome.REFUSED
                 : DryRunAnswer.Outcome.OTHER;
     return new DryRunAnswer(outcome, c.errorCode(), c.getMessage());
+  }
+
+  /**
+   * A failed Security Hub call: {@link FindingsGateway.NotEnabledException} when Security Hub is
+   * not enabled here, otherwise classified as any other call.
+   */
+  public static RuntimeException securityHub(SdkException e) {
+    if (e instanceof AwsServiceException service
+        && service.awsErrorDetails() != null
+        && SECURITY_HUB_NOT_ENABLED.equals(service.awsErrorDetails().errorCode())) {
+      return new FindingsGateway.NotEnabledException(
+          oneLine(service.awsErrorDetails().errorMessage()), e);
+    }
+    return classify(e);
   }
 
   /** Maps what the SDK threw, after its own retries, to what the caller can do about it. */

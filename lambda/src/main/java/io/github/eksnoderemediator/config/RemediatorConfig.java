@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param sweep the scheduled IMDS sweep
  * @param waits bounded waits inside one invocation
  * @param queue the launch-event queue: batching, concurrency and the account's write budget
+ * @param securityHub what the IMDS function tells Security Hub after it hardens a node
  */
 public record RemediatorConfig(
     Set<String> clusters,
@@ -36,7 +37,8 @@ public record RemediatorConfig(
     EniConfig eni,
     SweepConfig sweep,
     Waits waits,
-    QueueConfig queue) {
+    QueueConfig queue,
+    SecurityHubConfig securityHub) {
 
   public static final String ENV_VAR = "REMEDIATOR_CONFIG";
   public static final String DEFAULT_OPT_OUT_TAG_KEY = "eks-node-remediator/opt-out";
@@ -48,7 +50,8 @@ public record RemediatorConfig(
           EniConfig.DEFAULT,
           SweepConfig.DEFAULT,
           Waits.DEFAULT,
-          QueueConfig.DEFAULT);
+          QueueConfig.DEFAULT,
+          SecurityHubConfig.DEFAULT);
 
   /** EKS cluster and node group names: a letter or digit, then letters, digits, - and _. */
   public static final Pattern EKS_NAME = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_-]{0,99}");
@@ -90,7 +93,9 @@ public record RemediatorConfig(
       throw ConfigException.of(e.getMessage());
     }
     StrictObject config = StrictObject.of(root, "", (path, problem) -> error(where, path, problem));
-    config.allowOnly(Set.of("clusters", "optOutTagKey", "imds", "eni", "sweep", "waits", "queue"));
+    config.allowOnly(
+        Set.of(
+            "clusters", "optOutTagKey", "imds", "eni", "sweep", "waits", "queue", "securityHub"));
 
     Set<String> clusters = new LinkedHashSet<>();
     for (StrictObject.Element e : config.array("clusters", 1000)) {
@@ -109,7 +114,12 @@ public record RemediatorConfig(
             .orElse(EniConfig.defaults(waits));
     SweepConfig sweep = config.object("sweep").map(SweepConfig::parse).orElse(SweepConfig.DEFAULT);
     QueueConfig queue = config.object("queue").map(QueueConfig::parse).orElse(QueueConfig.DEFAULT);
-    return new RemediatorConfig(clusters, optOut, imds, eni, sweep, waits, queue);
+    SecurityHubConfig securityHub =
+        config
+            .object("securityHub")
+            .map(SecurityHubConfig::parse)
+            .orElse(SecurityHubConfig.DEFAULT);
+    return new RemediatorConfig(clusters, optOut, imds, eni, sweep, waits, queue, securityHub);
   }
 
   private static ImdsConfig imds(StrictObject imds, Set<String> clusters) {

@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.handler;
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkEksGateway;
+import io.github.eksnoderemediator.aws.SdkFindingsGateway;
 import io.github.eksnoderemediator.aws.SdkImdsV1Usage;
 import io.github.eksnoderemediator.aws.SdkNetworkGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
@@ -15,6 +16,7 @@ import io.github.eksnoderemediator.eni.EniService;
 import io.github.eksnoderemediator.eni.EniSweep;
 import io.github.eksnoderemediator.eni.EniTamper;
 import io.github.eksnoderemediator.eni.JsonLinesEniLog;
+import io.github.eksnoderemediator.imds.FindingsResolver;
 import io.github.eksnoderemediator.imds.ImdsPermissionsCheck;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
@@ -46,6 +48,16 @@ final class Wiring {
             () -> new SdkImdsV1Usage(AwsClients.cloudWatch()), config.imds().imdsV1Check(), clock);
     ImdsRemediator remediator =
         new ImdsRemediator(ec2, config, BoundedWait.system(), clock, imdsV1);
+    JsonLinesDecisionLog log = new JsonLinesDecisionLog(System.err, clock);
+    EmfMetrics metrics = new EmfMetrics(System.err, "imds");
+    // The Security Hub client is built when a node is first hardened, never at INIT.
+    FindingsResolver findings =
+        new FindingsResolver(
+            config.securityHub(),
+            () -> new SdkFindingsGateway(AwsClients.securityHub()),
+            metrics,
+            (level, message, detail) -> log.write(level, message, null, null, detail),
+            clock);
     ImdsService service =
         new ImdsService(
             remediator,
@@ -53,10 +65,11 @@ final class Wiring {
             new DriftReporter(new SdkEksGateway(AwsClients.eks()), ec2, config),
             new ImdsPermissionsCheck(ec2, config),
             config.sweep(),
-            new JsonLinesDecisionLog(System.err, clock),
-            new EmfMetrics(System.err, "imds"),
+            log,
+            metrics,
             // Built once per execution environment: its bucket outlives each batch.
-            WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()));
+            WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()),
+            findings);
     // One read of an instance that cannot exist: the SDK's signing, HTTP client, XML and error
     // paths and the error classifier, exactly as the first event takes them; no write.
     return new Imds(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));

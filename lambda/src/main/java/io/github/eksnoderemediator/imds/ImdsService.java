@@ -41,8 +41,11 @@ public final class ImdsService {
   private final DecisionLog log;
   private final Metrics metrics;
   private final WritePacer queuePacer;
+  private final FindingsResolver findings;
 
   /**
+   * A service that tells Security Hub nothing.
+   *
    * @param queuePacer paces the writes of queue batches: this execution environment's share of the
    *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
    */
@@ -55,6 +58,35 @@ public final class ImdsService {
       DecisionLog log,
       Metrics metrics,
       WritePacer queuePacer) {
+    this(
+        remediator,
+        sweep,
+        drift,
+        permissions,
+        pacing,
+        log,
+        metrics,
+        queuePacer,
+        FindingsResolver.off());
+  }
+
+  /**
+   * @param queuePacer paces the writes of queue batches: this execution environment's share of the
+   *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
+   * @param findings resolves the Security Hub findings of the nodes an invocation hardened, at its
+   *     end
+   */
+  public ImdsService(
+      ImdsRemediator remediator,
+      ImdsSweep sweep,
+      DriftReporter drift,
+      ImdsPermissionsCheck permissions,
+      SweepConfig pacing,
+      DecisionLog log,
+      Metrics metrics,
+      WritePacer queuePacer,
+      FindingsResolver findings) {
+    this.findings = findings;
     this.remediator = remediator;
     this.sweep = sweep;
     this.drift = drift;
@@ -76,10 +108,12 @@ public final class ImdsService {
    * @param deadline when a sweep must stop starting new nodes (the invocation's time runs out)
    */
   public Report handle(Input input, boolean forceDryRun, Instant deadline) {
+    Report report = null;
     try {
-      return dispatch(input, forceDryRun, deadline);
+      report = dispatch(input, forceDryRun, deadline);
+      return report;
     } finally {
-      metrics.flush();
+      finish(report == null ? List.of() : report.results(), deadline);
     }
   }
 
@@ -96,13 +130,16 @@ public final class ImdsService {
    *     message that named it
    */
   public Set<String> handleBatch(List<QueuedInput> batch, Instant deadline) {
+    List<InstanceResult> results = new ArrayList<>();
     try {
       Map<InstanceId, List<QueuedInput>> byInstance = new LinkedHashMap<>();
       Set<String> again = new LinkedHashSet<>();
       for (QueuedInput item : batch) {
         List<InstanceId> ids = launched(item.input());
         if (ids == null) {
-          if (dispatch(item.input(), false, deadline).retryFailures()) {
+          Report report = dispatch(item.input(), false, deadline);
+          results.addAll(report.results());
+          if (report.retryFailures()) {
             again.add(item.messageId());
           }
           continue;
@@ -114,6 +151,7 @@ public final class ImdsService {
       }
       ImdsRemediator.BatchOutcome outcome =
           remediator.remediateAll(byInstance.keySet(), false, queuePacer, deadline);
+      results.addAll(outcome.results());
       for (InstanceResult result : outcome.results()) {
         List<QueuedInput> items = byInstance.get(new InstanceId(result.instanceId()));
         QueuedInput first = items.get(0);
@@ -125,7 +163,7 @@ public final class ImdsService {
       outcome.notReached().forEach(id -> byInstance.get(id).forEach(i -> again.add(i.messageId())));
       return again;
     } finally {
-      metrics.flush();
+      finish(results, deadline);
     }
   }
 
@@ -299,6 +337,18 @@ public final class ImdsService {
                     Metrics.DRIFTING_NODE_GROUPS,
                     c.nodeGroups().stream().filter(g -> g.drifting()).count()));
     return report;
+  }
+
+  /**
+   * Ends an invocation: Security Hub hears of the nodes it hardened (best effort, never failing the
+   * invocation), then the metrics are written.
+   */
+  private void finish(List<InstanceResult> results, Instant deadline) {
+    try {
+      findings.resolve(results, deadline);
+    } finally {
+      metrics.flush();
+    }
   }
 
   private void record(Input input, String eventId, InstanceResult result, boolean logIt) {

@@ -38,6 +38,15 @@ public interface Metrics {
   String ENIS_FAILED = "EnisFailed";
   String DRIFTING_NODE_GROUPS = "DriftingNodeGroups";
 
+  /** Security Hub EC2.8 findings of hardened nodes set to RESOLVED (docs/security-hub.md). */
+  String FINDINGS_RESOLVED = "FindingsResolved";
+
+  /**
+   * Findings of hardened nodes Security Hub did not take the update for (unprocessed, or the call
+   * failed), and hardened nodes whose findings could not be read.
+   */
+  String FINDINGS_NOT_RESOLVED = "FindingsNotResolved";
+
   /** The cluster dimension's value for instances that belong to no cluster. */
   String NO_CLUSTER = "none";
 

@@ -86,6 +86,8 @@ class RemediatorConfigTest {
           {"queue": {"batchSize": 11, "batchWindowSeconds": 0}}       | test queue.batchWindowSeconds: must be at least 1 when batchSize is above 10 (Lambda's rule for SQS batches)
           {"queue": {"accountWritesPerSecond": 0}}                    | test queue.accountWritesPerSecond: must be a number from 0.1 to 1000 (EC2's default refill for ModifyInstanceMetadataOptions is 5 per second), got 0
           {"queue": {"batchsize": 10}}                                | test queue.batchsize: unknown field (expected one of accountWriteBurst, accountWritesPerSecond, batchSize, batchWindowSeconds, maxConcurrency)
+          {"securityHub": {"updateFindings": "yes"}}                  | test securityHub.updateFindings: must be true or false, got the string "yes"
+          {"securityHub": {"severity": "LOW"}}                        | test securityHub.severity: unknown field (expected one of updateFindings)
           [1, 2]                                                      | test: must be a JSON object, got an array
           {"clusters": [                                              | test is not valid JSON at line 1, column 15: Unexpected end-of-input: expected close marker for Array
           """)
@@ -94,6 +96,16 @@ class RemediatorConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage(message)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void securityHub_updatesFindingsByDefault_andCanBeTurnedOff() {
+    assertThat(RemediatorConfig.DEFAULT.securityHub().updateFindings()).isTrue();
+    assertThat(parse("{}").securityHub()).isEqualTo(SecurityHubConfig.DEFAULT);
+    assertThat(parse("{\"securityHub\": {}}").securityHub().updateFindings()).isTrue();
+    assertThat(
+            parse("{\"securityHub\": {\"updateFindings\": false}}").securityHub().updateFindings())
+        .isFalse();
   }
 
   @Test

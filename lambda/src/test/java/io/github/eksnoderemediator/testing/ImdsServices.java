@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.testing;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReporter;
+import io.github.eksnoderemediator.imds.FindingsResolver;
 import io.github.eksnoderemediator.imds.ImdsPermissionsCheck;
 import io.github.eksnoderemediator.imds.ImdsRemediator;
 import io.github.eksnoderemediator.imds.ImdsService;
@@ -40,6 +41,20 @@ public final class ImdsServices {
       DecisionLog log,
       Metrics metrics,
       ImdsV1UseCheck imdsV1) {
+    return of(ec2, eks, config, wait, clock, log, metrics, imdsV1, FindingsResolver.off());
+  }
+
+  /** As production wires it, with this IMDSv1-use check and this Security Hub resolver. */
+  public static ImdsService of(
+      Ec2Gateway ec2,
+      EksGateway eks,
+      RemediatorConfig config,
+      BoundedWait wait,
+      Clock clock,
+      DecisionLog log,
+      Metrics metrics,
+      ImdsV1UseCheck imdsV1,
+      FindingsResolver findings) {
     ImdsRemediator remediator = new ImdsRemediator(ec2, config, wait, clock, imdsV1);
     return new ImdsService(
         remediator,
@@ -49,6 +64,7 @@ public final class ImdsServices {
         config.sweep(),
         log,
         metrics,
-        WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()));
+        WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()),
+        findings);
   }
 }

@@ -76,7 +76,7 @@ public final class Bench {
     row(
         "artifact size",
         String.format("%.1f MB", Files.size(jar) / 1_048_576.0),
-        "lambda/target/remediator.jar, one HTTP client (URL connection)");
+        "lambda/target/remediator.jar, URL-connection HTTP client (Apache 5 for Security Hub only)");
     coldStart(jar, 5);
     warm(100);
     callsPerEvent();

@@ -1,5 +1,8 @@
 package io.github.eksnoderemediator.iam;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eksnoderemediator.infra.iam.FindingsReading;
 import io.github.eksnoderemediator.infra.iam.IamRequest;
 import io.github.eksnoderemediator.infra.iam.MetadataReading;
 import io.github.eksnoderemediator.testing.RecordingProxy;
@@ -18,9 +21,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * What IAM authorizes for one request the function really sent: each resource the action authorizes
- * (Service Authorization Reference, EC2 and EKS), with the context keys AWS supplies for it.
- * Resource tags are looked up in the emulator, as IAM looks them up in the account; the value keys
- * of {@code ModifyInstanceMetadataOptions} follow a {@link MetadataReading}.
+ * (Service Authorization Reference, EC2, EKS and Security Hub), with the context keys AWS supplies
+ * for it. Resource tags are looked up in the emulator, as IAM looks them up in the account; the
+ * value keys of {@code ModifyInstanceMetadataOptions} follow a {@link MetadataReading}.
  *
  * <p>Every action the functions call is listed here; any other fails the test that sent it, so a
  * new call cannot slip past IAM unchecked.
@@ -70,6 +73,9 @@ final class AuthorizationRequests {
 
   private List<IamRequest> authorizations(RecordingProxy.Request request, MetadataReading reading) {
     String action = request.param("Action");
+    if (action == null && request.path().startsWith("/findings")) {
+      return List.of(securityHub(request));
+    }
     if (action == null) {
       return List.of(eks(request));
     }
@@ -239,6 +245,70 @@ final class AuthorizationRequests {
     Missing() {
       super(null, null, false, false);
     }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Security Hub's REST-JSON findings calls (Service Authorization Reference, "AWS Security Hub"):
+   * GetFindings ({@code POST /findings}) and BatchUpdateFindings ({@code PATCH
+   * /findings/batchupdate}) on the account and Region's hub, the latter with {@code
+   * securityhub:ASFFSyntaxPath/<field>} for each field the body sets, as the User Guide documents
+   * them ({@link FindingsReading#MEMBERS}).
+   */
+  private static IamRequest securityHub(RecordingProxy.Request request) {
+    String path = request.path().replaceAll("\\?.*", "");
+    if ("POST".equals(request.method()) && path.equals("/findings")) {
+      return IamRequest.of("securityhub:GetFindings", FindingsReading.hubArn());
+    }
+    if ("PATCH".equals(request.method()) && path.equals("/findings/batchupdate")) {
+      Map<String, String> set = new LinkedHashMap<>();
+      try {
+        JsonNode body = JSON.readTree(request.body());
+        body.fields()
+            .forEachRemaining(
+                field -> {
+                  if (field.getKey().equals("FindingIdentifiers")) {
+                    return;
+                  }
+                  JsonNode v = field.getValue();
+                  if (v.isObject()) {
+                    v.fields()
+                        .forEachRemaining(
+                            m -> set.put(field.getKey() + "." + m.getKey(), m.getValue().asText()));
+                  } else if (v.isArray()) {
+                    v.forEach(
+                        item -> {
+                          if (item.isObject()) {
+                            item.fields()
+                                .forEachRemaining(
+                                    m ->
+                                        set.put(
+                                            field.getKey() + "." + m.getKey(),
+                                            m.getValue().asText()));
+                          } else {
+                            set.put(field.getKey(), item.asText());
+                          }
+                        });
+                  } else {
+                    set.put(field.getKey(), v.asText());
+                  }
+                });
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("BatchUpdateFindings body is not JSON", e);
+      }
+      IamRequest r = IamRequest.of("securityhub:BatchUpdateFindings", FindingsReading.hubArn());
+      for (var e : FindingsReading.MEMBERS.context(set).entrySet()) {
+        r = r.with(e.getKey(), e.getValue().toArray(String[]::new));
+      }
+      return r;
+    }
+    throw new UnsupportedOperationException(
+        "the IAM-enforcing proxy does not know what Security Hub's "
+            + request.method()
+            + " "
+            + path
+            + " authorizes");
   }
 
   private static IamRequest eks(RecordingProxy.Request request) {

@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -62,6 +63,24 @@ public final class ImdsPermissions extends Construct {
                         .statements(statements(config, instances))
                         .build()))
             .build();
+    if (config.securityHub().updateFindings()) {
+      // A managed policy of its own: its 6,144 characters do not count against the 10,240 that
+      // the role's inline policies share with the per-cluster Modify statements.
+      ManagedPolicy.Builder.create(this, "SecurityHubFindings")
+          .description(
+              "EKS Node Remediator IMDS function: resolve the EC2.8 findings of nodes it hardened")
+          .statements(
+              securityHubStatements(
+                  "arn:"
+                      + Aws.PARTITION
+                      + ":securityhub:"
+                      + Aws.REGION
+                      + ":"
+                      + Aws.ACCOUNT_ID
+                      + ":hub/default"))
+          .roles(List.of(role))
+          .build();
+    }
     NagReasons.imdsRole(this);
   }
 
@@ -173,6 +192,100 @@ public final class ImdsPermissions extends Construct {
       statements.add(denyAttribute("NeverSet" + notOurs, instances, notOurs, List.of()));
     }
     return statements;
+  }
+
+  static final String GET_FINDINGS = "securityhub:GetFindings";
+  static final String BATCH_UPDATE_FINDINGS = "securityhub:BatchUpdateFindings";
+  static final String ASFF_KEY_PREFIX = "securityhub:ASFFSyntaxPath/";
+
+  /**
+   * Every field BatchUpdateFindings can set that the function never sets, each written both as the
+   * field and as its members: the Security Hub User Guide names keys by "the ASFF field" with
+   * {@code Workflow.Status} as its example, and AWS's own managed policy
+   * (AWSSystemsManagerOpsDataSyncServiceRolePolicy) denies {@code Confidence}, {@code Note.Text}
+   * and {@code UserDefinedFields.key} alike, so which level carries the key is not documented.
+   */
+  static final List<String> FINDING_FIELDS_NOT_OURS =
+      List.of(
+          "Confidence",
+          "Criticality",
+          "VerificationState",
+          "Types",
+          "RelatedFindings",
+          "RelatedFindings.Id",
+          "RelatedFindings.ProductArn",
+          "Severity",
+          "Severity.Label",
+          "Severity.Normalized",
+          "Severity.Product",
+          "UserDefinedFields",
+          "UserDefinedFields.key",
+          "UserDefinedFields.value");
+
+  /** The only workflow status the function sets. */
+  static final String RESOLVED = "RESOLVED";
+
+  /** Who the function's notes say wrote them (FindingsGateway.NOTE_AUTHOR in the function). */
+  static final String NOTE_AUTHOR = "eks-node-remediator";
+
+  /**
+   * Security Hub: read findings, and set only {@code Workflow.Status = RESOLVED} and a note signed
+   * by the function, on this account and Region's hub. docs/security-hub.md explains each statement
+   * and what holds under each reading of {@code securityhub:ASFFSyntaxPath/*}.
+   */
+  static List<PolicyStatement> securityHubStatements(String hub) {
+    List<PolicyStatement> statements = new ArrayList<>();
+    statements.add(
+        PolicyStatement.Builder.create()
+            .sid("ReadFindingsOfHardenedNodes")
+            .effect(Effect.ALLOW)
+            .actions(List.of(GET_FINDINGS))
+            .resources(List.of(hub))
+            .build());
+    // The Allow depends on one documented reading: the key Workflow.Status carries the status a
+    // request sets (the User Guide's "Disallowing specific field values" example). Under any other
+    // reading it matches nothing and every update is refused: the feature fails closed.
+    statements.add(
+        PolicyStatement.Builder.create()
+            .sid("ResolveFindingsOfHardenedNodes")
+            .effect(Effect.ALLOW)
+            .actions(List.of(BATCH_UPDATE_FINDINGS))
+            .resources(List.of(hub))
+            .conditions(
+                Map.of("StringEquals", Map.of(ASFF_KEY_PREFIX + "Workflow.Status", RESOLVED)))
+            .build());
+    statements.add(
+        denyFindingField(
+            "NeverSetWorkflowOtherThanResolved", hub, "Workflow.Status", List.of(RESOLVED)));
+    statements.add(
+        denyFindingField(
+            "NeverSignNotesAsAnyoneElse", hub, "Note.UpdatedBy", List.of(NOTE_AUTHOR)));
+    for (String field : FINDING_FIELDS_NOT_OURS) {
+      statements.add(denyFindingField("NeverSet" + field.replace(".", ""), hub, field, List.of()));
+    }
+    return statements;
+  }
+
+  /**
+   * Denies BatchUpdateFindings when the request sets {@code field} to anything but {@code allowed};
+   * with {@code allowed} empty, whenever it sets it. Guarded by Null, so inert when Security Hub
+   * supplies no such key (the User Guide's "Disallowing all updates to a field" form).
+   */
+  private static PolicyStatement denyFindingField(
+      String sid, String hub, String field, List<String> allowed) {
+    String key = ASFF_KEY_PREFIX + field;
+    Map<String, Object> conditions = new LinkedHashMap<>();
+    conditions.put("Null", Map.of(key, "false"));
+    if (!allowed.isEmpty()) {
+      conditions.put("StringNotEquals", Map.of(key, allowed.get(0)));
+    }
+    return PolicyStatement.Builder.create()
+        .sid(sid)
+        .effect(Effect.DENY)
+        .actions(List.of(BATCH_UPDATE_FINDINGS))
+        .resources(List.of(hub))
+        .conditions(conditions)
+        .build();
   }
 
   /**

@@ -183,4 +183,15 @@ class PolicySizeTest {
     }
     return node;
   }
+
+  @org.junit.jupiter.api.Test
+  void securityHubPolicy_fitsAManagedPolicysLimit_withTheLongestHubArn() {
+    int size =
+        PolicySize.of(
+            ImdsPermissions.securityHubStatements(
+                PolicySize.LONGEST_ARN_PREFIX.replace(":ec2:", ":securityhub:") + "hub/default"));
+
+    // IAM allows 6,144 characters (whitespace excluded) for a customer managed policy.
+    org.assertj.core.api.Assertions.assertThat(size).isBetween(3_000, 6_144 - 500);
+  }
 }

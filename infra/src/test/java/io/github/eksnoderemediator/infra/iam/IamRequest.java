@@ -29,6 +29,11 @@ public record IamRequest(String action, String resource, Map<String, List<String
     return new IamRequest(action, resource, more);
   }
 
+  /** The same request on another resource. */
+  public IamRequest withResource(String other) {
+    return new IamRequest(action, other, context);
+  }
+
   /** The same request with the resource's tags as {@code aws:ResourceTag/<key>}. */
   public IamRequest withResourceTags(Map<String, String> tags) {
     IamRequest r = this;

@@ -13,9 +13,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * The identity policies of one role in a synthesized CloudFormation template, as IAM would hold
- * them once deployed: the role's inline policies and every {@code AWS::IAM::Policy} attached to it
- * (CDK's default policy), with CloudFormation's intrinsic functions resolved for the simulated
- * account and Region ({@link IamSimulator#ACCOUNT}, {@link IamSimulator#REGION}).
+ * them once deployed: the role's inline policies, every {@code AWS::IAM::Policy} attached to it
+ * (CDK's default policy) and every customer managed policy ({@code AWS::IAM::ManagedPolicy})
+ * attached to it, with CloudFormation's intrinsic functions resolved for the simulated account and
+ * Region ({@link IamSimulator#ACCOUNT}, {@link IamSimulator#REGION}).
  *
  * @param role the role's logical id
  * @param documents policy name to policy document
@@ -55,7 +56,8 @@ public record RolePolicies(String role, Map<String, JsonNode> documents) {
         .forEachRemaining(
             e -> {
               JsonNode props = e.getValue().path("Properties");
-              if ("AWS::IAM::Policy".equals(e.getValue().path("Type").asText())
+              String type = e.getValue().path("Type").asText();
+              if (("AWS::IAM::Policy".equals(type) || "AWS::IAM::ManagedPolicy".equals(type))
                   && attachedTo(props.path("Roles"), role)) {
                 documents.put(e.getKey(), resolve(props.get("PolicyDocument")));
               }
