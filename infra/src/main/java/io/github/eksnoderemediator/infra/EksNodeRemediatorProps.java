@@ -241,6 +241,16 @@ public final class EksNodeRemediatorProps {
       return this;
     }
 
+    /**
+     * {@code securityHub.updateFindings}: after a node is hardened, resolve its open EC2.8 findings
+     * in Security Hub (default true; it acts only where Security Hub is enabled). False also leaves
+     * the Security Hub permissions out of the IMDS role.
+     */
+    public Builder securityHubUpdateFindings(boolean update) {
+      child(remediator, "securityHub").put("updateFindings", update);
+      return this;
+    }
+
     /** {@code waits.notFoundSeconds}: how long to describe an instance EC2 does not show yet. */
     public Builder waitsNotFoundSeconds(int seconds) {
       child(remediator, "waits").put("notFoundSeconds", seconds);

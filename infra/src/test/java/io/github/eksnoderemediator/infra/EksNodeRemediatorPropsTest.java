@@ -68,6 +68,7 @@ class EksNodeRemediatorPropsTest {
             .waitsTagSettleSeconds(5)
             .waitsAppliedSeconds(15)
             .waitsFirstBackoffMillis(250)
+            .securityHubUpdateFindings(false)
             .eniProfile(
                 EniProfileSpec.named("multus-data")
                     .cluster("prod")
@@ -119,6 +120,7 @@ class EksNodeRemediatorPropsTest {
                        "accountWritesPerSecond": 10, "accountWriteBurst": 200},
              "waits": {"notFoundSeconds": 20, "tagSettleSeconds": 5, "appliedSeconds": 15,
                        "firstBackoffMillis": 250},
+             "securityHub": {"updateFindings": false},
              "eni": {"profiles": [
                {"name": "multus-data", "cluster": "prod", "nodeGroup": "cnf",
                 "matchTags": {"role": "cnf"}, "subnets": {"tags": {"multus": "data"}},
