@@ -3,8 +3,13 @@ package io.github.eksnoderemediator.handler;
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkEksGateway;
+import io.github.eksnoderemediator.aws.SdkEventBus;
 import io.github.eksnoderemediator.aws.SdkImdsV1Usage;
 import io.github.eksnoderemediator.aws.SdkNetworkGateway;
+import io.github.eksnoderemediator.central.DecisionEvents;
+import io.github.eksnoderemediator.central.PublishingDecisionLog;
+import io.github.eksnoderemediator.central.PublishingEniLog;
+import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReporter;
 import io.github.eksnoderemediator.eni.EniCleanup;
@@ -21,15 +26,46 @@ import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.imds.ImdsSweep;
 import io.github.eksnoderemediator.imds.ImdsV1UseCheck;
 import io.github.eksnoderemediator.metrics.EmfMetrics;
+import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 import io.github.eksnoderemediator.wait.BoundedWait;
 import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The one place that builds production objects: at Lambda INIT, once per process. */
 final class Wiring {
+  /**
+   * The bus the functions send their decision events to, set by the stack only when the deployment
+   * names a central bus: unset, nothing is published and no EventBridge client is ever built.
+   */
+  static final String DECISION_EVENT_BUS = "DECISION_EVENT_BUS";
+
+  /** An event bus name, or an event bus ARN (PutEvents takes either). */
+  private static final Pattern BUS =
+      Pattern.compile(
+          "[A-Za-z0-9._\\-]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\\d{12}:event-bus/[A-Za-z0-9._\\-]{1,256}");
+
   private Wiring() {}
+
+  /**
+   * The decision events of one function.
+   *
+   * @throws ConfigException when {@code DECISION_EVENT_BUS} is set but is no bus name or ARN
+   */
+  static DecisionEvents decisionEvents(Map<String, String> env, Metrics metrics, Clock clock) {
+    String bus = env.get(DECISION_EVENT_BUS);
+    if (bus == null || bus.isBlank()) {
+      return DecisionEvents.OFF;
+    }
+    if (!BUS.matcher(bus).matches()) {
+      throw ConfigException.of(
+          DECISION_EVENT_BUS + ": expected an event bus name or ARN, got '" + bus + "'");
+    }
+    return new DecisionEvents(
+        new SdkEventBus(bus, AwsClients::eventBridge), metrics, System.err, clock);
+  }
 
   /**
    * @throws io.github.eksnoderemediator.config.ConfigException when {@code REMEDIATOR_CONFIG} is
@@ -46,6 +82,7 @@ final class Wiring {
             () -> new SdkImdsV1Usage(AwsClients.cloudWatch()), config.imds().imdsV1Check(), clock);
     ImdsRemediator remediator =
         new ImdsRemediator(ec2, config, BoundedWait.system(), clock, imdsV1);
+    EmfMetrics metrics = new EmfMetrics(System.err, "imds");
     ImdsService service =
         new ImdsService(
             remediator,
@@ -53,8 +90,9 @@ final class Wiring {
             new DriftReporter(new SdkEksGateway(AwsClients.eks()), ec2, config),
             new ImdsPermissionsCheck(ec2, config),
             config.sweep(),
-            new JsonLinesDecisionLog(System.err, clock),
-            new EmfMetrics(System.err, "imds"),
+            new PublishingDecisionLog(
+                new JsonLinesDecisionLog(System.err, clock), decisionEvents(env, metrics, clock)),
+            metrics,
             // Built once per execution environment: its bucket outlives each batch.
             WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()));
     // One read of an instance that cannot exist: the SDK's signing, HTTP client, XML and error
@@ -93,14 +131,17 @@ final class Wiring {
     SdkNetworkGateway ec2 = new SdkNetworkGateway(AwsClients.ec2());
     EniReconciler reconciler = new EniReconciler(ec2, config, wait, clock);
     EniJanitor janitor = new EniJanitor(ec2, config, wait);
+    EmfMetrics metrics = new EmfMetrics(System.err, "eni");
     EniService service =
         new EniService(
             reconciler,
             new EniCleanup(ec2, janitor),
             new EniSweep(ec2, reconciler, janitor, config, clock),
             new EniPermissionsCheck(ec2, config, clock),
-            new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
-            new EmfMetrics(System.err, "eni"),
+            new PublishingEniLog(
+                new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
+                decisionEvents(env, metrics, clock)),
+            metrics,
             clock,
             new EniTamper(ec2));
     return new Eni(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));

@@ -79,6 +79,7 @@ public final class ImdsService {
     try {
       return dispatch(input, forceDryRun, deadline);
     } finally {
+      log.flush();
       metrics.flush();
     }
   }
@@ -125,6 +126,7 @@ public final class ImdsService {
       outcome.notReached().forEach(id -> byInstance.get(id).forEach(i -> again.add(i.messageId())));
       return again;
     } finally {
+      log.flush();
       metrics.flush();
     }
   }
