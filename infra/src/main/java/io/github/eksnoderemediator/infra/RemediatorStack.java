@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.infra;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.constructs.Alarms;
+import io.github.eksnoderemediator.infra.constructs.DecisionEvents;
 import io.github.eksnoderemediator.infra.constructs.EniFunction;
 import io.github.eksnoderemediator.infra.constructs.EniPermissions;
 import io.github.eksnoderemediator.infra.constructs.EniRules;
@@ -12,6 +13,7 @@ import io.github.eksnoderemediator.infra.constructs.ImdsRules;
 import io.github.eksnoderemediator.infra.constructs.LaunchQueue;
 import io.github.eksnoderemediator.infra.constructs.PermissionsCheck;
 import io.github.eksnoderemediator.infra.constructs.RemediatorFunction;
+import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -62,6 +64,13 @@ public final class RemediatorStack extends Stack {
           permissions.role(),
           imds.function());
     }
+    // The central view, only when the deployment names its bus (docs/central-view.md).
+    Optional<DecisionEvents> central =
+        settings
+            .deployment()
+            .centralEventBusArn()
+            .map(arn -> new DecisionEvents(this, "DecisionEvents", arn, failures.queue()));
+    central.ifPresent(c -> c.publishFrom(imds.function(), permissions.role()));
     Alarms alarms = new Alarms(this, "Alarms", imds.alias(), failures.queue());
     alarms.addDeadLetters("ImdsDeadLetters", imdsQueue.deadLetters(), "the IMDS function");
 
@@ -84,7 +93,7 @@ public final class RemediatorStack extends Stack {
 
     // Without profiles the ENI function would have nothing to do: it is not deployed at all.
     if (!settings.remediator().eni().profiles().isEmpty()) {
-      addEni(settings, props, failures, alarms);
+      addEni(settings, props, failures, alarms, central);
     }
 
     settings
@@ -109,7 +118,12 @@ public final class RemediatorStack extends Stack {
         failures.queue());
   }
 
-  private void addEni(AppSettings settings, Props props, FailureHandling failures, Alarms alarms) {
+  private void addEni(
+      AppSettings settings,
+      Props props,
+      FailureHandling failures,
+      Alarms alarms,
+      Optional<DecisionEvents> central) {
     RemediatorConfig config = settings.remediator();
     EniPermissions permissions = new EniPermissions(this, "EniPermissions", config);
     RemediatorFunction.Props eniProps =
@@ -120,6 +134,7 @@ public final class RemediatorStack extends Stack {
             permissions.role(),
             failures.queue());
     EniFunction eni = new EniFunction(this, "Eni", eniProps);
+    central.ifPresent(c -> c.publishFrom(eni.function(), permissions.role()));
     LaunchQueue eniQueue =
         new LaunchQueue(this, "EniQueue", eni.alias(), config.queue(), settings.deployment());
     if (settings.deployment().checkPermissionsOnDeploy()) {

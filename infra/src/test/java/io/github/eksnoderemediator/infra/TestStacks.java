@@ -27,8 +27,8 @@ import software.amazon.awscdk.services.lambda.Code;
  *   <li>{@link #defaults()}: exactly what {@code cdk.json} at the repository root configures (every
  *       cluster, hop limit 2, default deployment settings).
  *   <li>{@link #clusters()}: clusters prod and staging, a node pool narrowed to hop limit 1, the
- *       endpoint forced on, and non-default deployment settings (the deploy-time permissions check
- *       off).
+ *       endpoint forced on, and non-default deployment settings (a central view bus, the
+ *       deploy-time permissions check off).
  *   <li>{@link #eni()}: {@code cdk.json}'s defaults plus two Multus profiles: one with subnets
  *       found by tag and a security group by name, one with subnet and group ids. Every cluster,
  *       default sweep.
@@ -55,7 +55,8 @@ final class TestStacks {
       """
       {"logRetentionDays": 7, "memorySize": 512, "timeoutSeconds": 60, "retryAttempts": 0,
        "maximumEventAgeSeconds": 600, "architecture": "x86_64", "alarmEmail": "oncall@example.com",
-       "checkPermissionsOnDeploy": false}
+       "checkPermissionsOnDeploy": false,
+       "centralEventBusArn": "arn:aws:events:eu-west-1:999999999999:event-bus/eks-node-remediator-decisions"}
       """;
 
   static final String ENI_REMEDIATOR =
