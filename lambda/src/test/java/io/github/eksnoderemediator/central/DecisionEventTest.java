@@ -159,4 +159,27 @@ class DecisionEventTest {
   }
 
   private record EventBusCall(int entries) {}
+
+  /**
+   * The samples in events/ are what the functions send: each detail reads into the record with no
+   * unknown field and writes back identical, with the source and detail-type the code sends.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"decision-imds-tampered.json", "decision-eni-failed.json"})
+  void sampleEvents_haveExactlyTheSchemaTheFunctionsSend(String file) throws Exception {
+    com.fasterxml.jackson.databind.JsonNode event =
+        io.github.eksnoderemediator.json.Json.parse(
+            io.github.eksnoderemediator.testing.SampleEvents.read(file), file);
+    assertThat(event.path("source").asText()).isEqualTo(DecisionEvent.SOURCE);
+    assertThat(event.path("detail-type").asText()).isEqualTo(DecisionEvent.DETAIL_TYPE);
+    DecisionEvent detail =
+        io.github.eksnoderemediator.json.Json.MAPPER
+            .readerFor(DecisionEvent.class)
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .readValue(event.path("detail"));
+    com.fasterxml.jackson.databind.JsonNode written =
+        io.github.eksnoderemediator.json.Json.MAPPER.valueToTree(detail);
+    assertThat((Object) written).isEqualTo(event.path("detail"));
+  }
 }
