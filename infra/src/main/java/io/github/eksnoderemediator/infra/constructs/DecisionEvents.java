@@ -85,10 +85,18 @@ public final class DecisionEvents extends Construct {
             .effect(Effect.ALLOW)
             .actions(List.of("events:PutEvents"))
             .resources(List.of(local.getEventBusArn()))
+            // Both keys are multivalued (one value per entry of the call): every entry must be
+            // ours, and a request without them is not (ForAllValues alone would match it).
             .conditions(
                 Map.of(
-                    "StringEquals",
-                    Map.of("events:source", SOURCE, "events:detail-type", DETAIL_TYPE)))
+                    "ForAllValues:StringEquals",
+                    Map.of(
+                        "events:source",
+                        List.of(SOURCE),
+                        "events:detail-type",
+                        List.of(DETAIL_TYPE)),
+                    "Null",
+                    Map.of("events:source", "false", "events:detail-type", "false")))
             .build());
     function.addEnvironment(BUS_ENV_VAR, local.getEventBusArn());
   }
