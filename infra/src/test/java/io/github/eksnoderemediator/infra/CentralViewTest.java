@@ -194,6 +194,15 @@ class CentralViewTest {
   }
 
   @Test
+  void docs_showExactlyTheDashboardsQueries() throws Exception {
+    String doc =
+        java.nio.file.Files.readString(TestStacks.repoRoot().resolve("docs/central-view.md"));
+    for (String query : CentralView.QUERIES.values()) {
+      assertThat(doc).as("docs/central-view.md shows the query").contains("\n" + query + "\n");
+    }
+  }
+
+  @Test
   void outputs_nameTheBusMembersPointAt() {
     template().hasOutput("CentralEventBusArn", Map.of());
     template().hasOutput("DecisionLogGroup", Map.of());
