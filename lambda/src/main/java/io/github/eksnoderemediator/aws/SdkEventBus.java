@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.aws;
 import io.github.eksnoderemediator.port.EventBus;
 import java.util.List;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -33,21 +34,13 @@ public final class SdkEventBus implements EventBus {
     if (client == null) {
       client = clients.get();
     }
-    PutEventsResponse response =
-        client.putEvents(
-            PutEventsRequest.builder()
-                .entries(
-                    entries.stream()
-                        .map(
-                            e ->
-                                PutEventsRequestEntry.builder()
-                                    .eventBusName(bus)
-                                    .source(e.source())
-                                    .detailType(e.detailType())
-                                    .detail(e.detail())
-                                    .build())
-                        .toList())
-                .build());
+    PutEventsResponse response;
+    try {
+      response = send(entries);
+    } catch (SdkException e) {
+      var c = AwsErrors.classify(e);
+      throw new CallFailed(c.errorCode(), c.getMessage(), e);
+    }
     // EventBridge answers one result entry per request entry, in request order: a failed one has
     // an ErrorCode and no EventId ("Handling failures with PutEvents", EventBridge User Guide).
     List<PutEventsResultEntry> results = response.entries();
@@ -61,5 +54,22 @@ public final class SdkEventBus implements EventBus {
               return r.errorCode() == null || r.errorCode().isEmpty() ? null : r.errorCode();
             })
         .toList();
+  }
+
+  private PutEventsResponse send(List<Entry> entries) {
+    return client.putEvents(
+        PutEventsRequest.builder()
+            .entries(
+                entries.stream()
+                    .map(
+                        e ->
+                            PutEventsRequestEntry.builder()
+                                .eventBusName(bus)
+                                .source(e.source())
+                                .detailType(e.detailType())
+                                .detail(e.detail())
+                                .build())
+                    .toList())
+            .build());
   }
 }

@@ -120,7 +120,8 @@ public final class DecisionEvents {
         codes = bus.put(batch.stream().map(Item::entry).toList());
       } catch (RuntimeException e) {
         // The SDK has retried already; the whole call failed (no permission, bus gone, network).
-        String code = e.getClass().getSimpleName();
+        String code =
+            e instanceof EventBus.CallFailed f ? f.errorCode() : e.getClass().getSimpleName();
         unsent(batch, code, oneLine(e.getMessage()));
         continue;
       }

@@ -19,7 +19,9 @@ public final class PublishingDecisionLog implements DecisionLog {
   @Override
   public void record(String input, String eventId, InstanceResult result) {
     lines.record(input, eventId, result);
-    DecisionEvent.of(input, eventId, result).ifPresent(events::add);
+    if (events.on()) {
+      DecisionEvent.of(input, eventId, result).ifPresent(events::add);
+    }
   }
 
   @Override

@@ -20,13 +20,17 @@ public final class PublishingEniLog implements EniDecisionLog {
   @Override
   public void record(String input, String eventId, EniInstanceResult result) {
     lines.record(input, eventId, result);
-    DecisionEvent.of(input, eventId, result).ifPresent(events::add);
+    if (events.on()) {
+      DecisionEvent.of(input, eventId, result).ifPresent(events::add);
+    }
   }
 
   @Override
   public void touched(String input, String eventId, Attribution by, String what) {
     lines.touched(input, eventId, by, what);
-    events.add(DecisionEvent.touched(input, eventId, by, what));
+    if (events.on()) {
+      events.add(DecisionEvent.touched(input, eventId, by, what));
+    }
   }
 
   @Override

@@ -13,13 +13,29 @@ public interface EventBus {
    */
   record Entry(String source, String detailType, String detail) {}
 
+  /** The call as a whole failed, after the SDK's own retries; the code is EventBridge's. */
+  final class CallFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String errorCode;
+
+    public CallFailed(String errorCode, String message, Throwable cause) {
+      super(message, cause);
+      this.errorCode = errorCode;
+    }
+
+    /** EventBridge's error code ({@code AccessDeniedException}, ...), or {@code ClientError}. */
+    public String errorCode() {
+      return errorCode;
+    }
+  }
+
   /**
    * Sends at most 10 entries in one call. Account and Region are the caller's: EventBridge puts
    * them in the envelope.
    *
    * @return one element per entry, in order: null when the entry was accepted, else the error code
    *     EventBridge gave it
-   * @throws RuntimeException when the call as a whole failed (after the SDK's own retries)
+   * @throws CallFailed when the call as a whole failed (after the SDK's own retries)
    */
   List<String> put(List<Entry> entries);
 }

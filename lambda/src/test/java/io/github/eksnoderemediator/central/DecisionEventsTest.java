@@ -210,8 +210,8 @@ class DecisionEventsTest {
     RecordingBus bus =
         new RecordingBus(
             entries -> {
-              throw new IllegalStateException(
-                  "AccessDeniedException: not authorized\nto PutEvents");
+              throw new EventBus.CallFailed(
+                  "AccessDeniedException", "not authorized\nto PutEvents", null);
             });
     DecisionEvents events = events(bus);
     IntStream.range(0, 12).forEach(i -> events.add(failed("i-" + i)));
@@ -224,7 +224,9 @@ class DecisionEventsTest {
     assertThat(metrics.flushed("prod", Metrics.DECISION_EVENTS_UNSENT)).isEqualTo(12);
     String log = err.toString(StandardCharsets.UTF_8);
     assertThat(log.lines()).hasSize(2);
-    assertThat(log).contains("IllegalStateException").contains("not authorized to PutEvents");
+    assertThat(log)
+        .contains("\"errorCode\":\"AccessDeniedException\"")
+        .contains("not authorized to PutEvents");
   }
 
   @Test
