@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.event.ruler.Machine;
 
 /**
- * The member side of the central view: with {@code centralEventBusArn} set (the "clusters" and
- * "eniClusters" stacks), both functions may publish decision events to the account's default bus
- * and nothing else, and one rule forwards exactly those to the central bus.
+ * The member side of the central view: with {@code centralEventBusArn} set (the "centralMember"
+ * stack), both functions may publish decision events to the account's default bus and nothing else,
+ * and one rule forwards exactly those to the central bus.
  */
 class DecisionEventsMemberTest {
   static final String CENTRAL_BUS =
@@ -61,7 +61,7 @@ class DecisionEventsMemberTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"clusters", "eniClusters"})
+  @ValueSource(strings = {"centralMember"})
   void everyFunction_isToldTheDefaultBus_andTheRuleForwardsToTheCentralBus_withItsOwnRole(
       String name) {
     TestStacks.Synthesized stack = TestStacks.named(name);
@@ -102,7 +102,7 @@ class DecisionEventsMemberTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "eni"})
+  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
   void withoutTheSetting_nothingIsPublished_norForwarded(String name) {
     TestStacks.Synthesized stack = TestStacks.named(name);
     assertThat(forwardRules(stack)).isEmpty();
@@ -118,11 +118,7 @@ class DecisionEventsMemberTest {
   }
 
   @ParameterizedTest(name = "{0} role in {1}")
-  @CsvSource({
-    "ImdsPermissionsRole, clusters",
-    "ImdsPermissionsRole, eniClusters",
-    "EniPermissionsRole, eniClusters"
-  })
+  @CsvSource({"ImdsPermissionsRole, centralMember", "EniPermissionsRole, centralMember"})
   void functionRoles_mayPublishDecisionEvents_onlyToTheDefaultBus_onlyAsTheRemediator(
       String role, String stack) {
     RolePolicies policies = RolePolicies.fromTemplate(TestStacks.named(stack).template(), role);
@@ -194,7 +190,8 @@ class DecisionEventsMemberTest {
   @Test
   void anEventTheFunctionSends_isForwardedAndRecorded_otherEventsAreNot() throws Exception {
     Machine machine = Machine.builder().build();
-    machine.addRule("forward", pattern(TestStacks.clusters(), forwardRules(TestStacks.clusters())));
+    machine.addRule(
+        "forward", pattern(TestStacks.centralMember(), forwardRules(TestStacks.centralMember())));
     machine.addRule(
         "record",
         pattern(TestStacks.central(), resources(TestStacks.central(), "AWS::Events::Rule")));

@@ -97,7 +97,7 @@ class EventPatternTest {
     addRule(TestStacks.eni(), ENI_STATE_CHANGE, "EniRulesStateChange");
     addRule(TestStacks.eni(), ENI_TAMPER, "EniRulesInterfaceTouched");
     addRule(TestStacks.eni(), ENI_CLOUDTRAIL, "EniRulesCloudTrailLaunch");
-    addRule(TestStacks.clusters(), FORWARD, "DecisionEventsForward");
+    addRule(TestStacks.centralMember(), FORWARD, "DecisionEventsForward");
     addRule(TestStacks.central(), RECORD, "CentralViewRecord");
   }
 

@@ -27,8 +27,8 @@ import software.amazon.awscdk.services.lambda.Code;
  *   <li>{@link #defaults()}: exactly what {@code cdk.json} at the repository root configures (every
  *       cluster, hop limit 2, default deployment settings).
  *   <li>{@link #clusters()}: clusters prod and staging, a node pool narrowed to hop limit 1, the
- *       endpoint forced on, and non-default deployment settings (a central view bus, the
- *       deploy-time permissions check off).
+ *       endpoint forced on, and non-default deployment settings (the deploy-time permissions check
+ *       off).
  *   <li>{@link #eni()}: {@code cdk.json}'s defaults plus two Multus profiles: one with subnets
  *       found by tag and a security group by name, one with subnet and group ids. Every cluster,
  *       default sweep.
@@ -55,8 +55,7 @@ final class TestStacks {
       """
       {"logRetentionDays": 7, "memorySize": 512, "timeoutSeconds": 60, "retryAttempts": 0,
        "maximumEventAgeSeconds": 600, "architecture": "x86_64", "alarmEmail": "oncall@example.com",
-       "checkPermissionsOnDeploy": false,
-       "centralEventBusArn": "arn:aws:events:eu-west-1:999999999999:event-bus/eks-node-remediator-decisions"}
+       "checkPermissionsOnDeploy": false}
       """;
 
   static final String ENI_REMEDIATOR =
@@ -159,6 +158,32 @@ final class TestStacks {
     return eniClusters;
   }
 
+  /** The deployment settings of {@link #centralMember()}: a central view bus, nothing else. */
+  static final String CENTRAL_MEMBER_DEPLOYMENT =
+      """
+      {"centralEventBusArn":
+         "arn:aws:events:eu-west-1:999999999999:event-bus/eks-node-remediator-decisions"}
+      """;
+
+  private static Synthesized centralMember;
+
+  /**
+   * A member of the central view: {@link #eni()}'s configuration (both functions) with {@link
+   * #CENTRAL_MEMBER_DEPLOYMENT}.
+   */
+  static synchronized Synthesized centralMember() {
+    if (centralMember == null) {
+      centralMember =
+          synthesize(
+              "EksNodeRemediatorCentralMember",
+              Map.of(
+                  AppSettings.REMEDIATOR_KEY, read(ENI_REMEDIATOR),
+                  AppSettings.DEPLOYMENT_KEY, read(CENTRAL_MEMBER_DEPLOYMENT)),
+              outdir("central-member"));
+    }
+    return centralMember;
+  }
+
   /** The central view's settings in {@link #central()}: an organization and an alarm topic. */
   static final String CENTRAL_VIEW =
       """
@@ -193,6 +218,7 @@ final class TestStacks {
       case "eni" -> eni();
       case "eniClusters" -> eniClusters();
       case "central" -> central();
+      case "centralMember" -> centralMember();
       default -> throw new IllegalArgumentException("no test stack " + name);
     };
   }
