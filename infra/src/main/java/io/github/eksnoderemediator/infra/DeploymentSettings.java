@@ -30,6 +30,9 @@ import java.util.stream.Collectors;
  * @param checkPermissionsOnDeploy run each function's permissions check at the end of {@code cdk
  *     deploy} (EC2 dry runs as the function's own role) and fail the deployment when its role
  *     cannot do the job or reaches out of scope
+ * @param centralEventBusArn the central view's event bus (docs/central-view.md): the functions
+ *     publish their decision events to this account's default bus and a rule forwards them there;
+ *     empty for no central view
  */
 public record DeploymentSettings(
     int logRetentionDays,
@@ -39,7 +42,22 @@ public record DeploymentSettings(
     int maximumEventAgeSeconds,
     Architecture architecture,
     Optional<String> alarmEmail,
-    boolean checkPermissionsOnDeploy) {
+    boolean checkPermissionsOnDeploy,
+    Optional<String> centralEventBusArn) {
+
+  /** These settings without the deploy-time permissions check, everything else as it is. */
+  public DeploymentSettings withoutPermissionsCheckOnDeploy() {
+    return new DeploymentSettings(
+        logRetentionDays,
+        memorySize,
+        timeoutSeconds,
+        retryAttempts,
+        maximumEventAgeSeconds,
+        architecture,
+        alarmEmail,
+        false,
+        centralEventBusArn);
+  }
 
   /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
   public static final List<Integer> LOG_RETENTION_DAYS =
@@ -56,10 +74,16 @@ public record DeploymentSettings(
   static final int MAX_EVENT_AGE = 21600;
 
   public static final DeploymentSettings DEFAULT =
-      new DeploymentSettings(30, 1024, 900, 2, 3600, Architecture.ARM64, Optional.empty(), true);
+      new DeploymentSettings(
+          30, 1024, 900, 2, 3600, Architecture.ARM64, Optional.empty(), true, Optional.empty());
 
   /** Good enough to catch a typo; SNS itself confirms the address by mail. */
   static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+  /** An EventBridge event bus ARN, in any partition and Region. */
+  static final Pattern EVENT_BUS_ARN =
+      Pattern.compile(
+          "arn:aws(-[a-z]+)*:events:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:event-bus/[A-Za-z0-9._\\-]{1,256}");
 
   static final Set<String> FIELDS =
       Set.of(
@@ -70,7 +94,8 @@ public record DeploymentSettings(
           "maximumEventAgeSeconds",
           "architecture",
           "alarmEmail",
-          "checkPermissionsOnDeploy");
+          "checkPermissionsOnDeploy",
+          "centralEventBusArn");
 
   /** The Lambda instruction set, as {@code cdk.json} spells it. */
   public enum Architecture {
@@ -104,7 +129,8 @@ public record DeploymentSettings(
         || maximumEventAgeSeconds < MIN_EVENT_AGE
         || maximumEventAgeSeconds > MAX_EVENT_AGE
         || architecture == null
-        || alarmEmail == null) {
+        || alarmEmail == null
+        || centralEventBusArn == null) {
       throw new IllegalArgumentException(
           "deployment settings out of range: logRetentionDays="
               + logRetentionDays
@@ -156,7 +182,11 @@ public record DeploymentSettings(
             .map(Architecture::fromJsonName)
             .orElse(d.architecture),
         o.text("alarmEmail", EMAIL, "an email address"),
-        o.bool("checkPermissionsOnDeploy").orElse(d.checkPermissionsOnDeploy));
+        o.bool("checkPermissionsOnDeploy").orElse(d.checkPermissionsOnDeploy),
+        o.text(
+            "centralEventBusArn",
+            EVENT_BUS_ARN,
+            "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)"));
   }
 
   private static int retention(StrictObject o, JsonNode v) {

@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.infra;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.constructs.Alarms;
+import io.github.eksnoderemediator.infra.constructs.DecisionEvents;
 import io.github.eksnoderemediator.infra.constructs.EniFunction;
 import io.github.eksnoderemediator.infra.constructs.EniPermissions;
 import io.github.eksnoderemediator.infra.constructs.EniRules;
@@ -114,6 +115,13 @@ public final class EksNodeRemediator extends Construct {
           permissions.role(),
           imds.function());
     }
+    // The central view, only when the deployment names its bus (docs/central-view.md).
+    Optional<DecisionEvents> central =
+        settings
+            .deployment()
+            .centralEventBusArn()
+            .map(arn -> new DecisionEvents(this, "DecisionEvents", arn, failures.queue()));
+    central.ifPresent(c -> c.publishFrom(imds.function(), permissions.role()));
     this.imdsFunction = imds.function();
     this.imdsAlias = imds.alias();
     this.imdsRole = permissions.role();
@@ -142,7 +150,7 @@ public final class EksNodeRemediator extends Construct {
 
     // Without profiles the ENI function would have nothing to do: it is not deployed at all.
     if (!settings.remediator().eni().profiles().isEmpty()) {
-      addEni(settings, props, failures, alarms);
+      addEni(settings, props, failures, alarms, central);
     }
 
     settings
@@ -267,7 +275,11 @@ public final class EksNodeRemediator extends Construct {
   }
 
   private void addEni(
-      AppSettings settings, EksNodeRemediatorProps props, FailureHandling failures, Alarms alarms) {
+      AppSettings settings,
+      EksNodeRemediatorProps props,
+      FailureHandling failures,
+      Alarms alarms,
+      Optional<DecisionEvents> central) {
     RemediatorConfig config = settings.remediator();
     EniPermissions permissions = new EniPermissions(this, "EniPermissions", config);
     RemediatorFunction.Props eniProps =
@@ -278,6 +290,7 @@ public final class EksNodeRemediator extends Construct {
             permissions.role(),
             failures.queue());
     EniFunction eni = new EniFunction(this, "Eni", eniProps);
+    central.ifPresent(c -> c.publishFrom(eni.function(), permissions.role()));
     LaunchQueue eniQueue =
         new LaunchQueue(this, "EniQueue", eni.alias(), config.queue(), settings.deployment());
     this.eniFunction = eni.function();

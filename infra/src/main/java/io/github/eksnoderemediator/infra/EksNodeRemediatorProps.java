@@ -367,6 +367,16 @@ public final class EksNodeRemediatorProps {
     }
 
     /**
+     * {@code centralEventBusArn}: the central view's event bus (an {@code event-bus} ARN); the
+     * functions' decisions are forwarded to it (docs/central-view.md). Unset, nothing leaves the
+     * account.
+     */
+    public Builder centralEventBusArn(String arn) {
+      deployment.put("centralEventBusArn", arn);
+      return this;
+    }
+
+    /**
      * Validates everything with the standalone app's own validator.
      *
      * @throws ConfigException naming the first wrong field, on one line

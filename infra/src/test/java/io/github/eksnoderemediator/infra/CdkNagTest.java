@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CdkNagTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
+  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters", "central", "centralMember"})
   void awsSolutionsChecks_leaveNoUnexplainedFinding(String stack) {
     assertThat(TestStacks.named(stack).findings()).as("cdk-nag findings").isEmpty();
   }

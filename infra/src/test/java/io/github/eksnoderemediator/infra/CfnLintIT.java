@@ -41,7 +41,7 @@ class CfnLintIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
+  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters", "central", "centralMember"})
   void cfnLint_findsNoErrorsAndNoWarnings(String stack) throws Exception {
     TestStacks.Synthesized synthesized = TestStacks.named(stack);
     List<String> command =

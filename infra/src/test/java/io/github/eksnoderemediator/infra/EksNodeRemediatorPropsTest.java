@@ -187,6 +187,11 @@ class EksNodeRemediatorPropsTest {
             "eni.profiles[0].subnets"),
         mistake(b -> b.memorySize(64), null, "{\"memorySize\": 64}", "memorySize"),
         mistake(
+            b -> b.centralEventBusArn("my-bus"),
+            null,
+            "{\"centralEventBusArn\": \"my-bus\"}",
+            "centralEventBusArn"),
+        mistake(
             b -> b.logRetentionDays(31), null, "{\"logRetentionDays\": 31}", "logRetentionDays"),
         mistake(b -> b.alarmEmail("oncall"), null, "{\"alarmEmail\": \"oncall\"}", "alarmEmail"),
         mistake(b -> b.remediator(Map.of("hoplimit", 2)), "{\"hoplimit\": 2}", null, "hoplimit"));
@@ -220,6 +225,15 @@ class EksNodeRemediatorPropsTest {
         .startsWith(EksNodeRemediatorProps.WHERE + " ")
         .contains(named)
         .doesNotContain("\n");
+  }
+
+  @Test
+  void centralEventBusArn_isCdkJsonsSetting() {
+    String arn = "arn:aws:events:eu-west-1:111122223333:event-bus/eks-node-remediator-decisions";
+    assertThat(withCode().centralEventBusArn(arn).build().settings().deployment())
+        .isEqualTo(
+            AppSettings.fromContext(null, "{\"centralEventBusArn\": \"" + arn + "\"}")
+                .deployment());
   }
 
   @Test

@@ -24,8 +24,9 @@ import software.amazon.event.ruler.RuleCompiler;
  * Evaluates the synthesized rules' event patterns against every sample in events/ with event-ruler,
  * the matcher EventBridge itself is built on: the IMDS function's two rules, and the ENI function's
  * state-change and CloudTrail rules (its third rule is a schedule, with no pattern: see {@link
- * EniRulesTest}). A new sample file must be added to {@link #EXPECTED}, so the table and the folder
- * cannot drift.
+ * EniRulesTest}), the member rule that forwards decision events and the central view's record rule
+ * ({@link CentralViewTest}). A new sample file must be added to {@link #EXPECTED}, so the table and
+ * the folder cannot drift.
  */
 class EventPatternTest {
   static final String STATE_CHANGE = "state-change rule";
@@ -34,6 +35,8 @@ class EventPatternTest {
   static final String ENI_CLOUDTRAIL = "ENI CloudTrail rule";
   static final String TAMPER = "IMDS tamper rule";
   static final String ENI_TAMPER = "ENI tamper rule";
+  static final String FORWARD = "member decision forwarding rule";
+  static final String RECORD = "central record rule";
 
   /** The ENI role's ARN, as the ENI function's own CloudTrail records name it. */
   static final String ENI_ROLE_ARN =
@@ -79,7 +82,9 @@ class EventPatternTest {
           Map.entry("scheduled-event.json", Set.of()),
           Map.entry("manual-one-instance.json", Set.of()),
           Map.entry("manual-several-instances-dry-run.json", Set.of()),
-          Map.entry("manual-check-permissions.json", Set.of()));
+          Map.entry("manual-check-permissions.json", Set.of()),
+          Map.entry("decision-imds-tampered.json", Set.of(FORWARD, RECORD)),
+          Map.entry("decision-eni-failed.json", Set.of(FORWARD, RECORD)));
 
   private static Machine machine;
 
@@ -92,6 +97,8 @@ class EventPatternTest {
     addRule(TestStacks.eni(), ENI_STATE_CHANGE, "EniRulesStateChange");
     addRule(TestStacks.eni(), ENI_TAMPER, "EniRulesInterfaceTouched");
     addRule(TestStacks.eni(), ENI_CLOUDTRAIL, "EniRulesCloudTrailLaunch");
+    addRule(TestStacks.centralMember(), FORWARD, "DecisionEventsForward");
+    addRule(TestStacks.central(), RECORD, "CentralViewRecord");
   }
 
   private static void addRule(TestStacks.Synthesized stack, String name, String logicalIdPrefix)

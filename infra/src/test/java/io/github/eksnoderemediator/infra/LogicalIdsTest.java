@@ -52,7 +52,8 @@ class LogicalIdsTest {
    * new version, on purpose, whenever the configuration changes, so that part is not compared.
    */
   static String withoutVersionHash(String line) {
-    return line.replaceFirst("(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}( AWS::Lambda::Version)", "$1$2");
+    return line.replaceFirst(
+        "(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}( AWS::Lambda::Version)", "$1$2");
   }
 
   /** One line per resource ({@code id type}) and per output ({@code id Output}), sorted. */

@@ -110,6 +110,7 @@ final class TestStacks {
   private static Synthesized clusters;
   private static Synthesized eni;
   private static Synthesized eniClusters;
+  private static Synthesized central;
   private static Path stubJar;
 
   /** 2024-01-01T00:00:00Z. */
@@ -161,6 +162,58 @@ final class TestStacks {
     return eniClusters;
   }
 
+  /** The deployment settings of {@link #centralMember()}: a central view bus, nothing else. */
+  static final String CENTRAL_MEMBER_DEPLOYMENT =
+      """
+      {"centralEventBusArn":
+         "arn:aws:events:eu-west-1:999999999999:event-bus/eks-node-remediator-decisions"}
+      """;
+
+  private static Synthesized centralMember;
+
+  /**
+   * A member of the central view: {@link #eni()}'s configuration (both functions) with {@link
+   * #CENTRAL_MEMBER_DEPLOYMENT}.
+   */
+  static synchronized Synthesized centralMember() {
+    if (centralMember == null) {
+      centralMember =
+          synthesize(
+              "EksNodeRemediatorCentralMember",
+              Map.of(
+                  AppSettings.REMEDIATOR_KEY, read(ENI_REMEDIATOR),
+                  AppSettings.DEPLOYMENT_KEY, read(CENTRAL_MEMBER_DEPLOYMENT)),
+              outdir("central-member"));
+    }
+    return centralMember;
+  }
+
+  /** The central view's settings in {@link #central()}: an organization and an alarm topic. */
+  static final String CENTRAL_VIEW =
+      """
+      {"organizationId": "o-a1b2c3d4e5", "logRetentionDays": 400,
+       "alarmTopicArn": "arn:aws:sns:eu-west-1:999999999999:security-alerts"}
+      """;
+
+  /** The central view's stack as {@link CentralViewApp} builds it, from {@link #CENTRAL_VIEW}. */
+  static synchronized Synthesized central() {
+    if (central == null) {
+      Path outdir = outdir("central");
+      App app =
+          App.Builder.create()
+              .context(Map.of(CentralViewSettings.CONTEXT_KEY, read(CENTRAL_VIEW)))
+              .outdir(outdir.toString())
+              .build();
+      central =
+          synthesized(
+              app,
+              CentralViewApp.stack(app, CentralViewApp.STACK_NAME),
+              CentralViewApp.STACK_NAME,
+              outdir);
+    }
+    return central;
+  }
+
   /** A stack by the name the tests' parameters use. */
   static Synthesized named(String name) {
     return switch (name) {
@@ -168,6 +221,8 @@ final class TestStacks {
       case "clusters" -> clusters();
       case "eni" -> eni();
       case "eniClusters" -> eniClusters();
+      case "central" -> central();
+      case "centralMember" -> centralMember();
       default -> throw new IllegalArgumentException("no test stack " + name);
     };
   }
@@ -197,6 +252,11 @@ final class TestStacks {
     context.putAll(overrides);
     App app = App.Builder.create().context(context).outdir(outdir.toString()).build();
     RemediatorStack stack = RemediatorApp.stack(app, stackName, stubCode());
+    return synthesized(app, stack, stackName, outdir);
+  }
+
+  private static Synthesized synthesized(
+      App app, software.amazon.awscdk.Stack stack, String stackName, Path outdir) {
     // fromStack synthesizes the app; the app's synth below returns that same cached assembly, so
     // each configuration is synthesized once. (Annotations.fromStack would force a second synth,
     // so cdk-nag's findings are read from the assembly instead.)

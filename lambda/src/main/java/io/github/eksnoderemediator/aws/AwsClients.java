@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.EksClientBuilder;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
 import software.amazon.awssdk.services.securityhub.SecurityHubClient;
 import software.amazon.awssdk.services.securityhub.SecurityHubClientBuilder;
 
@@ -62,6 +64,29 @@ public final class AwsClients {
                 .connectionTimeout(Duration.ofSeconds(3))
                 .socketTimeout(Duration.ofSeconds(20)))
         .overrideConfiguration(overrides());
+  }
+
+  /** Built on the first decision event an invocation publishes, never at INIT. */
+  public static EventBridgeClient eventBridge() {
+    return eventBridgeBuilder().build();
+  }
+
+  /**
+   * The production configuration for EventBridge, for tests that add an endpoint. Shorter timeouts
+   * than EC2's: publishing is best effort and must not hold a batch's answer for a minute.
+   */
+  public static EventBridgeClientBuilder eventBridgeBuilder() {
+    return EventBridgeClient.builder()
+        .httpClientBuilder(
+            UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(5)))
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
+                .apiCallAttemptTimeout(Duration.ofSeconds(5))
+                .apiCallTimeout(Duration.ofSeconds(12))
+                .build());
   }
 
   /** The production configuration for CloudWatch, for tests that add an endpoint. */

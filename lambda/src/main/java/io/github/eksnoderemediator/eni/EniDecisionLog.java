@@ -20,4 +20,10 @@ public interface EniDecisionLog {
       String eventId,
       io.github.eksnoderemediator.report.Attribution by,
       String what) {}
+
+  /**
+   * Called once an invocation's (or a batch's) decisions are all recorded: a log that sends them
+   * somewhere sends them now. Never throws.
+   */
+  default void flush() {}
 }

@@ -83,6 +83,7 @@ public final class EniService {
     try {
       return dispatch(input, forceDryRun, deadline);
     } finally {
+      log.flush();
       metrics.flush();
     }
   }

@@ -3,9 +3,14 @@ package io.github.eksnoderemediator.handler;
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.aws.SdkEksGateway;
+import io.github.eksnoderemediator.aws.SdkEventBus;
 import io.github.eksnoderemediator.aws.SdkFindingsGateway;
 import io.github.eksnoderemediator.aws.SdkImdsV1Usage;
 import io.github.eksnoderemediator.aws.SdkNetworkGateway;
+import io.github.eksnoderemediator.central.DecisionEvents;
+import io.github.eksnoderemediator.central.PublishingDecisionLog;
+import io.github.eksnoderemediator.central.PublishingEniLog;
+import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.drift.DriftReporter;
 import io.github.eksnoderemediator.eni.EniCleanup;
@@ -23,15 +28,46 @@ import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.imds.ImdsSweep;
 import io.github.eksnoderemediator.imds.ImdsV1UseCheck;
 import io.github.eksnoderemediator.metrics.EmfMetrics;
+import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 import io.github.eksnoderemediator.wait.BoundedWait;
 import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The one place that builds production objects: at Lambda INIT, once per process. */
 final class Wiring {
+  /**
+   * The bus the functions send their decision events to, set by the stack only when the deployment
+   * names a central bus: unset, nothing is published and no EventBridge client is ever built.
+   */
+  static final String DECISION_EVENT_BUS = "DECISION_EVENT_BUS";
+
+  /** An event bus name, or an event bus ARN (PutEvents takes either). */
+  private static final Pattern BUS =
+      Pattern.compile(
+          "[A-Za-z0-9._\\-]{1,256}|arn:aws[a-z-]*:events:[a-z0-9-]+:\\d{12}:event-bus/[A-Za-z0-9._\\-]{1,256}");
+
   private Wiring() {}
+
+  /**
+   * The decision events of one function.
+   *
+   * @throws ConfigException when {@code DECISION_EVENT_BUS} is set but is no bus name or ARN
+   */
+  static DecisionEvents decisionEvents(Map<String, String> env, Metrics metrics, Clock clock) {
+    String bus = env.get(DECISION_EVENT_BUS);
+    if (bus == null || bus.isBlank()) {
+      return DecisionEvents.OFF;
+    }
+    if (!BUS.matcher(bus).matches()) {
+      throw ConfigException.of(
+          DECISION_EVENT_BUS + ": expected an event bus name or ARN, got '" + bus + "'");
+    }
+    return new DecisionEvents(
+        new SdkEventBus(bus, AwsClients::eventBridge), metrics, System.err, clock);
+  }
 
   /**
    * @throws io.github.eksnoderemediator.config.ConfigException when {@code REMEDIATOR_CONFIG} is
@@ -65,7 +101,7 @@ final class Wiring {
             new DriftReporter(new SdkEksGateway(AwsClients.eks()), ec2, config),
             new ImdsPermissionsCheck(ec2, config),
             config.sweep(),
-            log,
+            new PublishingDecisionLog(log, decisionEvents(env, metrics, clock)),
             metrics,
             // Built once per execution environment: its bucket outlives each batch.
             WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()),
@@ -106,14 +142,17 @@ final class Wiring {
     SdkNetworkGateway ec2 = new SdkNetworkGateway(AwsClients.ec2());
     EniReconciler reconciler = new EniReconciler(ec2, config, wait, clock);
     EniJanitor janitor = new EniJanitor(ec2, config, wait);
+    EmfMetrics metrics = new EmfMetrics(System.err, "eni");
     EniService service =
         new EniService(
             reconciler,
             new EniCleanup(ec2, janitor),
             new EniSweep(ec2, reconciler, janitor, config, clock),
             new EniPermissionsCheck(ec2, config, clock),
-            new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
-            new EmfMetrics(System.err, "eni"),
+            new PublishingEniLog(
+                new JsonLinesEniLog(new JsonLinesDecisionLog(System.err, clock)),
+                decisionEvents(env, metrics, clock)),
+            metrics,
             clock,
             new EniTamper(ec2));
     return new Eni(service, () -> ec2.describeInstance(Priming.NO_SUCH_INSTANCE));

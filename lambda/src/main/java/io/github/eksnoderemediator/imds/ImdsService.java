@@ -113,6 +113,7 @@ public final class ImdsService {
       report = dispatch(input, forceDryRun, deadline);
       return report;
     } finally {
+      log.flush();
       finish(report == null ? List.of() : report.results(), deadline);
     }
   }
@@ -163,6 +164,7 @@ public final class ImdsService {
       outcome.notReached().forEach(id -> byInstance.get(id).forEach(i -> again.add(i.messageId())));
       return again;
     } finally {
+      log.flush();
       finish(results, deadline);
     }
   }

@@ -47,6 +47,12 @@ public interface Metrics {
    */
   String FINDINGS_NOT_RESOLVED = "FindingsNotResolved";
 
+  /** Decision events the central view's bus accepted (only with a bus configured). */
+  String DECISION_EVENTS_PUBLISHED = "DecisionEventsPublished";
+
+  /** Decision events that did not reach the bus after one retry: the central view misses them. */
+  String DECISION_EVENTS_UNSENT = "DecisionEventsUnsent";
+
   /** The cluster dimension's value for instances that belong to no cluster. */
   String NO_CLUSTER = "none";
 

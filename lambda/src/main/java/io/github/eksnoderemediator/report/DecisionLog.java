@@ -10,4 +10,10 @@ public interface DecisionLog {
    * @param eventId the EventBridge event id, or null
    */
   void record(String input, String eventId, InstanceResult result);
+
+  /**
+   * Called once an invocation's (or a batch's) decisions are all recorded: a log that sends them
+   * somewhere sends them now. Never throws.
+   */
+  default void flush() {}
 }

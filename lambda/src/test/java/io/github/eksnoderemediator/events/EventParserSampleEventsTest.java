@@ -307,6 +307,18 @@ class EventParserSampleEventsTest {
                   "a8c2e1f0-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
                   "source aws.eks, detail type \"EKS Nodegroup Update\" is not handled")),
           Map.entry(
+              "decision-imds-tampered.json",
+              new Unsupported(
+                  "7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f",
+                  "source eks-node-remediator, detail type \"EKS Node Remediator Decision\" is not"
+                      + " handled")),
+          Map.entry(
+              "decision-eni-failed.json",
+              new Unsupported(
+                  "0e1d2c3b-4a59-4687-9a6b-5c4d3e2f1a0b",
+                  "source eks-node-remediator, detail type \"EKS Node Remediator Decision\" is not"
+                      + " handled")),
+          Map.entry(
               "scheduled-event.json", new Input.Scheduled("53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa")),
           Map.entry("manual-one-instance.json", new ManualRequest(List.of(id(2)), false)),
           Map.entry(

@@ -68,8 +68,15 @@ public final class RecordingProxy implements AutoCloseable {
    * @param path the request path and query ({@code /} for EC2's query protocol, REST paths for EKS)
    * @param accessKeyId the access key the request was signed with (from its Authorization header)
    * @param body the request body (EC2: the form parameters)
+   * @param target the {@code X-Amz-Target} header of a JSON-protocol request (EventBridge: {@code
+   *     AWSEvents.PutEvents}), or null
    */
-  public record Request(String method, String path, String accessKeyId, String body) {
+  public record Request(
+      String method, String path, String accessKeyId, String body, String target) {
+    public Request(String method, String path, String accessKeyId, String body) {
+      this(method, path, accessKeyId, body, null);
+    }
+
     /** The decoded value of one form parameter, or null. */
     public String param(String name) {
       return new Call(null, body).param(name);
@@ -197,7 +204,8 @@ public final class RecordingProxy implements AutoCloseable {
                     exchange.getRequestMethod(),
                     exchange.getRequestURI().toString(),
                     accessKeyId(exchange.getRequestHeaders().getFirst("Authorization")),
-                    text));
+                    text,
+                    exchange.getRequestHeaders().getFirst("X-Amz-Target")));
       }
       Chaos c = chaos;
       if (fault == null && c != null) {

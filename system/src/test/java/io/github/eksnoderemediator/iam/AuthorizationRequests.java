@@ -72,6 +72,9 @@ final class AuthorizationRequests {
   }
 
   private List<IamRequest> authorizations(RecordingProxy.Request request, MetadataReading reading) {
+    if (request.target() != null && request.target().startsWith("AWSEvents.")) {
+      return events(request);
+    }
     String action = request.param("Action");
     if (action == null && request.path().startsWith("/findings")) {
       return List.of(securityHub(request));
@@ -309,6 +312,56 @@ final class AuthorizationRequests {
             + " "
             + path
             + " authorizes");
+  }
+
+  /**
+   * EventBridge (JSON protocol, the action in {@code X-Amz-Target}). PutEvents is authorized once
+   * per event bus its entries name (the default bus when none), with {@code events:source} and
+   * {@code events:detail-type} holding every value of the entries for that bus: both keys are
+   * multivalued in the Service Authorization Reference.
+   */
+  private static List<IamRequest> events(RecordingProxy.Request request) {
+    if (!"AWSEvents.PutEvents".equals(request.target())) {
+      throw new UnsupportedOperationException(
+          "the IAM-enforcing proxy does not know what "
+              + request.target()
+              + " authorizes; add it to "
+              + AuthorizationRequests.class.getSimpleName());
+    }
+    com.fasterxml.jackson.databind.JsonNode body;
+    try {
+      body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(request.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Map<String, List<String>> sources = new LinkedHashMap<>();
+    Map<String, List<String>> detailTypes = new LinkedHashMap<>();
+    for (com.fasterxml.jackson.databind.JsonNode entry : body.path("Entries")) {
+      String bus = entry.path("EventBusName").asText("default");
+      String arn =
+          bus.startsWith("arn:")
+              ? bus
+              : "arn:aws:events:"
+                  + io.github.eksnoderemediator.infra.iam.IamSimulator.REGION
+                  + ":"
+                  + io.github.eksnoderemediator.infra.iam.IamSimulator.ACCOUNT
+                  + ":event-bus/"
+                  + bus;
+      sources.computeIfAbsent(arn, k -> new ArrayList<>()).add(entry.path("Source").asText());
+      detailTypes
+          .computeIfAbsent(arn, k -> new ArrayList<>())
+          .add(entry.path("DetailType").asText());
+    }
+    List<IamRequest> requests = new ArrayList<>();
+    sources.forEach(
+        (arn, s) ->
+            requests.add(
+                IamRequest.of("events:PutEvents", arn)
+                    .with("events:source", s.stream().distinct().toArray(String[]::new))
+                    .with(
+                        "events:detail-type",
+                        detailTypes.get(arn).stream().distinct().toArray(String[]::new))));
+    return requests;
   }
 
   private static IamRequest eks(RecordingProxy.Request request) {

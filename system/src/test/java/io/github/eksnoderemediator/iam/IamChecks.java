@@ -20,6 +20,13 @@ public final class IamChecks implements AfterEachCallback {
     return enforcement;
   }
 
+  /** As {@link #enforce(RecordingProxy, URI, String)}, with these deployment settings too. */
+  public IamEnforcement enforce(
+      RecordingProxy proxy, URI moto, String remediatorJson, String deploymentJson) {
+    enforcement = IamEnforcement.on(proxy, moto, remediatorJson, deploymentJson);
+    return enforcement;
+  }
+
   /** The enforcement {@link #enforce} turned on. */
   public IamEnforcement enforcement() {
     return enforcement;

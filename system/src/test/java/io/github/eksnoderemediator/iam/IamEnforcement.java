@@ -61,7 +61,20 @@ public final class IamEnforcement implements RecordingProxy.Gate {
   /** As {@link #on(RecordingProxy, URI, String)}, under {@code reading}. */
   public static IamEnforcement on(
       RecordingProxy proxy, URI moto, String remediatorJson, MetadataReading reading) {
-    SynthesizedRoles synthesized = SynthesizedRoles.of(remediatorJson);
+    return on(proxy, moto, SynthesizedRoles.of(remediatorJson), reading);
+  }
+
+  /**
+   * As {@link #on(RecordingProxy, URI, String)}, with these {@code remediator-deployment} settings
+   * (the central view's bus, say), under reading B.
+   */
+  public static IamEnforcement on(
+      RecordingProxy proxy, URI moto, String remediatorJson, String deploymentJson) {
+    return on(proxy, moto, SynthesizedRoles.of(remediatorJson, deploymentJson), MetadataReading.B);
+  }
+
+  private static IamEnforcement on(
+      RecordingProxy proxy, URI moto, SynthesizedRoles synthesized, MetadataReading reading) {
     Map<String, RolePolicies> roles = new LinkedHashMap<>();
     roles.put(Ec2Fixtures.IMDS_ACCESS_KEY, synthesized.imds());
     synthesized.eni().ifPresent(eni -> roles.put(Ec2Fixtures.ENI_ACCESS_KEY, eni));

@@ -37,13 +37,25 @@ public record SynthesizedRoles(RolePolicies imds, Optional<RolePolicies> eni) {
 
   /** The roles for this {@code remediator} configuration (JSON, as in cdk.json). */
   public static synchronized SynthesizedRoles of(String remediatorJson) {
-    return CACHE.computeIfAbsent(remediatorJson, SynthesizedRoles::synthesize);
+    return of(remediatorJson, null);
   }
 
-  private static SynthesizedRoles synthesize(String remediatorJson) {
+  /**
+   * The roles for this {@code remediator} configuration and these {@code remediator-deployment}
+   * settings (JSON; null for cdk.json's).
+   */
+  public static synchronized SynthesizedRoles of(String remediatorJson, String deploymentJson) {
+    return CACHE.computeIfAbsent(
+        remediatorJson + "\n" + deploymentJson, k -> synthesize(remediatorJson, deploymentJson));
+  }
+
+  private static SynthesizedRoles synthesize(String remediatorJson, String deploymentJson) {
     Map<String, Object> context = new LinkedHashMap<>(cdkJsonContext());
     try {
       context.put(AppSettings.REMEDIATOR_KEY, JSON.readValue(remediatorJson, Object.class));
+      if (deploymentJson != null) {
+        context.put(AppSettings.DEPLOYMENT_KEY, JSON.readValue(deploymentJson, Object.class));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -105,18 +105,8 @@ public record MemberTemplate(String json, List<String> capabilities) {
                       "aws:cdk:enable-path-metadata", false,
                       "aws:cdk:version-reporting", false))
               .build();
-      DeploymentSettings d = settings.deployment();
       // The permissions check's trigger provider is a CDK asset, which StackSets cannot publish.
-      DeploymentSettings member =
-          new DeploymentSettings(
-              d.logRetentionDays(),
-              d.memorySize(),
-              d.timeoutSeconds(),
-              d.retryAttempts(),
-              d.maximumEventAgeSeconds(),
-              d.architecture(),
-              d.alarmEmail(),
-              false);
+      DeploymentSettings member = settings.deployment().withoutPermissionsCheckOnDeploy();
       // The bucket reference needs a stack to live in before the member stack exists; one of its
       // own, outside this app, keeps the member assembly to the one stack.
       Stack codeScope = new Stack();

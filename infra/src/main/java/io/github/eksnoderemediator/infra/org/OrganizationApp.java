@@ -113,8 +113,9 @@ public final class OrganizationApp {
                       organization,
                       targets);
                 });
-    // The central event bus and dashboards (docs/central-view.md) will be added here, as a stack
-    // of their own for the account that receives the members' events.
+    // The central view (docs/central-view.md) is not one of these stacks: it belongs in the
+    // security account and is deployed with that account's credentials (infra/central-view-app.sh);
+    // members reach it through remediator-deployment.centralEventBusArn.
 
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
     return new Stacks(artifacts, stackSets);
