@@ -67,6 +67,13 @@ public final class SchemaAgreement {
         .toList();
   }
 
+  /** The schema's complaints about a whole {@code cdk.json}; empty when it is valid. */
+  public List<String> cdkJsonErrors(Path cdkJson) {
+    return validator.validate(read(cdkJson)).stream()
+        .map(e -> e.getInstanceLocation() + ": " + e.getMessage())
+        .toList();
+  }
+
   /** Where a field or bound of the example is, in both documents. */
   public record Site(String path, JsonPointer at, JsonNode schema, String schemaPointer) {}
 
