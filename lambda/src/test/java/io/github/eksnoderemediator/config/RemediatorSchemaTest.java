@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
  * docs/remediator.schema.json, which users' editors check {@code cdk.json} with, and {@link
  * RemediatorConfig#parse}, which the CDK app and the functions run, know the same fields and the
  * same bounds. Adding a field to one and not the other fails here.
+ *
+ * <p>A new field: read it in its object's parse method and add it to that object's {@code
+ * allowOnly} list; add it with its type and bounds to docs/remediator.schema.json (under {@code
+ * $defs/remediator}); set it in {@link SampleConfigs#FULL} (required for a new object or a bounded
+ * or enumerated value); document it in docs/configuration.md.
  */
 class RemediatorSchemaTest {
   private static final SchemaAgreement AGREEMENT =
