@@ -181,25 +181,24 @@ public final class Bench {
 
   /**
    * What reading the configuration and one manual payload costs a fresh JVM on the shipped jar,
-   * with the shipped reader and with Jackson databind binding the same documents to records ({@link
-   * ReaderCost}), runs interleaved so both see the same machine load.
+   * with the shipped reader and with Jackson databind or jackson-jr binding the same documents to
+   * records ({@link ReaderCost}), runs interleaved so both see the same machine load.
    */
   private void readerCost(Path jar, int runs) throws Exception {
-    Path probe =
-        Path.of(ReaderCost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    String classpath =
+        String.join(
+            java.io.File.pathSeparator,
+            jar.toString(),
+            codeSource(ReaderCost.class),
+            codeSource(com.fasterxml.jackson.jr.ob.JSON.class));
     Map<String, List<long[]>> results = new java.util.LinkedHashMap<>();
     for (int i = 0; i < runs; i++) {
-      for (String mode : List.of("shipped", "databind")) {
+      for (String mode : List.of("shipped", "databind", "jackson-jr")) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LAMBDA_JVM_FLAGS);
         command.addAll(
-            List.of(
-                "-cp",
-                jar + java.io.File.pathSeparator + probe,
-                ReaderCost.class.getName(),
-                mode,
-                COLD_START_CONFIG));
+            List.of("-cp", classpath, ReaderCost.class.getName(), mode, COLD_START_CONFIG));
         Process p =
             new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -226,10 +225,16 @@ public final class Bench {
               + " runs interleaved; config + payload, after the shared ObjectMapper is built ("
               + median(mode.getValue(), 0) / 1000
               + " ms)"
-              + ("databind".equals(mode.getKey())
-                  ? "; binding to records only, no range checks (ReaderCost)"
-                  : "; RemediatorConfig.parse and EventParser.parse as shipped"));
+              + switch (mode.getKey()) {
+                case "shipped" -> "; RemediatorConfig.parse and EventParser.parse as shipped";
+                case "databind" -> "; binding to records only, no range checks (ReaderCost)";
+                default -> "; jackson-jr binding to the same records, no range checks (ReaderCost)";
+              });
     }
+  }
+
+  private static String codeSource(Class<?> type) throws java.net.URISyntaxException {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
   }
 
   private static long median(List<long[]> runs, int column) {

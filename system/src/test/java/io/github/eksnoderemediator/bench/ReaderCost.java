@@ -2,7 +2,6 @@ package io.github.eksnoderemediator.bench;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
@@ -14,7 +13,9 @@ import java.util.Map;
  * Run by {@link Bench} in a fresh JVM on the shipped jar: what reading the configuration and one
  * manual payload costs a cold process, with the shipped reader ({@code shipped}) or with Jackson
  * databind binding the same documents to records ({@code databind}: binding only, no range checks,
- * so a lower bound for a databind reader). Prints {@code mapper config payload} in microseconds.
+ * so a lower bound for a databind reader), or with jackson-jr doing the same ({@code jackson-jr},
+ * which has no aliases: the payload is given the field's own spelling). Prints {@code mapper config
+ * payload} in microseconds.
  */
 public final class ReaderCost {
   static final String PAYLOAD =
@@ -29,7 +30,20 @@ public final class ReaderCost {
     long mapperReady = System.nanoTime();
     Object read;
     long configRead;
-    if ("databind".equals(args[0])) {
+    if ("jackson-jr".equals(args[0])) {
+      com.fasterxml.jackson.jr.ob.JSON jr =
+          com.fasterxml
+              .jackson
+              .jr
+              .ob
+              .JSON
+              .builder()
+              .enable(com.fasterxml.jackson.jr.ob.JSON.Feature.FAIL_ON_UNKNOWN_BEAN_PROPERTY)
+              .build();
+      read = jr.beanFrom(Config.class, config);
+      configRead = System.nanoTime();
+      read = jr.beanFrom(Manual.class, PAYLOAD.replace("nodegroup", "nodeGroup"));
+    } else if ("databind".equals(args[0])) {
       read = bind(config);
       configRead = System.nanoTime();
       read =
@@ -65,23 +79,21 @@ public final class ReaderCost {
     }
   }
 
-  record Band(Integer min, Integer max) {}
+  public record Override(
+      String cluster, String nodeGroup, String nodePool, Object hopLimit, String imdsV1Usage) {}
 
-  record Override(
-      String cluster, String nodeGroup, String nodePool, JsonNode hopLimit, String imdsV1Usage) {}
+  public record Check(Integer lookbackHours, Integer minNodeAgeMinutes) {}
 
-  record Check(Integer lookbackHours, Integer minNodeAgeMinutes) {}
-
-  record Imds(
-      JsonNode hopLimit,
+  public record Imds(
+      Object hopLimit,
       String httpEndpoint,
       List<Override> overrides,
       String imdsV1Usage,
       Check imdsV1Check) {}
 
-  record Selector(List<String> ids, Map<String, String> tags, List<String> names) {}
+  public record Selector(List<String> ids, Map<String, String> tags, List<String> names) {}
 
-  record Profile(
+  public record Profile(
       String name,
       String cluster,
       String nodeGroup,
@@ -97,28 +109,28 @@ public final class ReaderCost {
       Integer secondaryPrivateIpCount,
       Boolean sourceDestCheck) {}
 
-  record EniSweep(Integer rateMinutes, Integer graceMinutes) {}
+  public record EniSweep(Integer rateMinutes, Integer graceMinutes) {}
 
-  record EniWaits(Integer reconcileSeconds, Integer detachSeconds) {}
+  public record EniWaits(Integer reconcileSeconds, Integer detachSeconds) {}
 
-  record Eni(List<Profile> profiles, EniSweep sweep, EniWaits waits) {}
+  public record Eni(List<Profile> profiles, EniSweep sweep, EniWaits waits) {}
 
-  record Sweep(Integer rateMinutes, Double writesPerSecond, Integer burst) {}
+  public record Sweep(Integer rateMinutes, Double writesPerSecond, Integer burst) {}
 
-  record Waits(
+  public record Waits(
       Integer notFoundSeconds,
       Integer tagSettleSeconds,
       Integer appliedSeconds,
       Integer firstBackoffMillis) {}
 
-  record Queue(
+  public record Queue(
       Integer batchSize,
       Integer batchWindowSeconds,
       Integer maxConcurrency,
       Double accountWritesPerSecond,
       Integer accountWriteBurst) {}
 
-  record Config(
+  public record Config(
       List<String> clusters,
       String optOutTagKey,
       Imds imds,
@@ -127,7 +139,7 @@ public final class ReaderCost {
       Waits waits,
       Queue queue) {}
 
-  record Manual(
+  public record Manual(
       String instanceId,
       List<String> instanceIds,
       String cluster,
