@@ -15,6 +15,7 @@ import io.github.eksnoderemediator.testing.Instances;
 import io.github.eksnoderemediator.testing.MotoServer;
 import io.github.eksnoderemediator.testing.QueueWorkers;
 import io.github.eksnoderemediator.testing.RecordingProxy;
+import io.github.eksnoderemediator.testing.SampleConfigs;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import io.github.eksnoderemediator.wait.BoundedWait;
 import java.io.PrintStream;
@@ -78,6 +79,7 @@ public final class Bench {
         String.format("%.1f MB", Files.size(jar) / 1_048_576.0),
         "lambda/target/remediator.jar, URL-connection HTTP client (Apache 5 for Security Hub only)");
     coldStart(jar, 5);
+    readerCost(jar, 7);
     warm(100);
     callsPerEvent();
     singleNodeLatency(20);
@@ -89,50 +91,154 @@ public final class Bench {
     print();
   }
 
+  /** The configuration the cold start runs with: every field set, as a deployment might. */
+  static final String COLD_START_CONFIG =
+      io.github.eksnoderemediator.json.Json.compact(
+          io.github.eksnoderemediator.json.Json.parse(
+              SampleConfigs.FULL.getBytes(StandardCharsets.UTF_8), "SampleConfigs.FULL"));
+
   /**
-   * Process start to first remediation done, through the shipped jar, as Lambda's JVM flags set it.
+   * Process start to first remediation done, through the shipped jar, as Lambda's JVM flags set it,
+   * with a realistic {@code REMEDIATOR_CONFIG} (so reading it is part of the figure) and, runs
+   * interleaved, without one (the defaults): the difference is what the configuration costs.
    */
   private void coldStart(Path jar, int runs) throws Exception {
-    List<Long> millis = new ArrayList<>();
+    List<Long> configured = new ArrayList<>();
+    List<Long> defaults = new ArrayList<>();
     long peakKb = 0;
     for (int i = 0; i < runs; i++) {
-      InstanceId node = ec2.launch(Instances.MANAGED_PROD, "optional", 1);
-      Path event = Files.createTempFile("bench-", ".json");
-      Files.writeString(event, "{\"instanceId\": \"" + node + "\"}");
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(LAMBDA_JVM_FLAGS);
-      command.addAll(List.of("-jar", jar.toString(), "handle", event.toString()));
-      ProcessBuilder pb =
-          new ProcessBuilder(command)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.DISCARD);
-      pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-      pb.environment()
-          .putAll(
-              Map.of(
-                  "AWS_ENDPOINT_URL",
-                  proxy.endpoint().toString(),
-                  "AWS_REGION",
-                  MotoServer.REGION,
-                  "AWS_ACCESS_KEY_ID",
-                  "bench",
-                  "AWS_SECRET_ACCESS_KEY",
-                  "bench"));
-      long start = System.nanoTime();
-      Process p = pb.start();
-      peakKb = Math.max(peakKb, peakRssKb(p));
-      if (p.exitValue() != 0 || !ec2.options(node).equals("required/2/enabled")) {
-        throw new IllegalStateException("cold-start run " + i + " did not remediate its node");
-      }
-      millis.add((System.nanoTime() - start) / 1_000_000);
+      long[] withConfig = coldRun(jar, COLD_START_CONFIG);
+      configured.add(withConfig[0]);
+      peakKb = Math.max(peakKb, withConfig[1]);
+      defaults.add(coldRun(jar, null)[0]);
     }
-    Collections.sort(millis);
+    Collections.sort(configured);
+    Collections.sort(defaults);
     row(
         "cold start, process start to node remediated",
-        millis.get(millis.size() / 2) + " ms median",
-        "of " + runs + " runs " + millis + ", JVM flags " + String.join(" ", LAMBDA_JVM_FLAGS));
+        configured.get(runs / 2) + " ms median",
+        "of "
+            + runs
+            + " runs "
+            + configured
+            + ", JVM flags "
+            + String.join(" ", LAMBDA_JVM_FLAGS)
+            + ", REMEDIATOR_CONFIG with 3 clusters, 4 overrides, 2 ENI profiles");
+    row(
+        "cold start, the same without REMEDIATOR_CONFIG",
+        defaults.get(runs / 2) + " ms median",
+        "of " + runs + " runs " + defaults + ", interleaved with the row above");
     row("peak memory (RSS) of that process", peakKb / 1024 + " MB", "highest VmHWM over the runs");
+  }
+
+  /** One cold run on a new node; returns its milliseconds and its peak RSS in KB. */
+  private long[] coldRun(Path jar, String config) throws Exception {
+    // The options the node must end with: its band (the prod cluster's override when
+    // configured, else the default 2) from hop limit 1, tokens required, endpoint enabled.
+    RemediatorConfig expectedConfig =
+        config == null ? RemediatorConfig.DEFAULT : RemediatorConfig.parse(config, "bench");
+    int hopLimit =
+        expectedConfig
+            .imds()
+            .bandFor("prod", java.util.Optional.of("general"), java.util.Optional.empty())
+            .band()
+            .clamp(1);
+    InstanceId node = ec2.launch(Instances.MANAGED_PROD, "optional", 1);
+    Path event = Files.createTempFile("bench-", ".json");
+    Files.writeString(event, "{\"instanceId\": \"" + node + "\"}");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(LAMBDA_JVM_FLAGS);
+    command.addAll(List.of("-jar", jar.toString(), "handle", event.toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+    pb.environment().remove(RemediatorConfig.ENV_VAR);
+    pb.environment()
+        .putAll(
+            Map.of(
+                "AWS_ENDPOINT_URL",
+                proxy.endpoint().toString(),
+                "AWS_REGION",
+                MotoServer.REGION,
+                "AWS_ACCESS_KEY_ID",
+                "bench",
+                "AWS_SECRET_ACCESS_KEY",
+                "bench"));
+    if (config != null) {
+      pb.environment().put(RemediatorConfig.ENV_VAR, config);
+    }
+    long start = System.nanoTime();
+    Process p = pb.start();
+    long peakKb = peakRssKb(p);
+    if (p.exitValue() != 0 || !ec2.options(node).equals("required/" + hopLimit + "/enabled")) {
+      throw new IllegalStateException("a cold-start run did not remediate its node " + node);
+    }
+    return new long[] {(System.nanoTime() - start) / 1_000_000, peakKb};
+  }
+
+  /**
+   * What reading the configuration and one manual payload costs a fresh JVM on the shipped jar,
+   * with the shipped reader and with Jackson databind or jackson-jr binding the same documents to
+   * records ({@link ReaderCost}), runs interleaved so both see the same machine load.
+   */
+  private void readerCost(Path jar, int runs) throws Exception {
+    String classpath =
+        String.join(
+            java.io.File.pathSeparator,
+            jar.toString(),
+            codeSource(ReaderCost.class),
+            codeSource(com.fasterxml.jackson.jr.ob.JSON.class));
+    Map<String, List<long[]>> results = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < runs; i++) {
+      for (String mode : List.of("shipped", "databind", "jackson-jr")) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LAMBDA_JVM_FLAGS);
+        command.addAll(
+            List.of("-cp", classpath, ReaderCost.class.getName(), mode, COLD_START_CONFIG));
+        Process p =
+            new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+          throw new IllegalStateException("reader probe " + mode + " failed: " + output);
+        }
+        results
+            .computeIfAbsent(mode, m -> new ArrayList<>())
+            .add(
+                java.util.Arrays.stream(output.trim().split(" "))
+                    .mapToLong(Long::parseLong)
+                    .toArray());
+      }
+    }
+    for (Map.Entry<String, List<long[]>> mode : results.entrySet()) {
+      row(
+          "cold read of config + manual payload, " + mode.getKey(),
+          median(mode.getValue(), 1) / 1000
+              + " + "
+              + median(mode.getValue(), 2) / 1000
+              + " ms median",
+          "fresh JVM on the shipped jar, "
+              + runs
+              + " runs interleaved; config + payload, after the shared ObjectMapper is built ("
+              + median(mode.getValue(), 0) / 1000
+              + " ms)"
+              + switch (mode.getKey()) {
+                case "shipped" -> "; RemediatorConfig.parse and EventParser.parse as shipped";
+                case "databind" -> "; binding to records only, no range checks (ReaderCost)";
+                default -> "; jackson-jr binding to the same records, no range checks (ReaderCost)";
+              });
+    }
+  }
+
+  private static String codeSource(Class<?> type) throws java.net.URISyntaxException {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  }
+
+  private static long median(List<long[]> runs, int column) {
+    return runs.stream().mapToLong(r -> r[column]).sorted().toArray()[runs.size() / 2];
   }
 
   /** Polls /proc while the process runs; the last VmHWM seen is its peak resident set. */
