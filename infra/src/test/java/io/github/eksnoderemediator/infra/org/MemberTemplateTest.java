@@ -197,6 +197,35 @@ class MemberTemplateTest {
     }
   }
 
+  /**
+   * The central view reaches members through {@code remediator-deployment}, like any deployment
+   * setting: each member forwards its decisions to the organization's bus.
+   */
+  @Test
+  void centralEventBusArn_inRemediatorDeployment_reachesEveryMember() {
+    String bus = "arn:aws:events:eu-west-1:999999999999:event-bus/eks-node-remediator-decisions";
+    Map<String, Object> context = new LinkedHashMap<>(OrgStacks.cdkJsonContext());
+    context.put(AppSettings.DEPLOYMENT_KEY, Map.of("centralEventBusArn", bus));
+    context.put(OrganizationSettings.KEY, OrgStacks.read(OrgStacks.ORGANIZATION));
+    OrgStacks.Synthesized org = OrgStacks.synthesize(context);
+
+    for (String name : List.of("EksNodeRemediator", "EksNodeRemediator-Telco")) {
+      JsonNode member = org.memberTemplate(name);
+      List<String> targets = new java.util.ArrayList<>();
+      ofType(member, "AWS::Events::Rule")
+          .values()
+          .forEach(r -> r.at("/Targets").forEach(t -> targets.add(t.at("/Arn").asText())));
+      assertThat(targets).as(name).contains(bus);
+      ofType(member, "AWS::Lambda::Function")
+          .values()
+          .forEach(
+              f ->
+                  assertThat(f.at("/Environment/Variables/DECISION_EVENT_BUS").isMissingNode())
+                      .as("%s: every function publishes its decisions", name)
+                      .isFalse());
+    }
+  }
+
   private static Map<String, JsonNode> ofType(JsonNode template, String type) {
     Map<String, JsonNode> found = new java.util.TreeMap<>();
     template
