@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -38,6 +39,9 @@ public final class Json {
               ? ""
               : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
       throw new JsonInputException(what + " is not valid JSON" + where + ": " + reason(e));
+    } catch (CharConversionException e) {
+      // Bytes that look like UTF-16 or UCS-4 but are not: bad input, like any other malformed JSON.
+      throw new JsonInputException(what + " is not valid JSON: " + e.getMessage().strip());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
