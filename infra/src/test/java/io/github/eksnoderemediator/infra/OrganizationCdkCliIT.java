@@ -91,7 +91,11 @@ class OrganizationCdkCliIT {
         String name = resource.at("/Properties/StackSetName").asText();
         names.add(name);
         Path member = out.resolve("member-" + name + ".template.json");
-        Files.writeString(member, resource.at("/Properties/TemplateBody").asText());
+        // Inline, or (too large for TemplateBody) the file asset its TemplateURL names.
+        Files.writeString(
+            member,
+            io.github.eksnoderemediator.infra.org.OrgStacks.memberTemplateText(
+                resource.path("Properties"), out));
         templates.add(member);
       }
     }
@@ -102,7 +106,13 @@ class OrganizationCdkCliIT {
         TestStacks.JSON.readTree(out.resolve("EksNodeRemediatorStackSets.assets.json").toFile());
     List<String> files = new ArrayList<>();
     assets.path("files").forEach(f -> files.add(f.at("/source/path").asText()));
-    assertThat(files).containsExactly("EksNodeRemediatorStackSets.template.json");
+    // Its own template, and the member templates too large to go inline.
+    assertThat(files).contains("EksNodeRemediatorStackSets.template.json");
+    assertThat(files)
+        .allMatch(
+            f ->
+                f.equals("EksNodeRemediatorStackSets.template.json")
+                    || f.matches("asset\\.[0-9a-f]{64}\\.json"));
     assertThat(assets.path("dockerImages").size()).isZero();
 
     List<String> lint =

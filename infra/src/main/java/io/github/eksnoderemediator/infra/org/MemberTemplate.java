@@ -51,13 +51,17 @@ import software.amazon.awscdk.services.s3.IBucket;
  * function's published version is named after a hash of its properties at synth, so a new jar must
  * change the template for Lambda to publish a new version the live alias can point at.
  *
- * @param json the template, compact, as it goes into the StackSet's TemplateBody
+ * @param json the template, compact, as it goes into the StackSet (TemplateBody, or TemplateURL
+ *     when larger than that allows)
  * @param capabilities what CloudFormation must be told the template does (CAPABILITY_IAM...)
  */
 public record MemberTemplate(String json, List<String> capabilities) {
 
   /** CloudFormation's limit for a template passed inline as TemplateBody (CreateStackSet). */
   public static final int TEMPLATE_BODY_MAX_BYTES = 51_200;
+
+  /** CloudFormation's limit for a template read from S3 (TemplateURL). */
+  public static final int TEMPLATE_URL_MAX_BYTES = 1_048_576;
 
   static final String STACK_NAME = "EksNodeRemediatorMember";
 
@@ -138,13 +142,13 @@ public record MemberTemplate(String json, List<String> capabilities) {
       }
       JsonNode template = Json.MAPPER.valueToTree(artifact.getTemplate());
       MemberTemplate result = new MemberTemplate(Json.compact(template), capabilities(template));
-      if (result.bytes() > TEMPLATE_BODY_MAX_BYTES) {
+      if (result.bytes() > TEMPLATE_URL_MAX_BYTES) {
         throw ConfigException.of(
             "the member template is "
                 + result.bytes()
-                + " bytes; a StackSet takes at most "
-                + TEMPLATE_BODY_MAX_BYTES
-                + " inline (TemplateBody). Fewer ENI profiles or overrides keep it smaller");
+                + " bytes; CloudFormation reads at most "
+                + TEMPLATE_URL_MAX_BYTES
+                + " from S3. Fewer ENI profiles or clusters keep it smaller");
       }
       return result;
     } finally {

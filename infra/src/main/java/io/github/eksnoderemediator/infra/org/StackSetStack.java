@@ -1,10 +1,16 @@
 package io.github.eksnoderemediator.infra.org;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudformation.CfnStackSet;
+import software.amazon.awscdk.services.s3.assets.Asset;
 import software.constructs.Construct;
 
 /**
@@ -59,9 +65,6 @@ public final class StackSetStack extends Stack {
                       .regionOrder(organization.regions())
                       .build())
               .capabilities(target.template().capabilities())
-              // Inline, not a TemplateURL: MemberTemplate checks it fits CloudFormation's 51,200
-              // bytes, and the template then shows in this stack's own diff.
-              .templateBody(target.template().json())
               .stackInstancesGroup(
                   List.of(
                       CfnStackSet.StackInstancesProperty.builder()
@@ -72,10 +75,30 @@ public final class StackSetStack extends Stack {
                           .regions(organization.regions())
                           .build()))
               .build();
+      // Inline while it fits CloudFormation's 51,200 bytes for TemplateBody: the template then
+      // shows in this stack's own diff. A larger one (ENI profiles, many clusters) goes by URL,
+      // as a file asset of this stack, which the CDK CLI publishes to this account's bootstrap
+      // bucket; members still publish nothing.
+      if (target.template().bytes() <= MemberTemplate.TEMPLATE_BODY_MAX_BYTES) {
+        stackSet.setTemplateBody(target.template().json());
+      } else {
+        stackSet.setTemplateUrl(templateAsset(target).getHttpUrl());
+      }
       CfnOutput.Builder.create(this, target.name() + "Id")
           .description("The StackSet's id, for aws cloudformation list-stack-instances")
           .value(stackSet.getAttrStackSetId())
           .build();
+    }
+  }
+
+  private Asset templateAsset(Target target) {
+    try {
+      Path file = Files.createTempFile("member-" + target.name() + "-", ".template.json");
+      file.toFile().deleteOnExit();
+      Files.writeString(file, target.template().json(), StandardCharsets.UTF_8);
+      return Asset.Builder.create(this, target.name() + "Template").path(file.toString()).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -3,6 +3,8 @@ package io.github.eksnoderemediator.infra.org;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eksnoderemediator.infra.AppSettings;
 import io.github.eksnoderemediator.infra.RemediatorApp;
 import java.io.IOException;
@@ -100,12 +102,60 @@ class MemberTemplateTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"EksNodeRemediator", "EksNodeRemediator-Telco"})
-  void member_fitsTemplateBody(String name) {
-    String body = stackSet(name).at("/Properties/TemplateBody").asText();
-
-    int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+  void member_goesInlineWhenItFitsTemplateBody(String name) throws IOException {
+    JsonNode properties = stackSet(name).path("Properties");
+    int bytes =
+        OrgStacks.memberTemplateText(properties, OrgStacks.shared().outdir())
+            .getBytes(StandardCharsets.UTF_8)
+            .length;
     System.out.printf("member template %s: %d bytes%n", name, bytes);
     assertThat(bytes).isLessThanOrEqualTo(MemberTemplate.TEMPLATE_BODY_MAX_BYTES);
+    assertThat(properties.has("TemplateBody")).isTrue();
+    assertThat(properties.has("TemplateURL")).isFalse();
+  }
+
+  /**
+   * Enough clusters and ENI profiles take a member past TemplateBody's 51,200 bytes: it then goes
+   * by TemplateURL, a file asset of the StackSets stack (published by the CDK CLI in the
+   * administrator account), and is the same member template, with nothing for the members to
+   * publish.
+   */
+  @Test
+  void largeMember_goesByTemplateUrl_asAnAssetOfTheStackSetsStack() throws IOException {
+    ObjectNode organization = (ObjectNode) OrgStacks.tree(OrgStacks.ORGANIZATION);
+    ObjectNode telco = (ObjectNode) organization.path("overrides").get(0);
+    ArrayNode clusters = (ArrayNode) telco.at("/remediator/clusters");
+    for (int i = 1; i <= 12; i++) {
+      clusters.add("cnf-" + i);
+    }
+    ArrayNode profiles = (ArrayNode) telco.at("/remediator/eni/profiles");
+    for (int i = 2; i <= 4; i++) {
+      ObjectNode profile = profiles.get(0).deepCopy();
+      profile.put("name", "multus-" + i).put("deviceIndex", i);
+      profiles.add(profile);
+    }
+    OrgStacks.Synthesized org = OrgStacks.synthesize(organization.toString());
+
+    JsonNode properties = null;
+    for (JsonNode s :
+        OrgStacks.JSON.valueToTree(
+            org.template(OrganizationApp.STACK_SETS_STACK)
+                .findResources("AWS::CloudFormation::StackSet"))) {
+      if ("EksNodeRemediator-Telco".equals(s.at("/Properties/StackSetName").asText())) {
+        properties = s.path("Properties");
+      }
+    }
+    assertThat(properties).isNotNull();
+    assertThat(properties.has("TemplateBody"))
+        .as("inline, %d bytes", properties.path("TemplateBody").asText().length())
+        .isFalse();
+    assertThat(properties.path("TemplateURL").toString()).contains("cdk-hnb659fds-assets");
+    String member = OrgStacks.memberTemplateText(properties, org.outdir());
+    assertThat(member.getBytes(StandardCharsets.UTF_8).length)
+        .isGreaterThan(MemberTemplate.TEMPLATE_BODY_MAX_BYTES)
+        .isLessThanOrEqualTo(MemberTemplate.TEMPLATE_URL_MAX_BYTES);
+    assertThat(member).doesNotContain("cdk-hnb659fds").doesNotContain("AssetParameters");
+    assertThat(OrgStacks.JSON.readTree(member).at("/Resources").toString()).contains("multus-4");
   }
 
   @ParameterizedTest

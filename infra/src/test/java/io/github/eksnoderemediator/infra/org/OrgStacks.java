@@ -20,7 +20,7 @@ import software.amazon.awscdk.cxapi.SynthesisMessageLevel;
  * The organization app synthesized once per JVM with {@link #ORGANIZATION} (two Regions, two OUs,
  * an override with ENI profiles for a third OU) over the repository's {@code cdk.json} context.
  */
-final class OrgStacks {
+public final class OrgStacks {
   static final ObjectMapper JSON = new ObjectMapper();
 
   static final String JAR_KEY =
@@ -78,7 +78,10 @@ final class OrgStacks {
           .toList();
     }
 
-    /** The member template of one StackSet, parsed from its TemplateBody. */
+    /**
+     * The member template of one StackSet, parsed from its TemplateBody, or from the file asset its
+     * TemplateURL names when it is too large to go inline.
+     */
     JsonNode memberTemplate(String stackSetName) {
       for (JsonNode s :
           JSON.valueToTree(
@@ -86,7 +89,7 @@ final class OrgStacks {
                   .findResources("AWS::CloudFormation::StackSet"))) {
         if (stackSetName.equals(s.at("/Properties/StackSetName").asText())) {
           try {
-            return JSON.readTree(s.at("/Properties/TemplateBody").asText());
+            return JSON.readTree(memberTemplateText(s.path("Properties"), outdir));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -94,6 +97,26 @@ final class OrgStacks {
       }
       throw new AssertionError("no StackSet " + stackSetName);
     }
+  }
+
+  private static final java.util.regex.Pattern ASSET_KEY =
+      java.util.regex.Pattern.compile("([0-9a-f]{64})\\.json");
+
+  /**
+   * A StackSet's member template as the StackSet gets it: its TemplateBody, or the staged file
+   * asset (asset.HASH.json in the assembly directory) its TemplateURL points at.
+   */
+  public static String memberTemplateText(JsonNode stackSetProperties, Path assemblyDir)
+      throws IOException {
+    if (stackSetProperties.has("TemplateBody")) {
+      return stackSetProperties.path("TemplateBody").asText();
+    }
+    var key = ASSET_KEY.matcher(stackSetProperties.path("TemplateURL").toString());
+    if (!key.find()) {
+      throw new AssertionError(
+          "neither TemplateBody nor an asset TemplateURL: " + stackSetProperties);
+    }
+    return Files.readString(assemblyDir.resolve("asset." + key.group(1) + ".json"));
   }
 
   private static Synthesized shared;
