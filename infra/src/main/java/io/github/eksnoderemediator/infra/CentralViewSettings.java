@@ -1,11 +1,9 @@
 package io.github.eksnoderemediator.infra;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.config.ConfigException;
+import io.github.eksnoderemediator.config.ConfigRoot;
 import io.github.eksnoderemediator.json.Json;
-import io.github.eksnoderemediator.json.JsonInputException;
 import io.github.eksnoderemediator.json.StrictObject;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -83,18 +81,7 @@ public record CentralViewSettings(
           where, "missing: pass --context central-view='{\"organizationId\": \"o-…\"}'");
     }
     String json = context instanceof String s ? s : Json.compact(context);
-    JsonNode root;
-    try {
-      root = Json.parse(json.getBytes(StandardCharsets.UTF_8), "the value");
-    } catch (JsonInputException e) {
-      throw new ConfigException(where, e.getMessage());
-    }
-    StrictObject o =
-        StrictObject.of(
-            root,
-            "",
-            (path, problem) ->
-                new ConfigException(path.isEmpty() ? where : where + " " + path, problem));
+    StrictObject o = ConfigRoot.of(json, where);
     o.allowOnly(FIELDS);
     String org =
         o.text("organizationId", ORGANIZATION_ID, "an AWS Organizations id (o-…)")

@@ -2,10 +2,8 @@ package io.github.eksnoderemediator.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.config.ConfigException;
-import io.github.eksnoderemediator.json.Json;
-import io.github.eksnoderemediator.json.JsonInputException;
+import io.github.eksnoderemediator.config.ConfigRoot;
 import io.github.eksnoderemediator.json.StrictObject;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -156,18 +154,7 @@ public record DeploymentSettings(
    * @throws ConfigException naming the first field that is wrong, on one line
    */
   public static DeploymentSettings parse(String json, String where) {
-    JsonNode root;
-    try {
-      root = Json.parse(json.getBytes(StandardCharsets.UTF_8), "the value");
-    } catch (JsonInputException e) {
-      throw new ConfigException(where, e.getMessage());
-    }
-    StrictObject o =
-        StrictObject.of(
-            root,
-            "",
-            (path, problem) ->
-                new ConfigException(path.isEmpty() ? where : where + " " + path, problem));
+    StrictObject o = ConfigRoot.of(json, where);
     o.allowOnly(FIELDS);
     DeploymentSettings d = DEFAULT;
     int retention = o.node("logRetentionDays").map(v -> retention(o, v)).orElse(d.logRetentionDays);

@@ -3,10 +3,9 @@ package io.github.eksnoderemediator.infra.org;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eksnoderemediator.config.ConfigException;
+import io.github.eksnoderemediator.config.ConfigRoot;
 import io.github.eksnoderemediator.json.Json;
-import io.github.eksnoderemediator.json.JsonInputException;
 import io.github.eksnoderemediator.json.StrictObject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -163,18 +162,7 @@ public record OrganizationSettings(
    * @throws ConfigException naming the first wrong field, on one line
    */
   public static OrganizationSettings parse(String json) {
-    JsonNode root;
-    try {
-      root = Json.parse(json.getBytes(StandardCharsets.UTF_8), "the value");
-    } catch (JsonInputException e) {
-      throw new ConfigException(WHERE, e.getMessage());
-    }
-    StrictObject o =
-        StrictObject.of(
-            root,
-            "",
-            (path, problem) ->
-                new ConfigException(path.isEmpty() ? WHERE : WHERE + " " + path, problem));
+    StrictObject o = ConfigRoot.of(json, WHERE);
     o.allowOnly(FIELDS);
     String organizationId =
         required(o, "organizationId", ORGANIZATION_ID, "o- and 10 to 32 letters or digits");
