@@ -65,11 +65,18 @@ public final class Bench {
             ? java.util.Arrays.stream(args).map(Integer::parseInt).toList()
             : List.of(200, 1000);
     MotoServer moto = MotoServer.start();
+    int status = 0;
     try (RecordingProxy proxy = new RecordingProxy(moto.endpoint())) {
       new Bench(System.out, moto, proxy, new Ec2Fixtures(moto.endpoint())).run(bursts);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      status = 1;
     } finally {
       moto.stop();
     }
+    // The handlers' worker pools are not daemon threads: without an exit, exec:java would wait on
+    // them forever, after the table or after a failure it would then never print.
+    System.exit(status);
   }
 
   private void run(List<Integer> bursts) throws Exception {

@@ -130,6 +130,8 @@ public final class ReaderCost {
       Double accountWritesPerSecond,
       Integer accountWriteBurst) {}
 
+  public record SecurityHub(Boolean updateFindings) {}
+
   public record Config(
       List<String> clusters,
       String optOutTagKey,
@@ -137,7 +139,8 @@ public final class ReaderCost {
       Eni eni,
       Sweep sweep,
       Waits waits,
-      Queue queue) {}
+      Queue queue,
+      SecurityHub securityHub) {}
 
   public record Manual(
       String instanceId,
