@@ -8,6 +8,8 @@ import static software.amazon.awscdk.assertions.Match.absent;
 import static software.amazon.awscdk.assertions.Match.anyValue;
 import static software.amazon.awscdk.assertions.Match.not;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,20 @@ class OperationsTest {
                 Map.of(
                     "PolicyDocument",
                     Map.of("Statement", TestStacks.arrayWithLike(List.of(statement)))))));
+  }
+
+  @Test
+  void failedRemediationsAlarm_listsItsMetricsInAFixedOrder() {
+    JsonNode alarm =
+        TestStacks.JSON
+            .valueToTree(defaults.toJSON())
+            .path("Resources")
+            .path(idOf(defaults, "AWS::CloudWatch::Alarm", "AlarmsFailedRemediations"));
+
+    List<String> ids = new ArrayList<>();
+    alarm.at("/Properties/Metrics").forEach(m -> ids.add(m.path("Id").asText()));
+
+    assertThat(ids).containsExactly("expr_1", "nodes", "enis");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.infra.constructs;
 
 import io.github.eksnoderemediator.metrics.Metrics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -50,10 +51,7 @@ public final class Alarms extends Construct {
             + " the functions' log groups.",
         MathExpression.Builder.create()
             .expression("FILL(nodes, 0) + FILL(enis, 0)")
-            .usingMetrics(
-                Map.of(
-                    "nodes", fleetMetric(Metrics.NODES_FAILED, "Sum", PERIOD),
-                    "enis", fleetMetric(Metrics.ENIS_FAILED, "Sum", PERIOD)))
+            .usingMetrics(failedRemediationsMetrics())
             .label("failed remediations")
             .period(PERIOD)
             .build());
@@ -86,6 +84,17 @@ public final class Alarms extends Construct {
             + " result.decision = \"deferred\" in the IMDS function's log group, fix those"
             + " clients, then enforce (docs/brownfield.md).",
         fleetMetric(Metrics.NODES_DEFERRED, "Maximum", Duration.hours(1)));
+  }
+
+  /**
+   * The failed-remediations expression's metrics, in a fixed order: CDK writes them into the
+   * template in the map's iteration order, and {@code Map.of}'s changes from one JVM to the next.
+   */
+  static Map<String, IMetric> failedRemediationsMetrics() {
+    Map<String, IMetric> metrics = new LinkedHashMap<>();
+    metrics.put("nodes", fleetMetric(Metrics.NODES_FAILED, "Sum", PERIOD));
+    metrics.put("enis", fleetMetric(Metrics.ENIS_FAILED, "Sum", PERIOD));
+    return metrics;
   }
 
   private static Metric fleetMetric(String name, String statistic, Duration period) {

@@ -1,5 +1,6 @@
 package io.github.eksnoderemediator.infra.constructs;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.events.EventBus;
@@ -85,18 +86,7 @@ public final class DecisionEvents extends Construct {
             .effect(Effect.ALLOW)
             .actions(List.of("events:PutEvents"))
             .resources(List.of(local.getEventBusArn()))
-            // Both keys are multivalued (one value per entry of the call): every entry must be
-            // ours, and a request without them is not (ForAllValues alone would match it).
-            .conditions(
-                Map.of(
-                    "ForAllValues:StringEquals",
-                    Map.of(
-                        "events:source",
-                        List.of(SOURCE),
-                        "events:detail-type",
-                        List.of(DETAIL_TYPE)),
-                    "Null",
-                    Map.of("events:source", "false", "events:detail-type", "false")))
+            .conditions(ownEventsOnly())
             .build());
     function.addEnvironment(BUS_ENV_VAR, local.getEventBusArn());
   }
@@ -104,6 +94,24 @@ public final class DecisionEvents extends Construct {
   /** The default bus's ARN in this stack's account and Region. */
   public String localBusArn() {
     return local.getEventBusArn();
+  }
+
+  /**
+   * Both keys are multivalued (one value per entry of the call): every entry must be ours, and a
+   * request without them is not (ForAllValues alone would match it). Ordered maps: the template
+   * gets their iteration order.
+   */
+  private static Map<String, Object> ownEventsOnly() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("events:source", List.of(SOURCE));
+    values.put("events:detail-type", List.of(DETAIL_TYPE));
+    Map<String, Object> present = new LinkedHashMap<>();
+    present.put("events:source", "false");
+    present.put("events:detail-type", "false");
+    Map<String, Object> conditions = new LinkedHashMap<>();
+    conditions.put("ForAllValues:StringEquals", values);
+    conditions.put("Null", present);
+    return conditions;
   }
 
   /** The forwarding rule. */

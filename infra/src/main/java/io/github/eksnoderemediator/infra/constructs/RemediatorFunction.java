@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.infra.constructs;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.DeploymentSettings;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
@@ -72,12 +73,7 @@ public abstract class RemediatorFunction extends Construct {
             .timeout(Duration.seconds(settings.timeoutSeconds()))
             .role(props.role())
             .logGroup(logGroup)
-            .environment(
-                Map.of(
-                    RemediatorConfig.ENV_VAR,
-                    props.configJson(),
-                    "JAVA_TOOL_OPTIONS",
-                    JAVA_TOOL_OPTIONS))
+            .environment(environment(props.configJson()))
             .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
             .build();
     NagReasons.lambdaRuntime(function);
@@ -116,6 +112,14 @@ public abstract class RemediatorFunction extends Construct {
     return settings.architecture() == DeploymentSettings.Architecture.ARM64
         ? Architecture.ARM_64
         : Architecture.X86_64;
+  }
+
+  /** In a fixed order, like everything that reaches the template. */
+  private static Map<String, String> environment(String configJson) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put(RemediatorConfig.ENV_VAR, configJson);
+    environment.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+    return environment;
   }
 
   private static RetentionDays retention(int days) {
