@@ -90,6 +90,66 @@ class CentralViewTest {
   }
 
   @Test
+  void logGroupPolicy_letsEventBridgeWriteOnlyForTheRecordRule_andDeliveryOnlyForThisAccount() {
+    JsonNode policy =
+        resources("AWS::Logs::ResourcePolicy").get(0).at("/Properties/PolicyDocument");
+    JsonNode document = readJson(withPlaceholders(policy));
+    String recordRule = TestStacks.idOf(template(), "AWS::Events::Rule", "CentralViewRecord");
+
+    JsonNode events = statement(document, "RecordRuleWritesDecisionEvents");
+    assertThat(events.at("/Principal/Service").asText()).isEqualTo("events.amazonaws.com");
+    assertThat(events.path("Condition"))
+        .isEqualTo(
+            readJson(
+                """
+                {"StringEquals": {"aws:SourceAccount": "${AWS::AccountId}"},
+                 "ArnEquals": {"aws:SourceArn": "${%s.Arn}"}}
+                """
+                    .formatted(recordRule)));
+    JsonNode delivery = statement(document, "LogDeliveryForThisAccountOnly");
+    assertThat(delivery.at("/Principal/Service").asText()).isEqualTo("delivery.logs.amazonaws.com");
+    assertThat(delivery.path("Condition"))
+        .isEqualTo(readJson("{\"StringEquals\": {\"aws:SourceAccount\": \"${AWS::AccountId}\"}}"));
+    assertThat(document.path("Statement")).hasSize(2);
+  }
+
+  /** The statement with this Sid. */
+  private static JsonNode statement(JsonNode document, String sid) {
+    for (JsonNode statement : document.path("Statement")) {
+      if (sid.equals(statement.path("Sid").asText())) {
+        return statement;
+      }
+    }
+    throw new AssertionError("no statement " + sid + " in " + document);
+  }
+
+  /**
+   * A resource policy CloudFormation receives as a string: a literal, or an Fn::Join of literals
+   * and references, written here as ${Logical.Attribute} and ${AWS::Pseudo} placeholders.
+   */
+  private static String withPlaceholders(JsonNode document) {
+    if (document.isTextual()) {
+      return document.asText();
+    }
+    StringBuilder text = new StringBuilder();
+    for (JsonNode part : document.path("Fn::Join").get(1)) {
+      if (part.isTextual()) {
+        text.append(part.asText());
+      } else if (part.has("Ref")) {
+        text.append("${").append(part.path("Ref").asText()).append('}');
+      } else {
+        JsonNode attribute = part.path("Fn::GetAtt");
+        text.append("${")
+            .append(attribute.get(0).asText())
+            .append('.')
+            .append(attribute.get(1).asText())
+            .append('}');
+      }
+    }
+    return text.toString();
+  }
+
+  @Test
   void recordRule_sendsEveryDecisionEventOnTheBus_toTheLogGroup_withoutARole() {
     List<JsonNode> rules = resources("AWS::Events::Rule");
     assertThat(rules).hasSize(1);

@@ -1,6 +1,7 @@
 package io.github.eksnoderemediator.infra.constructs;
 
 import io.github.eksnoderemediator.infra.CentralViewSettings;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -106,18 +107,6 @@ public final class CentralView extends Construct {
             .build();
     // The settings hold a value CloudWatch Logs accepts (validated), set as is.
     ((CfnLogGroup) log.getNode().getDefaultChild()).setRetentionInDays(settings.logRetentionDays());
-    // EventBridge writes to CloudWatch Logs under the log group's resource policy, never a role
-    // ("Using resource-based policies for Amazon EventBridge", CloudWatch Logs permissions).
-    log.addToResourcePolicy(
-        PolicyStatement.Builder.create()
-            .effect(Effect.ALLOW)
-            .principals(
-                List.of(
-                    new ServicePrincipal("events.amazonaws.com"),
-                    new ServicePrincipal("delivery.logs.amazonaws.com")))
-            .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-            .resources(List.of(log.getLogGroupArn()))
-            .build());
     String logTargetArn =
         Stack.of(this)
             .formatArn(
@@ -133,8 +122,9 @@ public final class CentralView extends Construct {
             .eventBus(bus)
             .eventPattern(DecisionEvents.pattern())
             .build();
+    addWritePolicy();
     // The L2 CloudWatchLogGroup target would add a Lambda-backed custom resource to write the
-    // same resource policy; the policy above is plain CloudFormation.
+    // same resource policy; the policy is plain CloudFormation here.
     record.addTarget(
         new IRuleTarget() {
           @Override
@@ -192,6 +182,41 @@ public final class CentralView extends Construct {
             .build();
   }
 
+  /**
+   * EventBridge writes to CloudWatch Logs under the log group's resource policy, never a role
+   * ("Using resource-based policies for Amazon EventBridge", CloudWatch Logs permissions). Each
+   * service principal only on behalf of this account, the confused-deputy guard AWS recommends
+   * ("Cross-service confused deputy prevention in Amazon EventBridge"): for a rule's target,
+   * EventBridge's {@code aws:SourceArn} is the rule's ARN, so events.amazonaws.com may write only
+   * for the record rule. delivery.logs.amazonaws.com (which AWS's examples of this policy add) is
+   * held to this account: its source ARN for an EventBridge target is not documented.
+   */
+  private void addWritePolicy() {
+    String account = Stack.of(this).getAccount();
+    List<String> actions = List.of("logs:CreateLogStream", "logs:PutLogEvents");
+    Map<String, Object> ruleOnly = new LinkedHashMap<>();
+    ruleOnly.put("StringEquals", Map.of("aws:SourceAccount", account));
+    ruleOnly.put("ArnEquals", Map.of("aws:SourceArn", record.getRuleArn()));
+    log.addToResourcePolicy(
+        PolicyStatement.Builder.create()
+            .sid("RecordRuleWritesDecisionEvents")
+            .effect(Effect.ALLOW)
+            .principals(List.of(new ServicePrincipal("events.amazonaws.com")))
+            .actions(actions)
+            .resources(List.of(log.getLogGroupArn()))
+            .conditions(ruleOnly)
+            .build());
+    log.addToResourcePolicy(
+        PolicyStatement.Builder.create()
+            .sid("LogDeliveryForThisAccountOnly")
+            .effect(Effect.ALLOW)
+            .principals(List.of(new ServicePrincipal("delivery.logs.amazonaws.com")))
+            .actions(actions)
+            .resources(List.of(log.getLogGroupArn()))
+            .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", account)))
+            .build());
+  }
+
   private Alarm countAlarm(
       String id, String metricName, String pattern, String description, IAlarmAction action) {
     Metric metric =
@@ -229,11 +254,18 @@ public final class CentralView extends Construct {
     return Metric.Builder.create()
         .namespace("AWS/Events")
         .metricName(name)
-        .dimensionsMap(
-            Map.of("EventBusName", bus.getEventBusName(), "RuleName", record.getRuleName()))
+        .dimensionsMap(ruleDimensions())
         .statistic("Sum")
         .period(Duration.minutes(5))
         .build();
+  }
+
+  /** The record rule's dimensions, in a fixed order: the template gets the map's order. */
+  private Map<String, String> ruleDimensions() {
+    Map<String, String> dimensions = new LinkedHashMap<>();
+    dimensions.put("EventBusName", bus.getEventBusName());
+    dimensions.put("RuleName", record.getRuleName());
+    return dimensions;
   }
 
   private List<List<IWidget>> widgets() {
