@@ -124,7 +124,7 @@ public record OrganizationSettings(
    */
   public record FunctionJar(String key, Map<String, String> versions) {
     public FunctionJar {
-      versions = Map.copyOf(versions);
+      versions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(versions));
     }
   }
 
@@ -273,7 +273,11 @@ public record OrganizationSettings(
   }
 
   private static List<Override> overrides(StrictObject o, List<String> baseOus) {
-    Set<String> targeted = new HashSet<>(baseOus);
+    // Where each OU is targeted already, by field: one account must not get two remediators,
+    // and two StackSets on one OU would give it two.
+    Map<String, String> targeted = new LinkedHashMap<>();
+    baseOus.forEach(ou -> targeted.put(ou, "organizationalUnits"));
+    Optional<String> baseRoot = baseOus.stream().filter(OrganizationSettings::isRoot).findFirst();
     Set<String> names = new HashSet<>();
     List<Override> overrides = new ArrayList<>();
     for (StrictObject.Element e : o.array("overrides", 20)) {
@@ -288,13 +292,35 @@ public record OrganizationSettings(
       if (ous.isEmpty()) {
         throw ov.fail(ov.child("organizationalUnits"), "must name at least one OU");
       }
+      String field = ov.child("organizationalUnits");
       for (String ou : ous) {
-        // One account must not get two remediators: two StackSets on one OU would do that.
-        if (!targeted.add(ou)) {
+        String other = targeted.putIfAbsent(ou, field);
+        if (other != null) {
           throw ov.fail(
-              ov.child("organizationalUnits"),
-              ou + " is already targeted by another StackSet here");
+              field,
+              ou
+                  + " is also in "
+                  + other
+                  + ": two StackSets would put two remediators into its accounts");
         }
+      }
+      // The root holds every account: with it in one StackSet, any target of another StackSet
+      // is reached twice. (Nested OUs cannot be seen offline; ./dev org-check looks them up.)
+      if (baseRoot.isPresent()) {
+        throw ov.fail(
+            field,
+            "the base organizationalUnits target the root "
+                + baseRoot.get()
+                + ", which holds every account: an override would put a second remediator into"
+                + " its accounts");
+      }
+      Optional<String> root = ous.stream().filter(OrganizationSettings::isRoot).findFirst();
+      if (root.isPresent()) {
+        throw ov.fail(
+            field,
+            root.get()
+                + " is the root, which holds every account, the base organizationalUnits' too:"
+                + " their accounts would get two remediators");
       }
       JsonNode patch =
           ov.node("remediator")
@@ -307,6 +333,11 @@ public record OrganizationSettings(
       overrides.add(new Override(name, ous, patch));
     }
     return overrides;
+  }
+
+  /** The root id ({@code r-...}) rather than an OU's. */
+  public static boolean isRoot(String target) {
+    return target.startsWith("r-");
   }
 
   /**

@@ -118,7 +118,57 @@ class OrganizationSettingsTest {
     assertThatThrownBy(() -> OrganizationSettings.parse(settings.toString()))
         .hasMessage(
             "cdk.json context \"remediator-organization\" overrides[0].organizationalUnits:"
-                + " ou-ab12-22222222 is already targeted by another StackSet here");
+                + " ou-ab12-22222222 is also in organizationalUnits: two StackSets would put two"
+                + " remediators into its accounts");
+  }
+
+  @Test
+  void parse_sameOuInTwoOverrides_isRejected_namingBoth() {
+    ObjectNode settings = (ObjectNode) OrgStacks.tree(OrgStacks.ORGANIZATION);
+    ((com.fasterxml.jackson.databind.node.ArrayNode) settings.get("overrides"))
+        .add(
+            OrgStacks.tree(
+                """
+                {"name": "Edge", "organizationalUnits": ["ou-ab12-44444444", "ou-ab12-33333333"],
+                 "remediator": {"clusters": ["edge"]}}
+                """));
+
+    assertThatThrownBy(() -> OrganizationSettings.parse(settings.toString()))
+        .hasMessage(
+            "cdk.json context \"remediator-organization\" overrides[1].organizationalUnits:"
+                + " ou-ab12-33333333 is also in overrides[0].organizationalUnits: two StackSets"
+                + " would put two remediators into its accounts");
+  }
+
+  @Test
+  void parse_rootInTheBase_withAnOverride_isRejected() {
+    ObjectNode settings = (ObjectNode) OrgStacks.tree(OrgStacks.ORGANIZATION);
+    settings.set("organizationalUnits", OrgStacks.tree("[\"r-ab12\"]"));
+
+    assertThatThrownBy(() -> OrganizationSettings.parse(settings.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "cdk.json context \"remediator-organization\" overrides[0].organizationalUnits: the"
+                + " base organizationalUnits target the root r-ab12, which holds every account:"
+                + " an override would put a second remediator into its accounts");
+  }
+
+  @Test
+  void parse_rootInAnOverride_isRejected() {
+    ObjectNode settings = (ObjectNode) OrgStacks.tree(OrgStacks.ORGANIZATION);
+    ((ObjectNode) settings.at("/overrides/0"))
+        .set("organizationalUnits", OrgStacks.tree("[\"ou-ab12-33333333\", \"r-ab12\"]"));
+
+    assertThatThrownBy(() -> OrganizationSettings.parse(settings.toString()))
+        .hasMessage(
+            "cdk.json context \"remediator-organization\" overrides[0].organizationalUnits:"
+                + " r-ab12 is the root, which holds every account, the base organizationalUnits'"
+                + " too: their accounts would get two remediators");
+  }
+
+  @Test
+  void parse_rootAlone_withoutOverrides_isAccepted() {
+    assertThat(OrganizationSettings.parse(MINIMAL).organizationalUnits()).containsExactly("r-ab12");
   }
 
   @Test
