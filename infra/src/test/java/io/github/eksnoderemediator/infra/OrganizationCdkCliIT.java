@@ -22,11 +22,14 @@ class OrganizationCdkCliIT {
       "eks-node-remediator/0.1.0-SNAPSHOT/remediator-"
           + "89abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234567.jar";
 
-  /** Two Regions, the root for the base, and an override for one OU with an ENI profile. */
+  /**
+   * Two Regions, an OU for the base, and an override for another OU with an ENI profile (the root
+   * for the base would reach the override's accounts too, which the settings refuse).
+   */
   static final String ORGANIZATION =
       """
       {"organizationId": "o-a1b2c3d4e5", "homeRegion": "us-east-1",
-       "regions": ["us-east-1", "eu-west-1"], "organizationalUnits": ["r-ab12"],
+       "regions": ["us-east-1", "eu-west-1"], "organizationalUnits": ["ou-ab12-11111111"],
        "artifactBucketPrefix": "acme-eks-node-remediator",
        "functionJar": {"key": "%s",
                        "versions": {"us-east-1": "Fv1t0pxn5JUFSiGa0kfYchrkcrs1qR.n",
@@ -92,11 +95,12 @@ class OrganizationCdkCliIT {
         names.add(name);
         Path member = out.resolve("member-" + name + ".template.json");
         // Inline, or (too large for TemplateBody) the file asset its TemplateURL names.
-        Files.writeString(
-            member,
+        String text =
             io.github.eksnoderemediator.infra.org.OrgStacks.memberTemplateText(
-                resource.path("Properties"), out));
+                resource.path("Properties"), out);
+        Files.writeString(member, text);
         templates.add(member);
+        assertMemberAsTheCliMakesIt(name, text, resource.path("Properties"));
       }
     }
     assertThat(names).containsExactlyInAnyOrder("EksNodeRemediator", "EksNodeRemediator-Telco");
@@ -120,6 +124,33 @@ class OrganizationCdkCliIT {
     templates.forEach(t -> lint.add(t.toString()));
     ProcessRun linted = ProcessRun.run(lint, root, java.util.Map.of(), Duration.ofMinutes(3));
     assertThat(linted.exitCode()).as(linted.describe(lint)).isZero();
+  }
+
+  /**
+   * The CLI turns on construct-path metadata and version reporting for every app it runs; members
+   * turn both off again (MemberTemplate), so the bytes that count against TemplateBody's 51,200 are
+   * the stack's own. Prints the size docs/organization.md quotes.
+   */
+  private static void assertMemberAsTheCliMakesIt(
+      String stackSet, String text, JsonNode stackSetProperties) throws Exception {
+    int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    System.out.printf("member template %s through the CLI: %d bytes%n", stackSet, bytes);
+    JsonNode member = TestStacks.JSON.readTree(text);
+    assertThat(text).as("%s: construct paths", stackSet).doesNotContain("aws:cdk:path");
+    assertThat(member.path("Resources").has("CDKMetadata"))
+        .as("%s: the CDKMetadata resource", stackSet)
+        .isFalse();
+    assertThat(member.path("Conditions").has("CDKMetadataAvailable")).isFalse();
+    // Inline exactly when it fits: then the StackSets stack's cdk diff shows it.
+    assertThat(stackSetProperties.has("TemplateBody"))
+        .as("%s (%d bytes) inline", stackSet, bytes)
+        .isEqualTo(
+            bytes <= io.github.eksnoderemediator.infra.org.MemberTemplate.TEMPLATE_BODY_MAX_BYTES);
+    if ("EksNodeRemediator".equals(stackSet)) {
+      // The base configuration, no ENI profile: far below the limit.
+      assertThat(bytes)
+          .isLessThan(io.github.eksnoderemediator.infra.org.MemberTemplate.TEMPLATE_BODY_MAX_BYTES);
+    }
   }
 
   @Test

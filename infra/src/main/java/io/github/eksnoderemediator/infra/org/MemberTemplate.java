@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,13 +102,16 @@ public record MemberTemplate(String json, List<String> capabilities) {
     }
     try {
       // No construct paths and no CDKMetadata resource: bytes count against TemplateBody's limit.
+      // Set after the CLI's context, which turns both on for every App in the process: context
+      // given to an App gives way to the CLI's, postCliContext does not.
+      Map<String, Object> memberContext = new LinkedHashMap<>();
+      memberContext.put("aws:cdk:enable-path-metadata", false);
+      memberContext.put("aws:cdk:version-reporting", false);
       App app =
           App.Builder.create()
               .outdir(outdir.toString())
-              .context(
-                  Map.of(
-                      "aws:cdk:enable-path-metadata", false,
-                      "aws:cdk:version-reporting", false))
+              .postCliContext(memberContext)
+              .analyticsReporting(false)
               .build();
       // The permissions check's trigger provider is a CDK asset, which StackSets cannot publish.
       DeploymentSettings member = settings.deployment().withoutPermissionsCheckOnDeploy();
