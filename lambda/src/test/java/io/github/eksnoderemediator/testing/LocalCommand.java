@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 public final class LocalCommand {
   public static final Path JAR = SampleEvents.root().resolve("lambda/target/remediator.jar");
 
+  /** The launcher operators run instead of {@code java -jar}: the jar's AOT cache when it fits. */
+  public static final Path LAUNCHER = SampleEvents.root().resolve("bin/remediator");
+
   private LocalCommand() {}
 
   /** What the command did. */

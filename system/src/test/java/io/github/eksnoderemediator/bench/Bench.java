@@ -86,6 +86,7 @@ public final class Bench {
         String.format("%.1f MB", Files.size(jar) / 1_048_576.0),
         "lambda/target/remediator.jar, URL-connection HTTP client (Apache 5 for Security Hub only)");
     coldStart(jar, 5);
+    startAgainstCustodian(9);
     readerCost(jar, 7);
     warm(100);
     callsPerEvent();
@@ -136,6 +137,18 @@ public final class Bench {
         defaults.get(runs / 2) + " ms median",
         "of " + runs + " runs " + defaults + ", interleaved with the row above");
     row("peak memory (RSS) of that process", peakKb / 1024 + " MB", "highest VmHWM over the runs");
+  }
+
+  /**
+   * The local command's start, launcher and plain jar, side by side with Cloud Custodian's Lambda
+   * entry path on the same event and emulator ({@link StartBench}).
+   */
+  private void startAgainstCustodian(int rounds) throws Exception {
+    StartBench start = new StartBench(moto.endpoint(), ec2);
+    for (String[] r :
+        StartBench.rows(start.run(StartBench.contenders(System.getenv("C7N_PYTHON")), rounds))) {
+      row(r[0], r[1], r[2]);
+    }
   }
 
   /** One cold run on a new node; returns its milliseconds and its peak RSS in KB. */

@@ -6,6 +6,7 @@ import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
+import io.github.eksnoderemediator.testing.LocalCommand;
 import io.github.eksnoderemediator.testing.MotoServer;
 import io.github.eksnoderemediator.testing.RecordingProxy;
 import io.github.eksnoderemediator.testing.SampleEvents;
@@ -27,11 +28,11 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 /**
  * {@code ./dev demo}: starts the local AWS emulator, launches IMDSv1 EKS nodes of every kind plus
  * instances that must be left alone, sends the real-shaped sample events through the shipped jar
- * ({@code java -jar lambda/target/remediator.jar handle ...}, exactly as an operator would) and
- * prints each instance's options before and after. Then the ENI function ({@code handle-eni}): one
- * node group gets an interface from each of two profiles, and a terminated node's interfaces are
- * cleaned up. Exits non-zero if any instance did not end as it should, so the demo doubles as a
- * smoke test (DemoIT runs it in the test suite).
+ * ({@code bin/remediator handle ...}, the launcher of {@code lambda/target/remediator.jar}, exactly
+ * as an operator would) and prints each instance's options before and after. Then the ENI function
+ * ({@code handle-eni}): one node group gets an interface from each of two profiles, and a
+ * terminated node's interfaces are cleaned up. Exits non-zero if any instance did not end as it
+ * should, so the demo doubles as a smoke test (DemoIT runs it in the test suite).
  */
 public final class Demo {
   static final String CONFIG =
@@ -385,18 +386,11 @@ public final class Demo {
             (verb.endsWith("-eni") ? "eni-" + ids.values().iterator().next() + "-" : "")
                 + sample.replace('/', '-'));
     Files.write(event, SampleEvents.withIds(sample, swap));
-    Path jar = SampleEvents.root().resolve("lambda/target/remediator.jar");
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString(),
-                verb,
-                event.toString()));
+        new ArrayList<>(List.of(LocalCommand.LAUNCHER.toString(), verb, event.toString()));
     out.println();
     out.println(
-        "$ java -jar lambda/target/remediator.jar "
+        "$ bin/remediator "
             + verb
             + " "
             + sample
