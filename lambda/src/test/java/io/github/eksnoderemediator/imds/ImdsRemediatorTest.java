@@ -27,10 +27,14 @@ import io.github.eksnoderemediator.port.MetadataOptions.Tokens;
 import io.github.eksnoderemediator.report.Decision;
 import io.github.eksnoderemediator.report.HopLimitChange;
 import io.github.eksnoderemediator.report.InstanceResult;
+import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 import io.github.eksnoderemediator.report.OptionsView;
 import io.github.eksnoderemediator.testing.Instances;
 import io.github.eksnoderemediator.testing.MutableClock;
 import io.github.eksnoderemediator.testing.SampleEvents;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -94,7 +98,7 @@ class ImdsRemediatorTest {
   }
 
   @Test
-  void remediate_lowersAHopLimitAbove2_andReportsTheMoveStructured() {
+  void remediate_lowersAHopLimitAbove2_andReportsTheMoveStructured() throws Exception {
     MetadataOptions lowered = options(Tokens.REQUIRED, 2);
     when(ec2.describeInstance(ID))
         .thenReturn(Optional.of(running(MANAGED_PROD, options(Tokens.REQUIRED, 5))));
@@ -110,6 +114,13 @@ class ImdsRemediatorTest {
         .isEqualTo(
             "{\"direction\":\"lowered\",\"from\":5,\"to\":2,\"bandMin\":1,\"bandMax\":2,"
                 + "\"bandFrom\":\"default\"}");
+    // The decision's log line carries it too, for Logs Insights.
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    new JsonLinesDecisionLog(new PrintStream(log, true, StandardCharsets.UTF_8), clock)
+        .record("manual", null, r);
+    assertThat(
+            Json.MAPPER.readTree(log.toString(StandardCharsets.UTF_8)).at("/result/hopLimitChange"))
+        .isEqualTo(Json.MAPPER.valueToTree(r.hopLimitChange()));
   }
 
   @Test
