@@ -117,8 +117,9 @@ class LocalCommandIT {
 
   /**
    * The shaded jar holds exactly one SLF4J binding, slf4j-simple: the SDK's warnings go to stderr,
-   * which Lambda sends to the function's log group. A second binding (slf4j-nop came in with the
-   * CDK app's dependencies once) makes SLF4J print "multiple SLF4J bindings" on every start.
+   * which Lambda sends to the function's log group. A second binding (such as the CDK app's
+   * slf4j-nop, which did reach the demo's classpath) would make SLF4J print "multiple SLF4J
+   * bindings" on every start.
    */
   @Test
   void theShippedJar_hasExactlyOneSlf4jBinding_slf4jSimple() throws Exception {
