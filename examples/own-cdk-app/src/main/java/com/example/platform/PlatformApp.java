@@ -50,7 +50,9 @@ public final class PlatformApp {
               EksNodeRemediatorProps.builder()
                   .code(EksNodeRemediator.codeFromJar(Path.of(remediatorJar)))
                   .clusters("prod", "staging")
-                  .hopLimit(2)
+                  // Hop limits above 2 are lowered to 2 and none is raised (the default), except
+                  // the general node group's: its pods read IMDS, so its nodes get at least 2.
+                  .imdsOverride(ImdsOverride.forCluster("prod").nodeGroup("general").hopLimitMin(2))
                   // Pods of the untrusted pool must not reach the node's credentials.
                   .imdsOverride(ImdsOverride.forCluster("prod").nodePool("untrusted").hopLimit(1))
                   // Legacy nodes still using IMDSv1 are reported, not broken.

@@ -134,7 +134,11 @@ public final class EksNodeRemediatorProps {
 
     // ---- remediator: IMDS -----------------------------------------------------------------------
 
-    /** {@code imds.hopLimit}: every node's hop limit, 1 to 64 (min = max). Default 2. */
+    /**
+     * {@code imds.hopLimit}: every node's hop limit, 1 to 64 (min = max): raises nodes below it.
+     * Default: at most 2 (a node above 2 is lowered, none is raised; {@link
+     * ImdsOverride#hopLimitMin} raises a node group or pool).
+     */
     public Builder hopLimit(int hopLimit) {
       imds().put("hopLimit", hopLimit);
       return this;
@@ -142,7 +146,7 @@ public final class EksNodeRemediatorProps {
 
     /**
      * {@code imds.hopLimit}: the band of hop limits left as they are, each bound 1 to 64; a node
-     * outside it is moved to the nearer bound.
+     * outside it is moved to the nearer bound. Default 1 to 2.
      */
     public Builder hopLimit(int min, int max) {
       imds().set("hopLimit", band(min, max));
@@ -438,7 +442,11 @@ public final class EksNodeRemediatorProps {
       return this;
     }
 
-    /** {@code hopLimit.min} only; the max is inherited (docs/configuration.md). */
+    /**
+     * {@code hopLimit.min} only: the only way a node's hop limit is raised. The max is inherited
+     * and moves up to it if below, so {@code hopLimitMin(2)} over the default is exactly 2 and
+     * {@code hopLimitMin(3)} (Cilium, Docker-in-Docker) exactly 3 (docs/configuration.md).
+     */
     public ImdsOverride hopLimitMin(int min) {
       child(json, "hopLimit").put("min", min);
       return this;

@@ -186,7 +186,7 @@ class ImdsPermissionsTest {
   }
 
   @Test
-  void valueDenies_byDefault_refuseTokensOtherThanRequired_hopLimitsOtherThan2_andFieldsNotOurs()
+  void valueDenies_byDefault_refuseTokensOtherThanRequired_hopLimitsAbove2_andFieldsNotOurs()
       throws Exception {
     Template template = TestStacks.defaults().assertions();
 
@@ -209,7 +209,7 @@ class ImdsPermissionsTest {
             TestStacks.JSON.readTree(
                 """
                 {"Null": {"ec2:Attribute/HttpPutResponseHopLimit": "false"},
-                 "StringNotEquals": {"ec2:Attribute/HttpPutResponseHopLimit": "2"}}
+                 "StringNotEquals": {"ec2:Attribute/HttpPutResponseHopLimit": ["1", "2"]}}
                 """));
     assertThat(deny(template, "NeverSetInstanceMetadataTags").get("Condition"))
         .isEqualTo(nullObject("ec2:Attribute/InstanceMetadataTags"));
@@ -218,15 +218,14 @@ class ImdsPermissionsTest {
   }
 
   @Test
-  void
-      hopLimitDeny_allowsTheWholeEnvelope_whenANodePoolIsNarrowedTo1_andEndpointDeny_whenConfigured()
-          throws Exception {
+  void hopLimitDeny_allowsTheWholeEnvelope_whenANodePoolIsRaisedTo3_andEndpointDeny_whenConfigured()
+      throws Exception {
     Template template = TestStacks.clusters().assertions();
 
     assertThat(deny(template, "NeverSetHopLimitOutsideEnvelope").at("/Condition/StringNotEquals"))
         .isEqualTo(
             TestStacks.JSON.readTree(
-                "{\"ec2:Attribute/HttpPutResponseHopLimit\": [\"1\", \"2\"]}"));
+                "{\"ec2:Attribute/HttpPutResponseHopLimit\": [\"1\", \"2\", \"3\"]}"));
     assertThat(deny(template, "NeverSetEndpointOtherThanConfigured").get("Condition"))
         .isEqualTo(
             TestStacks.JSON.readTree(

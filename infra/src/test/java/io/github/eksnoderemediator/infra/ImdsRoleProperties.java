@@ -90,12 +90,12 @@ final class ImdsRoleProperties {
 
   /**
    * Loosening an in-scope node: tokens back to optional, a hop limit outside the envelope (64, 3,
-   * and below its minimum), the endpoint other than configured, and setting the fields the function
-   * never sends ({@code InstanceMetadataTags}, {@code HttpProtocolIpv6}). Explicitly denied
-   * wherever EC2 supplies {@code ec2:Attribute/*}; under a reading without those keys, IAM is told
-   * nothing about the values, so the role cannot refuse them and these calls are expected to be
-   * ALLOWED: there, only the function's code stands between a node and loosening (it never sends
-   * these).
+   * just above its maximum and just below its minimum), the endpoint other than configured, and
+   * setting the fields the function never sends ({@code InstanceMetadataTags}, {@code
+   * HttpProtocolIpv6}). Explicitly denied wherever EC2 supplies {@code ec2:Attribute/*}; under a
+   * reading without those keys, IAM is told nothing about the values, so the role cannot refuse
+   * them and these calls are expected to be ALLOWED: there, only the function's code stands between
+   * a node and loosening (it never sends these).
    */
   static List<Call> loosening(RemediatorConfig config, MetadataReading reading) {
     Expect expect = reading.attributeKeys() ? Expect.EXPLICITLY_DENIED : Expect.ALLOWED;
@@ -107,6 +107,9 @@ final class ImdsRoleProperties {
     requests.add(
         Map.entry("tokens optional", sent(options(Tokens.OPTIONAL, envelope.max(), endpoint))));
     List<Integer> outside = new ArrayList<>(List.of(64, 3));
+    if (envelope.max() + 1 < 64 && envelope.max() + 1 != 3) {
+      outside.add(envelope.max() + 1);
+    }
     if (envelope.min() > 1) {
       outside.add(envelope.min() - 1);
     }

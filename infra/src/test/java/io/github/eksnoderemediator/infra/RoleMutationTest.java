@@ -80,6 +80,33 @@ class RoleMutationTest {
         ImdsRoleProperties.hardening(CLUSTERS, MetadataReading.C));
   }
 
+  /**
+   * The hop-limit deny as it stood for the old default band (exactly 2): it refuses hardening a
+   * node launched with hop limit 1, which the default now leaves at 1, wherever EC2 supplies the
+   * value.
+   */
+  @Test
+  void aHopLimitDenyStillAtTheOldExactly2_refusesHardeningANodeLeftAt1() {
+    RolePolicies broken =
+        imds("defaults")
+            .withStatement(
+                "NeverSetHopLimitOutsideEnvelope",
+                st -> {
+                  ((ObjectNode) st.at("/Condition/StringNotEquals"))
+                      .put("ec2:Attribute/HttpPutResponseHopLimit", "2");
+                  return st;
+                });
+
+    List<String> violations =
+        bites(
+            "NeverSetHopLimitOutsideEnvelope allowing only 2",
+            imds("defaults"),
+            broken,
+            ImdsRoleProperties.hardening(DEFAULTS, MetadataReading.A));
+
+    assertThat(violations).isNotEmpty().allMatch(v -> v.contains("/1/"));
+  }
+
   @Test
   void withoutTheOptOutDeny_optedOutNodesAreNoLongerRefused() {
     RolePolicies broken = imds("defaults").withoutStatement("NeverModifyOptedOutInstances");

@@ -25,8 +25,9 @@ import software.amazon.awscdk.services.lambda.Code;
  *
  * <ul>
  *   <li>{@link #defaults()}: exactly what {@code cdk.json} at the repository root configures (every
- *       cluster, hop limit 2, default deployment settings).
- *   <li>{@link #clusters()}: clusters prod and staging, a node pool narrowed to hop limit 1, the
+ *       cluster, hop limits at most 2, default deployment settings).
+ *   <li>{@link #clusters()}: clusters prod and staging, the default band (at most 2), a node pool
+ *       narrowed to hop limit 1 and one raised to 3 (Cilium), so the envelope is 1 to 3, the
  *       endpoint forced on, Security Hub updates off, and non-default deployment settings (the
  *       deploy-time permissions check off).
  *   <li>{@link #eni()}: {@code cdk.json}'s defaults plus two Multus profiles: one with subnets
@@ -44,9 +45,9 @@ final class TestStacks {
       """
       {"clusters": ["prod", "staging"],
        "optOutTagKey": "team/skip-remediation",
-       "imds": {"hopLimit": {"min": 2, "max": 2},
-                "httpEndpoint": "enabled",
-                "overrides": [{"cluster": "prod", "nodePool": "batch", "hopLimit": 1}]},
+       "imds": {"httpEndpoint": "enabled",
+                "overrides": [{"cluster": "prod", "nodePool": "batch", "hopLimit": 1},
+                              {"cluster": "staging", "nodePool": "cilium", "hopLimit": {"min": 3}}]},
        "sweep": {"rateMinutes": 5},
        "queue": {"batchSize": 500, "batchWindowSeconds": 3, "maxConcurrency": 4},
        "securityHub": {"updateFindings": false}}
@@ -63,7 +64,7 @@ final class TestStacks {
       """
       {"clusters": [],
        "optOutTagKey": "eks-node-remediator/opt-out",
-       "imds": {"hopLimit": {"min": 2, "max": 2}},
+       "imds": {"hopLimit": {"min": 1, "max": 2}},
        "eni": {"profiles": [
          {"name": "multus-data", "cluster": "prod", "nodeGroup": "cnf",
           "subnets": {"tags": {"multus": "data"}},

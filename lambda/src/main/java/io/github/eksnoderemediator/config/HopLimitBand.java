@@ -8,8 +8,14 @@ public record HopLimitBand(int min, int max) {
   public static final int LOWEST = 1;
   public static final int HIGHEST = 64;
 
-  /** Exactly 2: pods that read IMDS (EBS CSI, load balancer controller) keep working. */
-  public static final HopLimitBand DEFAULT = new HopLimitBand(2, 2);
+  /**
+   * At most 2: a node above 2 is lowered to 2, a node at 1 stays at 1. The default never raises a
+   * hop limit: launchers that choose 1 (Karpenter v1, AL2023 managed node groups, EKS Auto Mode)
+   * chose it so that pods cannot reach the node's credentials, and AWS Config's {@code
+   * ec2-token-hop-limit-check} reads the limit as a maximum. A pool whose pods read IMDS gets a
+   * {@code min} of its own ({@code {"min": 2}}).
+   */
+  public static final HopLimitBand DEFAULT = new HopLimitBand(1, 2);
 
   public HopLimitBand {
     if (min < LOWEST || max > HIGHEST || min > max) {
@@ -29,8 +35,8 @@ public record HopLimitBand(int min, int max) {
 
   /**
    * This band with the bounds an override gives. A bound not given is inherited; an inherited bound
-   * that would cross a given one moves to it, so {@code {max: 1}} over {@code [2, 2]} is {@code [1,
-   * 1]}.
+   * that would cross a given one moves to it, so {@code {min: 3}} over {@code [1, 2]} is {@code [3,
+   * 3]}.
    */
   public HopLimitBand narrowedBy(Integer givenMin, Integer givenMax) {
     int newMin = givenMin != null ? givenMin : min;

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The metadata-options policy, pure. Tokens only ever go to {@code required}; the hop limit is
- * clamped into the node's band; {@code HttpEndpoint} changes only when configured. A node in {@code
+ * clamped into the node's band (the default band, at most 2, only ever lowers it: a raise comes
+ * from a band's {@code min}); {@code HttpEndpoint} changes only when configured. A node in {@code
  * defer} mode whose IMDSv1 use holds tokens back is left exactly as it is.
  */
 public final class ImdsPolicy {
@@ -57,6 +58,7 @@ public final class ImdsPolicy {
     if (current.hopLimit() != hopLimit) {
       changes.add(
           "hop limit "
+              + (hopLimit > current.hopLimit() ? "raised " : "lowered ")
               + current.hopLimit()
               + " -> "
               + hopLimit

@@ -16,6 +16,7 @@ import io.github.eksnoderemediator.port.InstanceView;
 import io.github.eksnoderemediator.port.MetadataOptions;
 import io.github.eksnoderemediator.port.MetadataOptions.ApplyState;
 import io.github.eksnoderemediator.report.Decision;
+import io.github.eksnoderemediator.report.HopLimitChange;
 import io.github.eksnoderemediator.report.ImdsV1View;
 import io.github.eksnoderemediator.report.InstanceResult;
 import io.github.eksnoderemediator.report.OptionsView;
@@ -178,7 +179,7 @@ public final class ImdsRemediator {
         InstanceResult.of(id, node, dryRun)
             .before(OptionsView.of(current))
             .policy(PolicyView.of(decision.band(), policy.modeFor(node)))
-            .imdsV1(current.httpTokens() == MetadataOptions.Tokens.REQUIRED ? null : view(use));
+            .imdsV1(view(use));
     String useNote = useNote(use);
 
     return switch (decision) {
@@ -211,11 +212,16 @@ public final class ImdsRemediator {
           new Plan.Done(
               result
                   .after(OptionsView.of(change.target()))
+                  .hopLimitChange(hopLimitChange(current, change))
                   .decide(
                       Decision.CHANGED,
                       "dry run, would change: " + String.join("; ", change.changes()) + useNote));
       case ImdsDecision.Change change -> new Plan.Write(instance, change, result, useNote);
     };
+  }
+
+  private static HopLimitChange hopLimitChange(MetadataOptions current, ImdsDecision.Change c) {
+    return HopLimitChange.between(current.hopLimit(), c.target().hopLimit(), c.band());
   }
 
   private static String deferredBecause(ImdsV1Use use) {
@@ -298,7 +304,8 @@ public final class ImdsRemediator {
    * The result of a write, from EC2's response and, for a running instance, the confirmed options.
    */
   private InstanceResult finish(Plan.Write w, MetadataOptions response, MetadataOptions confirmed) {
-    InstanceResult.Builder result = w.result();
+    InstanceResult.Builder result =
+        w.result().hopLimitChange(hopLimitChange(w.instance().metadataOptions(), w.change()));
     String changed = String.join("; ", w.change().changes()) + w.useNote();
     if (response.state() == ApplyState.APPLIED) {
       return result.after(OptionsView.of(response)).applied(true).decide(Decision.CHANGED, changed);

@@ -18,8 +18,11 @@ import io.github.eksnoderemediator.port.InstanceId;
  * @param reason a sentence explaining the decision
  * @param before the options found
  * @param after the options after the change (in a dry run: what they would be)
+ * @param hopLimitChange for a change that moves the hop limit: raised or lowered, from what to
+ *     what, and the band and its source that asked for it
  * @param policy the band and IMDSv1 mode the node got and where they came from
- * @param imdsV1 what the IMDSv1-use check found, for a node whose tokens were not yet required
+ * @param imdsV1 what the IMDSv1-use check found for a node in scope, or why it was not read ({@code
+ *     not checked: tokens already required}, ...)
  * @param caller who made the call that brought the node here, when a CloudTrail event says so:
  *     whoever loosened its options, or launched it weak
  * @param applied for a change: whether EC2 reported the options {@code applied} within the wait
@@ -39,6 +42,7 @@ public record InstanceResult(
     String reason,
     OptionsView before,
     OptionsView after,
+    HopLimitChange hopLimitChange,
     PolicyView policy,
     ImdsV1View imdsV1,
     Attribution caller,
@@ -59,6 +63,7 @@ public record InstanceResult(
         reasonPrefix + reason,
         before,
         after,
+        hopLimitChange,
         policy,
         imdsV1,
         by,
@@ -80,6 +85,7 @@ public record InstanceResult(
     private final boolean dryRun;
     private OptionsView before;
     private OptionsView after;
+    private HopLimitChange hopLimitChange;
     private PolicyView policy;
     private ImdsV1View imdsV1;
     private Boolean applied;
@@ -97,6 +103,11 @@ public record InstanceResult(
 
     public Builder after(OptionsView v) {
       this.after = v;
+      return this;
+    }
+
+    public Builder hopLimitChange(HopLimitChange v) {
+      this.hopLimitChange = v;
       return this;
     }
 
@@ -135,6 +146,7 @@ public record InstanceResult(
           reason,
           before,
           after,
+          hopLimitChange,
           policy,
           imdsV1,
           null,
@@ -156,6 +168,7 @@ public record InstanceResult(
           r.reason,
           r.before,
           r.after,
+          r.hopLimitChange,
           r.policy,
           r.imdsV1,
           r.caller,

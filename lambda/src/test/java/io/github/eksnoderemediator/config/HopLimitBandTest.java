@@ -24,8 +24,29 @@ class HopLimitBandTest {
   }
 
   @Test
-  void narrowedBy_inheritsMissingBoundsAndMovesCrossedOnes() {
-    HopLimitBand two = HopLimitBand.DEFAULT;
+  void default_isAtMost2_soItNeverRaises() {
+    assertThat(HopLimitBand.DEFAULT).isEqualTo(new HopLimitBand(1, 2));
+    for (int hop = 1; hop <= 64; hop++) {
+      assertThat(HopLimitBand.DEFAULT.clamp(hop)).isLessThanOrEqualTo(hop);
+    }
+    assertThat(HopLimitBand.DEFAULT.clamp(1)).isEqualTo(1);
+    assertThat(HopLimitBand.DEFAULT.clamp(5)).isEqualTo(2);
+  }
+
+  @Test
+  void narrowedBy_overTheDefault_inheritsMissingBoundsAndMovesCrossedOnes() {
+    HopLimitBand atMost2 = HopLimitBand.DEFAULT;
+    assertThat(atMost2.narrowedBy(2, null)).isEqualTo(new HopLimitBand(2, 2));
+    assertThat(atMost2.narrowedBy(3, null)).isEqualTo(new HopLimitBand(3, 3));
+    assertThat(atMost2.narrowedBy(null, 1)).isEqualTo(new HopLimitBand(1, 1));
+    assertThat(atMost2.narrowedBy(null, 3)).isEqualTo(new HopLimitBand(1, 3));
+    assertThat(atMost2.narrowedBy(1, null)).isEqualTo(new HopLimitBand(1, 2));
+    assertThat(atMost2.narrowedBy(2, 3)).isEqualTo(new HopLimitBand(2, 3));
+  }
+
+  @Test
+  void narrowedBy_overExactly2_movesTheInheritedBoundToTheGivenOne() {
+    HopLimitBand two = new HopLimitBand(2, 2);
     assertThat(two.narrowedBy(null, 1)).isEqualTo(new HopLimitBand(1, 1));
     assertThat(two.narrowedBy(3, null)).isEqualTo(new HopLimitBand(3, 3));
     assertThat(two.narrowedBy(1, null)).isEqualTo(new HopLimitBand(1, 2));

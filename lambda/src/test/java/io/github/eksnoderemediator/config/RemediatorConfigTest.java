@@ -22,7 +22,7 @@ class RemediatorConfigTest {
     assertThat(RemediatorConfig.fromEnvironment(Map.of())).isEqualTo(RemediatorConfig.DEFAULT);
     assertThat(RemediatorConfig.fromEnvironment(Map.of("REMEDIATOR_CONFIG", "  ")))
         .isEqualTo(RemediatorConfig.DEFAULT);
-    assertThat(RemediatorConfig.DEFAULT.imds().hopLimit()).isEqualTo(new HopLimitBand(2, 2));
+    assertThat(RemediatorConfig.DEFAULT.imds().hopLimit()).isEqualTo(new HopLimitBand(1, 2));
     assertThat(RemediatorConfig.DEFAULT.clusterInScope("any")).isTrue();
   }
 
@@ -151,7 +151,7 @@ class RemediatorConfigTest {
                 """)
             .imds();
     assertThat(imds.bandFor("dev", Optional.empty(), Optional.empty()))
-        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(2, 2), "default"));
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 2), "default"));
     assertThat(imds.bandFor("prod", Optional.of("other"), Optional.empty()))
         .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 2), "cluster prod"));
     assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("untrusted")))
@@ -208,7 +208,7 @@ class RemediatorConfigTest {
         .isEqualTo(new ImdsConfig.ResolvedMode(ImdsV1Mode.DEFER, "cluster prod"));
     // A mode-only override leaves the band, and its source, alone.
     assertThat(imds.bandFor("prod", Optional.of("fixed"), Optional.empty()))
-        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(2, 2), "default"));
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 2), "default"));
     assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("untrusted")))
         .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 1), "nodePool prod/untrusted"));
   }
@@ -224,8 +224,45 @@ class RemediatorConfigTest {
   }
 
   @Test
+  void bandFor_overTheDefault_minRaisesAndMaxLowers() {
+    ImdsConfig imds =
+        parse(
+                """
+                {"imds": {"overrides": [
+                  {"cluster": "prod", "nodePool": "reads-imds", "hopLimit": {"min": 2}},
+                  {"cluster": "prod", "nodePool": "cilium", "hopLimit": {"min": 3}},
+                  {"cluster": "prod", "nodePool": "untrusted", "hopLimit": {"max": 1}},
+                  {"cluster": "ci", "hopLimit": {"min": 3}},
+                  {"cluster": "ci", "nodeGroup": "dind", "hopLimit": {"max": 4}}]}}
+                """)
+            .imds();
+    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("reads-imds")))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(2, 2), "nodePool prod/reads-imds"));
+    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("cilium")))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(3, 3), "nodePool prod/cilium"));
+    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("untrusted")))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 1), "nodePool prod/untrusted"));
+    assertThat(imds.bandFor("prod", Optional.empty(), Optional.of("other")))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(1, 2), "default"));
+    // A node group's max on top of its cluster's min: [3, 3] widened up to 4.
+    assertThat(imds.bandFor("ci", Optional.of("dind"), Optional.empty()))
+        .isEqualTo(new ImdsConfig.ResolvedBand(new HopLimitBand(3, 4), "nodeGroup ci/dind"));
+    assertThat(imds.envelope()).isEqualTo(new HopLimitBand(1, 4));
+  }
+
+  @Test
+  void parse_topLevelBand_leavesOutBoundsAsTheDefaults() {
+    assertThat(parse("{\"imds\": {\"hopLimit\": {\"max\": 3}}}").imds().hopLimit())
+        .isEqualTo(new HopLimitBand(1, 3));
+    assertThat(parse("{\"imds\": {\"hopLimit\": {\"min\": 2}}}").imds().hopLimit())
+        .isEqualTo(new HopLimitBand(2, 2));
+    assertThat(parse("{\"imds\": {\"hopLimit\": 2}}").imds().hopLimit())
+        .isEqualTo(new HopLimitBand(2, 2));
+  }
+
+  @Test
   void envelope_spansEveryBandANodeCanGet() {
-    assertThat(RemediatorConfig.DEFAULT.imds().envelope()).isEqualTo(new HopLimitBand(2, 2));
+    assertThat(RemediatorConfig.DEFAULT.imds().envelope()).isEqualTo(new HopLimitBand(1, 2));
     ImdsConfig imds =
         parse(
                 "{\"imds\": {\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"p\", \"hopLimit\": 1},"

@@ -3,7 +3,9 @@ package io.github.eksnoderemediator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.testing.SampleConfigs;
+import io.github.eksnoderemediator.testing.SampleEvents;
 import io.github.eksnoderemediator.testing.SchemaAgreement;
 import io.github.eksnoderemediator.testing.SchemaAgreement.Site;
 import java.util.List;
@@ -96,6 +98,22 @@ class RemediatorSchemaTest {
       }
     }
     soft.assertAll();
+  }
+
+  @Test
+  void imdsHopLimitDefault_isTheReadersDefault_andWhatCdkJsonShips() throws Exception {
+    JsonNode schema = Json.MAPPER.readTree(SchemaAgreement.SCHEMA.toFile());
+    JsonNode declared = schema.at("/$defs/remediator/properties/imds/properties/hopLimit/default");
+    assertThat(declared.isMissingNode()).as("the schema declares the default").isFalse();
+    HopLimitBand band =
+        RemediatorConfig.parse("{\"imds\": {\"hopLimit\": " + declared + "}}", "test")
+            .imds()
+            .hopLimit();
+
+    assertThat(band).isEqualTo(RemediatorConfig.parse("{}", "test").imds().hopLimit());
+    assertThat(band).isEqualTo(HopLimitBand.DEFAULT).isEqualTo(new HopLimitBand(1, 2));
+    JsonNode cdkJson = Json.MAPPER.readTree(SampleEvents.root().resolve("cdk.json").toFile());
+    assertThat(cdkJson.at("/context/remediator/imds/hopLimit")).isEqualTo(declared);
   }
 
   private static TreeSet<String> pointers(List<Site> sites) {

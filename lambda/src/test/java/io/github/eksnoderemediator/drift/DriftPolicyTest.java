@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class DriftPolicyTest {
   private static final ResolvedBand TWO = new ResolvedBand(HopLimitBand.DEFAULT, "default");
+  private static final ResolvedBand MIN_2 =
+      new ResolvedBand(new HopLimitBand(2, 2), "nodeGroup prod/general");
 
   private static TemplateOptions template(String tokens, Integer hop) {
     return new TemplateOptions(
@@ -30,10 +32,22 @@ class DriftPolicyTest {
   void templateReasons_nameOptionalTokensAndAHopLimitOutsideTheBand() {
     assertThat(
             DriftPolicy.templateReasons(
-                template("optional", 1), TWO, HttpEndpointSetting.UNCHANGED))
+                template("optional", 3), TWO, HttpEndpointSetting.UNCHANGED))
         .containsExactly(
             "HttpTokens optional: nodes launch with IMDSv1 enabled",
-            "hop limit 1 outside band 2 from default");
+            "hop limit 3 outside band [1, 2] from default");
+    assertThat(
+            DriftPolicy.templateReasons(
+                template("required", 1), MIN_2, HttpEndpointSetting.UNCHANGED))
+        .containsExactly("hop limit 1 outside band 2 from nodeGroup prod/general");
+  }
+
+  @Test
+  void templateReasons_acceptHopLimit1_underTheDefaultBand() {
+    assertThat(
+            DriftPolicy.templateReasons(
+                template("required", 1), TWO, HttpEndpointSetting.UNCHANGED))
+        .isEmpty();
   }
 
   @Test
@@ -60,7 +74,8 @@ class DriftPolicyTest {
         .containsExactly(
             "default HttpTokens no-preference: instances launched without their own setting may allow IMDSv1");
     assertThat(DriftPolicy.accountReasons(template("required", 4), HopLimitBand.DEFAULT))
-        .containsExactly("default hop limit 4 outside the default band 2");
+        .containsExactly("default hop limit 4 outside the default band [1, 2]");
+    assertThat(DriftPolicy.accountReasons(template("required", 1), HopLimitBand.DEFAULT)).isEmpty();
   }
 
   private static MetadataDefaults defaults(String enforced, String managedBy) {

@@ -114,6 +114,7 @@ class FindingsResolverTest {
         null,
         null,
         null,
+        null,
         decision == Decision.CHANGED ? Boolean.TRUE : null,
         dryRun,
         null,

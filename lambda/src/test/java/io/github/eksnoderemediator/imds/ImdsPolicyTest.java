@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.imds;
 import static io.github.eksnoderemediator.testing.Instances.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.eksnoderemediator.config.HopLimitBand;
 import io.github.eksnoderemediator.config.HttpEndpointSetting;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.node.EksNode;
@@ -26,16 +27,60 @@ class ImdsPolicyTest {
   }
 
   @Test
-  void decide_requiresTokensAndRaisesHopLimit_whenImdsV1WithHopLimit1() {
+  void decide_requiresTokensAndLeavesHopLimit1_underTheDefault() {
     ImdsDecision d = DEFAULT.decide(NODE, options(Tokens.OPTIONAL, 1));
     assertThat(d).isInstanceOf(ImdsDecision.Change.class);
     ImdsDecision.Change change = (ImdsDecision.Change) d;
     assertThat(change.target().httpTokens()).isEqualTo(Tokens.REQUIRED);
-    assertThat(change.target().hopLimit()).isEqualTo(2);
+    assertThat(change.target().hopLimit()).isEqualTo(1);
     assertThat(change.target().httpEndpoint()).isEqualTo(Endpoint.ENABLED);
-    assertThat(change.changes())
+    assertThat(change.changes()).containsExactly("HttpTokens optional -> required");
+    assertThat(change.band().band()).isEqualTo(new HopLimitBand(1, 2));
+    assertThat(change.band().source()).isEqualTo("default");
+  }
+
+  @Test
+  void decide_isCompliant_whenTokensRequiredAndHopLimit1_underTheDefault() {
+    assertThat(DEFAULT.decide(NODE, options(Tokens.REQUIRED, 1)))
+        .isInstanceOf(ImdsDecision.Compliant.class);
+  }
+
+  @Test
+  void decide_neverRaisesAHopLimit_underTheDefault() {
+    for (int hop = 1; hop <= 64; hop++) {
+      for (Tokens tokens : Tokens.values()) {
+        if (DEFAULT.decide(NODE, options(tokens, hop)) instanceof ImdsDecision.Change c) {
+          assertThat(c.target().hopLimit()).as("from " + hop).isEqualTo(Math.min(hop, 2));
+        }
+      }
+    }
+  }
+
+  @Test
+  void decide_lowersAHopLimitAbove2_underTheDefault_andSaysSo() {
+    ImdsDecision.Change c = (ImdsDecision.Change) DEFAULT.decide(NODE, options(Tokens.REQUIRED, 5));
+    assertThat(c.target().hopLimit()).isEqualTo(2);
+    assertThat(c.changes()).containsExactly("hop limit lowered 5 -> 2 (band [1, 2] from default)");
+  }
+
+  @Test
+  void decide_raisesHopLimit1_onlyWhereAnOverridesMinSaysSo() {
+    ImdsPolicy policy =
+        policy(
+            "{\"overrides\": [{\"cluster\": \"prod\", \"nodePool\": \"batch\","
+                + " \"hopLimit\": {\"min\": 2}}]}");
+    EksNode batch = new EksNode("prod", NodeKind.KARPENTER, Optional.empty(), Optional.of("batch"));
+    EksNode other = new EksNode("prod", NodeKind.KARPENTER, Optional.empty(), Optional.of("web"));
+
+    ImdsDecision.Change raised =
+        (ImdsDecision.Change) policy.decide(batch, options(Tokens.OPTIONAL, 1));
+    assertThat(raised.target().hopLimit()).isEqualTo(2);
+    assertThat(raised.changes())
         .containsExactly(
-            "HttpTokens optional -> required", "hop limit 1 -> 2 (band 2 from default)");
+            "HttpTokens optional -> required",
+            "hop limit raised 1 -> 2 (band 2 from nodePool prod/batch)");
+    assertThat(policy.decide(other, options(Tokens.REQUIRED, 1)))
+        .isInstanceOf(ImdsDecision.Compliant.class);
   }
 
   @Test
@@ -48,6 +93,9 @@ class ImdsPolicyTest {
   @CsvSource({
     "2,2,1,2",
     "2,2,5,2",
+    "1,2,1,1",
+    "1,2,5,2",
+    "3,3,2,3",
     "1,3,2,2",
     "1,3,1,1",
     "1,3,3,3",
@@ -104,6 +152,6 @@ class ImdsPolicyTest {
     assertThat(c.target().hopLimit()).isEqualTo(1);
     assertThat(c.band().source()).isEqualTo("nodePool prod/untrusted");
     assertThat(c.changes())
-        .containsExactly("hop limit 2 -> 1 (band 1 from nodePool prod/untrusted)");
+        .containsExactly("hop limit lowered 2 -> 1 (band 1 from nodePool prod/untrusted)");
   }
 }

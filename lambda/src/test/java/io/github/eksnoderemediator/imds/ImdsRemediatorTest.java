@@ -14,6 +14,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
+import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.Ec2CallException.Kind;
 import io.github.eksnoderemediator.port.Ec2Gateway;
@@ -24,10 +25,17 @@ import io.github.eksnoderemediator.port.MetadataOptions.ApplyState;
 import io.github.eksnoderemediator.port.MetadataOptions.Endpoint;
 import io.github.eksnoderemediator.port.MetadataOptions.Tokens;
 import io.github.eksnoderemediator.report.Decision;
+import io.github.eksnoderemediator.report.HopLimitChange;
 import io.github.eksnoderemediator.report.InstanceResult;
+import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
 import io.github.eksnoderemediator.report.OptionsView;
 import io.github.eksnoderemediator.testing.Instances;
 import io.github.eksnoderemediator.testing.MutableClock;
+import io.github.eksnoderemediator.testing.SampleEvents;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +49,8 @@ import org.mockito.junit.jupiter.MockitoExtension;
 @SuppressWarnings("unchecked")
 @ExtendWith(MockitoExtension.class)
 class ImdsRemediatorTest {
-  private static final MetadataOptions HARDENED = options(Tokens.REQUIRED, 2);
+  /** What an IMDSv1 node launched with hop limit 1 gets under the default band: tokens only. */
+  private static final MetadataOptions HARDENED = options(Tokens.REQUIRED, 1);
 
   @Mock Ec2Gateway ec2;
   private MutableClock clock;
@@ -61,7 +70,10 @@ class ImdsRemediatorTest {
 
     assertThat(r.decision()).isEqualTo(Decision.COMPLIANT);
     assertThat(r.reason())
-        .isEqualTo("already compliant: HttpTokens required, hop limit 2 within 2 from default");
+        .isEqualTo(
+            "already compliant: HttpTokens required, hop limit 1 within [1, 2] from default");
+    assertThat(r.imdsV1().note()).isEqualTo("not checked: tokens already required");
+    assertThat(r.hopLimitChange()).isNull();
     verify(ec2, never()).modifyMetadataOptions(any(), any());
   }
 
@@ -78,11 +90,84 @@ class ImdsRemediatorTest {
     assertThat(r.nodeKind()).isEqualTo("managed-node-group");
     assertThat(r.nodeGroup()).isEqualTo("general");
     assertThat(r.before()).isEqualTo(new OptionsView("optional", 1, "enabled", "applied"));
-    assertThat(r.after()).isEqualTo(new OptionsView("required", 2, "enabled", "applied"));
+    assertThat(r.after()).isEqualTo(new OptionsView("required", 1, "enabled", "applied"));
+    assertThat(r.hopLimitChange()).isNull();
     assertThat(r.applied()).isTrue();
     assertThat(r.policy().from()).isEqualTo("default");
+    assertThat(r.reason()).isEqualTo("HttpTokens optional -> required");
+  }
+
+  @Test
+  void remediate_lowersAHopLimitAbove2_andReportsTheMoveStructured() throws Exception {
+    MetadataOptions lowered = options(Tokens.REQUIRED, 2);
+    when(ec2.describeInstance(ID))
+        .thenReturn(Optional.of(running(MANAGED_PROD, options(Tokens.REQUIRED, 5))));
+    when(ec2.modifyMetadataOptions(ID, lowered)).thenReturn(lowered);
+
+    InstanceResult r = remediator.remediate(ID, false);
+
+    assertThat(r.decision()).isEqualTo(Decision.CHANGED);
+    assertThat(r.reason()).isEqualTo("hop limit lowered 5 -> 2 (band [1, 2] from default)");
+    assertThat(r.hopLimitChange())
+        .isEqualTo(new HopLimitChange(HopLimitChange.Direction.LOWERED, 5, 2, 1, 2, "default"));
+    assertThat(Json.compact(r.hopLimitChange()))
+        .isEqualTo(
+            "{\"direction\":\"lowered\",\"from\":5,\"to\":2,\"bandMin\":1,\"bandMax\":2,"
+                + "\"bandFrom\":\"default\"}");
+    // The decision's log line carries it too, for Logs Insights.
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    new JsonLinesDecisionLog(new PrintStream(log, true, StandardCharsets.UTF_8), clock)
+        .record("manual", null, r);
+    assertThat(
+            Json.MAPPER.readTree(log.toString(StandardCharsets.UTF_8)).at("/result/hopLimitChange"))
+        .isEqualTo(Json.MAPPER.valueToTree(r.hopLimitChange()));
+  }
+
+  @Test
+  void remediate_raisesAHopLimit_onlyWhereABandsMinSaysSo_evenInADryRun() {
+    RemediatorConfig config =
+        RemediatorConfig.parse(
+            "{\"imds\": {\"overrides\": [{\"cluster\": \"prod\", \"nodeGroup\": \"general\","
+                + " \"hopLimit\": {\"min\": 2}}]}}",
+            "test");
+    remediator = new ImdsRemediator(ec2, config, clock.boundedWait(), clock);
+    when(ec2.describeInstance(ID)).thenReturn(Optional.of(running(MANAGED_PROD, imdsV1())));
+
+    InstanceResult r = remediator.remediate(ID, true);
+
+    verify(ec2, never()).modifyMetadataOptions(any(), any());
+    assertThat(r.hopLimitChange())
+        .isEqualTo(
+            new HopLimitChange(
+                HopLimitChange.Direction.RAISED, 1, 2, 2, 2, "nodeGroup prod/general"));
     assertThat(r.reason())
-        .isEqualTo("HttpTokens optional -> required; hop limit 1 -> 2 (band 2 from default)");
+        .isEqualTo(
+            "dry run, would change: HttpTokens optional -> required; hop limit raised 1 -> 2"
+                + " (band 2 from nodeGroup prod/general)");
+  }
+
+  /**
+   * docs/brownfield.md tells operators which notes say why a node's IMDSv1 use was not read: the
+   * report must carry them, on every node in scope, in exactly those words.
+   */
+  @Test
+  void report_saysWhyIMDSv1UseWasNotRead_inTheWordsTheBrownfieldGuideQuotes() throws Exception {
+    clock = new MutableClock(LAUNCHED.plus(Duration.ofMinutes(10)));
+    remediator = new ImdsRemediator(ec2, RemediatorConfig.DEFAULT, clock.boundedWait(), clock);
+    when(ec2.describeInstance(ID))
+        .thenReturn(
+            Optional.of(running(MANAGED_PROD, HARDENED)),
+            Optional.of(running(MANAGED_PROD, imdsV1())));
+
+    String tokensRequired = remediator.remediate(ID, true).imdsV1().note();
+    String launchedJustNow = remediator.remediate(ID, true).imdsV1().note();
+
+    assertThat(tokensRequired).isEqualTo("not checked: tokens already required");
+    assertThat(launchedJustNow)
+        .isEqualTo("not checked: launched less than 60 min ago: no history, hardened at once");
+    String guide =
+        Files.readString(SampleEvents.root().resolve("docs/brownfield.md")).replaceAll("\\s+", " ");
+    assertThat(guide).contains("`" + tokensRequired + "`").contains("`" + launchedJustNow + "`");
   }
 
   @Test

@@ -141,14 +141,15 @@ class ImdsV1UseCheckTest {
     ImdsDecision d =
         policy.decide(
             LEGACY,
-            options(Tokens.OPTIONAL, 1),
+            options(Tokens.OPTIONAL, 3),
             new ImdsV1Use.Calls(4, true, Duration.ofHours(24)));
 
     assertThat(d).isInstanceOf(ImdsDecision.Deferred.class);
     ImdsDecision.Deferred deferred = (ImdsDecision.Deferred) d;
     assertThat(deferred.changes())
         .containsExactly(
-            "HttpTokens optional -> required", "hop limit 1 -> 2 (band 2 from default)");
+            "HttpTokens optional -> required",
+            "hop limit lowered 3 -> 2 (band [1, 2] from default)");
     assertThat(deferred.mode().source()).isEqualTo("nodeGroup prod/legacy");
     // No calls in the window: enforced even under defer.
     assertThat(
@@ -161,7 +162,7 @@ class ImdsV1UseCheckTest {
     assertThat(
             policy.decide(
                 LEGACY,
-                options(Tokens.REQUIRED, 1),
+                options(Tokens.REQUIRED, 3),
                 new ImdsV1Use.Calls(4, true, Duration.ofHours(24))))
         .isInstanceOf(ImdsDecision.Change.class);
   }

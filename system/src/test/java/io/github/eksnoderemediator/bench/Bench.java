@@ -396,7 +396,7 @@ public final class Bench {
     Duration took = Duration.between(start, Instant.now());
     proxy.throttle(Ec2Throttle.NONE);
     long compliant =
-        nodes.stream().filter(n -> ec2.options(n).equals("required/2/enabled")).count();
+        nodes.stream().filter(n -> ec2.options(n).equals("required/1/enabled")).count();
     burstRow(
         "per event",
         launches,
@@ -473,7 +473,7 @@ public final class Bench {
     Duration took = Duration.between(start, Instant.now());
     proxy.throttle(Ec2Throttle.NONE);
     long compliant =
-        nodes.stream().filter(n -> ec2.options(n).equals("required/2/enabled")).count();
+        nodes.stream().filter(n -> ec2.options(n).equals("required/1/enabled")).count();
     burstRow(
         "batched",
         launches,
@@ -545,8 +545,8 @@ public final class Bench {
       queue.send(stateChange(queued));
       queue.drain(environments, id -> {});
       batched.add((System.nanoTime() - start) / 1000);
-      if (!ec2.options(node).equals("required/2/enabled")
-          || !ec2.options(queued).equals("required/2/enabled")) {
+      if (!ec2.options(node).equals("required/1/enabled")
+          || !ec2.options(queued).equals("required/1/enabled")) {
         throw new IllegalStateException("a single launch was not remediated");
       }
     }

@@ -36,8 +36,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  */
 public final class Demo {
   static final String CONFIG =
-      "{\"clusters\": [\"prod\"], \"imds\": {\"hopLimit\": 2, \"overrides\": "
-          + "[{\"cluster\": \"prod\", \"nodePool\": \"untrusted\", \"hopLimit\": 1}]}, "
+      "{\"clusters\": [\"prod\"], \"imds\": {\"overrides\": "
+          + "[{\"cluster\": \"prod\", \"nodePool\": \"untrusted\", \"hopLimit\": 1}, "
+          + "{\"cluster\": \"prod\", \"nodePool\": \"batch\", \"hopLimit\": {\"min\": 2}}]}, "
           + "\"eni\": {\"profiles\": ["
           + "{\"name\": \"multus-data\", \"cluster\": \"prod\", \"nodeGroup\": \"cnf\", "
           + "\"subnets\": {\"tags\": {\"demo-multus\": \"data\"}}, "
@@ -119,6 +120,8 @@ public final class Demo {
             "owned");
     Map<String, String> untrusted = new HashMap<>(pool);
     untrusted.put("karpenter.sh/nodepool", "untrusted");
+    Map<String, String> batch = new HashMap<>(pool);
+    batch.put("karpenter.sh/nodepool", "batch");
     Map<String, String> eksctl =
         Map.of(
             "kubernetes.io/cluster/prod",
@@ -130,27 +133,35 @@ public final class Demo {
     Map<String, String> optedOut = new HashMap<>(mng);
     optedOut.put("eks-node-remediator/opt-out", "true");
 
-    List<InstanceId> selfManaged = ec2.launch(2, eksctl, "optional", 1);
+    // Hop limits: the default band (at most 2) leaves a node launched at 1 at 1, as Karpenter v1
+    // and AL2023 launch them; only the batch pool's {"min": 2} raises one.
+    List<InstanceId> selfManaged = ec2.launch(2, eksctl, "optional", 2);
     List<Node> nodes =
         List.of(
             new Node(
                 "managed node group prod/general",
                 ec2.launch(mng, "optional", 1),
-                "required/2/enabled"),
+                "required/1/enabled"),
             new Node(
-                "Karpenter pool prod/default",
+                "Karpenter pool prod/default (left at 1)",
                 ec2.launch(pool, "optional", 1),
-                "required/2/enabled"),
+                "required/1/enabled"),
             new Node(
-                "Karpenter pool prod/untrusted (hop limit 1)",
+                "Karpenter pool prod/untrusted (max 1)",
                 ec2.launch(untrusted, "optional", 2),
                 "required/1/enabled"),
+            new Node(
+                "Karpenter pool prod/batch (min 2: raised)",
+                ec2.launch(batch, "optional", 1),
+                "required/2/enabled"),
             new Node(
                 "self-managed (eksctl) prod/legacy-ng", selfManaged.get(0), "required/2/enabled"),
             new Node(
                 "self-managed (eksctl) prod/legacy-ng", selfManaged.get(1), "required/2/enabled"),
             new Node(
-                "managed node, hop limit 5", ec2.launch(mng, "optional", 5), "required/2/enabled"),
+                "managed node, hop limit 5 (lowered)",
+                ec2.launch(mng, "optional", 5),
+                "required/2/enabled"),
             new Node(
                 "managed node, already compliant",
                 ec2.launch(mng, "required", 2),
@@ -194,7 +205,7 @@ public final class Demo {
                 "i-0a1b2c3d4e5f60008",
                 nodes.get(2).id(),
                 "i-0a1b2c3d4e5f60009",
-                nodes.get(9).id()),
+                nodes.get(10).id()),
             0);
     ok &=
         handle(
@@ -205,25 +216,26 @@ public final class Demo {
                 "i-0a1b2c3d4e5f60004",
                 selfManaged.get(1)),
             0);
-    ok &= handle("state-change-running.json", Map.of("i-0a1b2c3d4e5f60001", nodes.get(5).id()), 0);
+    ok &= handle("state-change-running.json", Map.of(SAMPLE_ID, nodes.get(3).id()), 0);
+    ok &= handle("state-change-running.json", Map.of(SAMPLE_ID, nodes.get(6).id()), 0);
     ok &=
         handle(
             "cloudtrail-runinstances-non-eks.json",
-            Map.of("i-0a1b2c3d4e5f60005", nodes.get(7).id()),
+            Map.of("i-0a1b2c3d4e5f60005", nodes.get(8).id()),
             0);
     ok &=
         handle(
             "manual-several-instances-dry-run.json",
             Map.of(
                 "i-0a1b2c3d4e5f60002",
-                nodes.get(6).id(),
+                nodes.get(7).id(),
                 "i-0a1b2c3d4e5f60006",
-                nodes.get(8).id(),
+                nodes.get(9).id(),
                 "i-0a1b2c3d4e5f60005",
-                nodes.get(7).id()),
+                nodes.get(8).id()),
             0);
     proxy.clear();
-    ok &= handle("manual-one-instance.json", Map.of("i-0a1b2c3d4e5f60002", nodes.get(6).id()), 0);
+    ok &= handle("manual-one-instance.json", Map.of("i-0a1b2c3d4e5f60002", nodes.get(7).id()), 0);
     out.println("  EC2 calls for the compliant node: " + actions());
     proxy.clear();
     ok &= handle("invalid/manual-wrong-id-kind.json", Map.of(), 2);
@@ -250,7 +262,8 @@ public final class Demo {
     out.println();
     out.println(
         ok
-            ? "Every EKS node in scope is hardened; everything else is untouched."
+            ? "Every EKS node in scope is hardened; everything else is untouched. Tokens are"
+                + " required everywhere; no hop limit was raised but where a band's min asks."
             : "DEMO FAILED: see WRONG above.");
     return ok;
   }

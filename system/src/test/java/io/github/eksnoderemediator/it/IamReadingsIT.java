@@ -86,7 +86,7 @@ class IamReadingsIT {
       // IMDS: every kind of node hardened to its band.
       Report report = imds(proxy).handle(manual(managed, karpenter, selfManaged), false);
       assertThat(report.results()).extracting(r -> r.decision()).containsOnly(Decision.CHANGED);
-      assertThat(fixtures.options(managed)).isEqualTo("required/2/enabled");
+      assertThat(fixtures.options(managed)).isEqualTo("required/1/enabled");
       assertThat(fixtures.options(karpenter)).isEqualTo("required/1/enabled");
       assertThat(fixtures.options(selfManaged)).isEqualTo("required/2/enabled");
 

@@ -13,6 +13,7 @@ import io.github.eksnoderemediator.imds.ImdsService;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.report.Decision;
+import io.github.eksnoderemediator.report.HopLimitChange;
 import io.github.eksnoderemediator.report.InstanceResult;
 import io.github.eksnoderemediator.report.Report;
 import io.github.eksnoderemediator.testing.Ec2Fixtures;
@@ -47,7 +48,8 @@ class ImdsRemediationIT {
   private static final String CONFIG =
       """
       {"clusters": ["prod"],
-       "imds": {"overrides": [{"cluster": "prod", "nodePool": "untrusted", "hopLimit": 1}]},
+       "imds": {"overrides": [{"cluster": "prod", "nodePool": "untrusted", "hopLimit": 1},
+                              {"cluster": "prod", "nodePool": "batch", "hopLimit": {"min": 2}}]},
        "waits": {"notFoundSeconds": 2, "tagSettleSeconds": 1, "appliedSeconds": 2, "firstBackoffMillis": 100}}
       """;
 
@@ -102,7 +104,7 @@ class ImdsRemediationIT {
   }
 
   @Test
-  void runInstancesEvent_hardensAManagedNodeGroupNode() {
+  void runInstancesEvent_hardensAManagedNodeGroupNode_andLeavesItsHopLimit1At1_byDefault() {
     InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
 
     Report report =
@@ -111,9 +113,13 @@ class ImdsRemediationIT {
                 "cloudtrail-runinstances-managed-nodegroup.json",
                 Map.of("i-0a1b2c3d4e5f60002", node.value())));
 
-    assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
+    assertThat(fixtures.options(node)).isEqualTo("required/1/enabled");
     InstanceResult r = report.results().get(0);
     assertThat(r.decision()).isEqualTo(Decision.CHANGED);
+    assertThat(r.policy().hopLimitMin()).isEqualTo(1);
+    assertThat(r.policy().hopLimitMax()).isEqualTo(2);
+    assertThat(r.policy().from()).isEqualTo("default");
+    assertThat(r.hopLimitChange()).isNull();
     assertThat(r.nodeKind()).isEqualTo("managed-node-group");
     assertThat(r.before().httpTokens()).isEqualTo("optional");
     assertThat(r.after().httpTokens()).isEqualTo("required");
@@ -124,6 +130,7 @@ class ImdsRemediationIT {
             "launched weak by arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForAutoScaling/"
                 + "AutoScaling from autoscaling.amazonaws.com, launch template lt-0a1b2c3d4e5f6a7b8"
                 + " version 3; HttpTokens optional -> required");
+    assertThat(r.reason()).doesNotContain("hop limit");
     assertThat(r.caller().action()).isEqualTo("RunInstances");
     assertThat(r.caller().invokedBy()).isEqualTo("autoscaling.amazonaws.com");
     // Exactly one describe and one modify, carrying all three fields and nothing else.
@@ -132,7 +139,7 @@ class ImdsRemediationIT {
         .containsExactly("DescribeInstances", "ModifyInstanceMetadataOptions");
     RecordingProxy.Call modify = proxy.calls("ModifyInstanceMetadataOptions").get(0);
     assertThat(modify.param("HttpTokens")).isEqualTo("required");
-    assertThat(modify.param("HttpPutResponseHopLimit")).isEqualTo("2");
+    assertThat(modify.param("HttpPutResponseHopLimit")).isEqualTo("1");
     assertThat(modify.param("HttpEndpoint")).isEqualTo("enabled");
     assertThat(modify.param("InstanceMetadataTags")).isNull();
     assertThat(modify.param("HttpProtocolIpv6")).isNull();
@@ -153,8 +160,8 @@ class ImdsRemediationIT {
                     "i-0a1b2c3d4e5f60008", general.get(1).value(),
                     "i-0a1b2c3d4e5f60009", untrusted.value())));
 
-    assertThat(fixtures.options(general.get(0))).isEqualTo("required/2/enabled");
-    assertThat(fixtures.options(general.get(1))).isEqualTo("required/2/enabled");
+    assertThat(fixtures.options(general.get(0))).isEqualTo("required/1/enabled");
+    assertThat(fixtures.options(general.get(1))).isEqualTo("required/1/enabled");
     assertThat(fixtures.options(untrusted)).isEqualTo("required/1/enabled");
     InstanceResult pool = report.results().get(2);
     assertThat(pool.nodePool()).isEqualTo("untrusted");
@@ -165,11 +172,15 @@ class ImdsRemediationIT {
                 + "1795356188123456789 from 52.95.4.21 (aws-sdk-go-v2/1.36.3 ua/2.1 os/linux"
                 + " lang/go#1.24.2 md/GOOS#linux md/GOARCH#amd64 api/ec2#1.211.3"
                 + " karpenter.sh-v1.4.0), launch template karpenter.k8s.aws/12345678901234567890"
-                + " version $Latest; hop limit 2 -> 1 (band 1 from nodePool prod/untrusted)");
+                + " version $Latest; hop limit lowered 2 -> 1 (band 1 from nodePool prod/untrusted)");
+    assertThat(pool.hopLimitChange())
+        .isEqualTo(
+            new HopLimitChange(
+                HopLimitChange.Direction.LOWERED, 2, 1, 1, 1, "nodePool prod/untrusted"));
   }
 
   @Test
-  void createFleetEvent_withSingleItems_hardensTheOneNode() {
+  void createFleetEvent_withSingleItems_hardensTheOneNode_leavingAKarpenterHopLimit1At1() {
     InstanceId node = fixtures.launch(karpenter("default"), "optional", 1);
 
     handle(
@@ -177,7 +188,26 @@ class ImdsRemediationIT {
             "cloudtrail-createfleet-one-instance.json",
             Map.of("i-0a1b2c3d4e5f60006", node.value())));
 
+    assertThat(fixtures.options(node)).isEqualTo("required/1/enabled");
+  }
+
+  @Test
+  void aPoolWhoseBandHasMin2_isRaisedFrom1_andTheReportSaysFromWhichSetting() {
+    InstanceId node = fixtures.launch(karpenter("batch"), "optional", 1);
+
+    Report report =
+        handle(
+            SampleEvents.withIds(
+                "cloudtrail-createfleet-one-instance.json",
+                Map.of("i-0a1b2c3d4e5f60006", node.value())));
+
     assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
+    InstanceResult r = report.results().get(0);
+    assertThat(r.hopLimitChange())
+        .isEqualTo(
+            new HopLimitChange(HopLimitChange.Direction.RAISED, 1, 2, 2, 2, "nodePool prod/batch"));
+    assertThat(r.reason()).endsWith("hop limit raised 1 -> 2 (band 2 from nodePool prod/batch)");
+    assertThat(logged.get(0).hopLimitChange()).isEqualTo(r.hopLimitChange());
   }
 
   @Test
@@ -196,18 +226,21 @@ class ImdsRemediationIT {
 
     assertThat(report.results()).extracting(InstanceResult::nodeKind).containsOnly("self-managed");
     assertThat(report.results()).extracting(InstanceResult::nodeGroup).containsOnly("legacy-ng");
-    nodes.forEach(n -> assertThat(fixtures.options(n)).isEqualTo("required/2/enabled"));
+    nodes.forEach(n -> assertThat(fixtures.options(n)).isEqualTo("required/1/enabled"));
   }
 
   @Test
-  void stateChangeEvent_hardensTheNode() {
+  void stateChangeEvent_hardensTheNode_andLowersAHopLimitAbove2() {
     InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 3);
 
-    handle(
-        SampleEvents.withIds(
-            "state-change-running.json", Map.of("i-0a1b2c3d4e5f60001", node.value())));
+    Report report =
+        handle(
+            SampleEvents.withIds(
+                "state-change-running.json", Map.of("i-0a1b2c3d4e5f60001", node.value())));
 
     assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
+    assertThat(report.results().get(0).hopLimitChange())
+        .isEqualTo(new HopLimitChange(HopLimitChange.Direction.LOWERED, 3, 2, 1, 2, "default"));
   }
 
   @Test
@@ -332,7 +365,7 @@ class ImdsRemediationIT {
       pool.shutdown();
     }
 
-    nodes.forEach(n -> assertThat(fixtures.options(n)).isEqualTo("required/2/enabled"));
+    nodes.forEach(n -> assertThat(fixtures.options(n)).isEqualTo("required/1/enabled"));
     // Every write ever sent for these nodes hardened them: none carried optional tokens.
     assertThat(proxy.calls("ModifyInstanceMetadataOptions"))
         .isNotEmpty()
@@ -348,7 +381,7 @@ class ImdsRemediationIT {
     Report report = handle(("{\"instanceId\": \"" + node + "\"}").getBytes(StandardCharsets.UTF_8));
 
     assertThat(report.results().get(0).decision()).isEqualTo(Decision.CHANGED);
-    assertThat(fixtures.options(node)).isEqualTo("required/2/enabled");
+    assertThat(fixtures.options(node)).isEqualTo("required/1/enabled");
     assertThat(proxy.calls())
         .extracting(RecordingProxy.Call::action)
         .containsExactly(

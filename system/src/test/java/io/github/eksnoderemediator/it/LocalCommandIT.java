@@ -15,8 +15,11 @@ import io.github.eksnoderemediator.testing.RecordingProxy;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +91,8 @@ class LocalCommandIT {
 
     for (Run r : List.of(a, b, c)) {
       assertThat(r.exit()).as(r.stderr()).isZero();
+      // One SLF4J binding in the shaded jar: SLF4J has nothing to warn about.
+      assertThat(r.stderr()).doesNotContain("SLF4J");
       assertThat(r.report().path("results").get(0).path("decision").asText()).isEqualTo("changed");
     }
     assertThat(a.report().path("results").get(0).path("nodeKind").asText())
@@ -95,8 +100,9 @@ class LocalCommandIT {
     assertThat(b.report().path("results").get(0).path("nodeKind").asText()).isEqualTo("karpenter");
     assertThat(c.report().path("results").get(0).path("nodeKind").asText())
         .isEqualTo("self-managed");
+    // Launched with hop limit 1, as Karpenter v1 and AL2023 do: the default band leaves it at 1.
     for (InstanceId id : List.of(managed, karpenter, selfManaged)) {
-      assertThat(fixtures.options(id)).isEqualTo("required/2/enabled");
+      assertThat(fixtures.options(id)).isEqualTo("required/1/enabled");
     }
     // The decision log goes to stderr, one JSON object per line, one line per decision, next to
     // the CloudWatch EMF metric lines.
@@ -108,6 +114,55 @@ class LocalCommandIT {
                 assertThat(Json.MAPPER.readTree(l).path("result").path("instanceId").asText())
                     .isEqualTo(managed.value()));
   }
+
+  /**
+   * The shaded jar holds exactly one SLF4J binding, slf4j-simple: the SDK's warnings go to stderr,
+   * which Lambda sends to the function's log group. A second binding (such as the CDK app's
+   * slf4j-nop, which did reach the demo's classpath) would make SLF4J print "multiple SLF4J
+   * bindings" on every start.
+   */
+  @Test
+  void theShippedJar_hasExactlyOneSlf4jBinding_slf4jSimple() throws Exception {
+    List<String> bindings = new ArrayList<>();
+    List<String> staticBinders = new ArrayList<>();
+    List<String> providers = new ArrayList<>();
+    try (JarFile jar = new JarFile(LocalCommand.JAR.toFile())) {
+      jar.stream()
+          .map(JarEntry::getName)
+          .forEach(
+              name -> {
+                if (name.equals("org/slf4j/impl/StaticLoggerBinder.class")) {
+                  staticBinders.add(name);
+                }
+                if (name.equals("META-INF/services/org.slf4j.spi.SLF4JServiceProvider")) {
+                  providers.add(name);
+                }
+                for (String binding : SLF4J_BINDINGS) {
+                  if (name.endsWith("/" + binding + "/pom.properties")) {
+                    bindings.add(binding);
+                  }
+                }
+              });
+    }
+
+    assertThat(bindings).containsExactly("slf4j-simple");
+    assertThat(staticBinders).hasSize(1);
+    assertThat(providers).isEmpty();
+  }
+
+  /** Every SLF4J 1.x and 2.x binding (provider) artifact SLF4J's documentation names. */
+  private static final List<String> SLF4J_BINDINGS =
+      List.of(
+          "slf4j-simple",
+          "slf4j-nop",
+          "slf4j-jdk14",
+          "slf4j-jdk-platform-logging",
+          "slf4j-log4j12",
+          "slf4j-reload4j",
+          "slf4j-jcl",
+          "logback-classic",
+          "log4j-slf4j-impl",
+          "log4j-slf4j2-impl");
 
   @Test
   void handle_leavesNonEksAndCompliantInstancesWithoutAModifyCall() throws Exception {

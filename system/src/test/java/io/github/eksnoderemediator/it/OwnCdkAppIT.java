@@ -94,7 +94,8 @@ class OwnCdkAppIT {
             JSON.readTree(
                 """
                 {"clusters": ["prod", "staging"],
-                 "imds": {"hopLimit": 2, "overrides": [
+                 "imds": {"overrides": [
+                   {"cluster": "prod", "nodeGroup": "general", "hopLimit": {"min": 2}},
                    {"cluster": "prod", "nodePool": "untrusted", "hopLimit": 1},
                    {"cluster": "staging", "nodeGroup": "legacy", "imdsV1Usage": "defer"}]}}
                 """));

@@ -150,7 +150,7 @@ class PermissionsCheckIT {
             "harden a karpenter node of prod",
             "harden a self-managed node of prod",
             "set HttpTokens to optional",
-            "set a hop limit outside 2");
+            "set a hop limit outside [1, 2]");
     assertThat(probes.get("harden a managed-node-group node of prod").answer())
         .isEqualTo("allowed (DryRunOperation)");
     assertThat(probes.get("set HttpTokens to optional").answer())

@@ -174,7 +174,7 @@ class SecurityHubIT {
       assertThat(now.at("/Note/Text").asText())
           .startsWith("EKS Node Remediator required IMDSv2")
           .contains("HttpTokens optional -> required")
-          .contains("HttpPutResponseHopLimit 1 -> 2");
+          .contains("HttpPutResponseHopLimit 1 -> 1");
     }
     assertThat(hub.finding(compliantFinding.get("Id").asText()).at("/Workflow/Status").asText())
         .isEqualTo("NEW");
@@ -239,7 +239,7 @@ class SecurityHubIT {
 
     assertThat(one.results().get(0).decision()).isEqualTo(Decision.CHANGED);
     assertThat(two.results().get(0).decision()).isEqualTo(Decision.CHANGED);
-    assertThat(fixtures.options(second)).isEqualTo("required/2/enabled");
+    assertThat(fixtures.options(second)).isEqualTo("required/1/enabled");
     assertThat(hub.requests()).containsExactly("POST /findings");
     assertThat(hubLines).containsExactly("security hub not enabled");
   }

@@ -101,9 +101,9 @@ class SweepIT {
     Map<String, String> optedOut = new HashMap<>(Instances.MANAGED_PROD);
     optedOut.put(RemediatorConfig.DEFAULT_OPT_OUT_TAG_KEY, "true");
 
-    launch(60, Instances.MANAGED_PROD, "optional", 1, "required/2/enabled", true);
+    launch(60, Instances.MANAGED_PROD, "optional", 1, "required/1/enabled", true);
     launch(40, Instances.MANAGED_PROD, "required", 2, "required/2/enabled", false);
-    launch(40, pool, "optional", 1, "required/2/enabled", true);
+    launch(40, pool, "optional", 1, "required/1/enabled", true);
     launch(20, untrusted, "required", 2, "required/1/enabled", true);
     launch(30, Instances.SELF_MANAGED_PROD, "optional", 3, "required/2/enabled", true);
     launch(
@@ -116,14 +116,14 @@ class SweepIT {
     launch(40, Map.of("Name", "build-host"), "optional", 1, "optional/1/enabled", false);
     launch(10, optedOut, "optional", 1, "optional/1/enabled", false);
     List<InstanceId> stopped =
-        launch(10, Instances.MANAGED_PROD, "optional", 1, "required/2/enabled", true);
+        launch(10, Instances.MANAGED_PROD, "optional", 1, "required/1/enabled", true);
     fixtures.stop(stopped);
     List<InstanceId> terminated =
         launch(10, Instances.MANAGED_PROD, "optional", 1, "optional/1/enabled", false);
     fixtures.terminate(terminated);
 
     // Node groups for the drift report: one weak launch template, one hardened, one EKS default.
-    String weak = fixtures.launchTemplate("weak", "optional", 1);
+    String weak = fixtures.launchTemplate("weak", "optional", 3);
     String hardened = fixtures.launchTemplate("hardened", "required", 2);
     eksSetup.createCluster(
         r ->
@@ -265,7 +265,7 @@ class SweepIT {
     assertThat(general.reasons())
         .containsExactly(
             "HttpTokens optional: nodes launch with IMDSv1 enabled",
-            "hop limit 1 outside band 2 from default");
+            "hop limit 3 outside band [1, 2] from default");
     assertThat(groups)
         .filteredOn(g -> !g.nodeGroup().equals("general"))
         .noneMatch(DriftReport.NodeGroupDrift::drifting);

@@ -122,7 +122,8 @@ class TamperIT {
     assertThat(r.reason())
         .startsWith(
             "loosened by arn:aws:iam::123456789012:user/alice from 198.51.100.7 (aws-cli/2.22.4")
-        .contains("at 2026-11-20T15:12:40Z; HttpTokens optional -> required; hop limit 3 -> 2");
+        .contains(
+            "at 2026-11-20T15:12:40Z; HttpTokens optional -> required; hop limit lowered 3 -> 2");
     assertThat(r.caller().principal()).isEqualTo("arn:aws:iam::123456789012:user/alice");
     assertThat(r.caller().sourceIp()).isEqualTo("198.51.100.7");
     assertThat(r.caller().requested()).isEqualTo("HttpTokens optional, HttpPutResponseHopLimit 3");

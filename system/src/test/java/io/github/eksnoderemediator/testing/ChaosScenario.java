@@ -206,9 +206,9 @@ public final class ChaosScenario {
     EniService later = eni(config, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(15)));
     assertThat(later.handle(EventParser.parse(schedule), false).failures()).isEmpty();
 
-    // 1. Every in-scope node is hardened.
+    // 1. Every in-scope node is hardened (launched at hop limit 1: the default band leaves it).
     for (InstanceId id : union(cnfNodes, pool)) {
-      assertThat(fixtures.options(id)).as("node %s", id).isEqualTo("required/2/enabled");
+      assertThat(fixtures.options(id)).as("node %s", id).isEqualTo("required/1/enabled");
     }
     // 2. Exactly one interface of ours per (node, profile), attached at its index.
     List<NetworkInterface> ours =
