@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code java -jar lambda/target/remediator.jar handle EVENT}: the plain jar, default flags;
  *   <li>Cloud Custodian ({@code c7n}, pinned in {@code requirements-bench.txt}) through {@code
  *       c7n.handler.dispatch_event}, with an {@code ec2-instance-state} policy whose action is
- *       {@code set-metadata-access} (tokens required, hop limit 2): {@code system/bench/c7n/}.
+ *       {@code set-metadata-access} (tokens required; the node is launched at hop limit 1, which the
+ *       default band keeps, so neither side changes it): {@code system/bench/c7n/}.
  * </ul>
  *
  * Every run must leave its node with tokens required, or the figure is refused.
@@ -38,9 +39,9 @@ public final class StartBench {
   record Contender(String name, List<String> command, Map<String, String> env) {}
 
   /**
-   * The configuration our two main contenders run with: the same work as Custodian's policy (tokens
-   * required and the hop limit, nothing else), so Security Hub is left out. A third row runs the
-   * launcher with the defaults, which also look up the node's EC2.8 findings.
+   * The configuration our two main contenders run with: the same work as Custodian's policy (one
+   * describe, one write requiring tokens, nothing else), so Security Hub is left out. A last row
+   * runs the launcher with the defaults, which also look up the node's EC2.8 findings.
    */
   static final String SAME_WORK_CONFIG = "{\"securityHub\": {\"updateFindings\": false}}";
 
