@@ -76,7 +76,8 @@ final class AuthorizationRequests {
       return events(request);
     }
     String action = request.param("Action");
-    if (action == null && request.path().startsWith("/findings")) {
+    if (action == null
+        && (request.path().startsWith("/findings") || request.path().startsWith("/members"))) {
       return List.of(securityHub(request));
     }
     if (action == null) {
