@@ -222,7 +222,7 @@ public final class FindingsResolver {
         byNote.computeIfAbsent(note(hardened.get(f.instance())), n -> new ArrayList<>()).add(f);
       }
     }
-    if (!byNote.isEmpty() && leaveOpen(hub, byNote, hardened, failures)) {
+    if (!byNote.isEmpty() && leaveOpen(hub, byNote, hardened, deadline, failures)) {
       return !Boolean.TRUE.equals(administrator);
     }
     for (Map.Entry<String, List<Finding>> group : byNote.entrySet()) {
@@ -246,8 +246,13 @@ public final class FindingsResolver {
       FindingsGateway hub,
       Map<String, List<Finding>> byNote,
       Map<InstanceId, InstanceResult> hardened,
+      Instant deadline,
       List<String> failures) {
     if (allowInAdministratorAccount) {
+      return false;
+    }
+    if (administrator == null && !clock.instant().isBefore(deadline)) {
+      // No call after the deadline: every update is then skipped as out of time, and counted.
       return false;
     }
     if (administrator == null) {

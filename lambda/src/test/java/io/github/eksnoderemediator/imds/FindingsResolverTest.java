@@ -45,11 +45,13 @@ class FindingsResolverTest {
     boolean administrator;
     RuntimeException failMembers;
     int memberQueries;
+    Runnable afterQuery = () -> {};
 
     @Override
     public List<Finding> openImdsFindings(List<InstanceId> instances) {
       assertThat(instances).hasSizeLessThanOrEqualTo(MAX_INSTANCES_PER_QUERY);
       queries.add(List.copyOf(instances));
+      afterQuery.run();
       if (notEnabled) {
         throw new NotEnabledException("Account 123456789012 is not subscribed", null);
       }
@@ -369,5 +371,16 @@ class FindingsResolverTest {
     resolver.resolve(hardened(1), later());
     assertThat(hub.memberQueries).isEqualTo(2);
     assertThat(hub.updates).hasSize(1);
+  }
+
+  @Test
+  void deadlinePassedAfterTheRead_noListMembersAndNoUpdate() {
+    hub.afterQuery = () -> clock.advance(java.time.Duration.ofSeconds(601));
+
+    FindingsResolver.Outcome outcome = resolver(true).resolve(hardened(2), later());
+
+    assertThat(hub.memberQueries).isZero();
+    assertThat(hub.updates).isEmpty();
+    assertThat(outcome.failures()).hasSize(2).allMatch(s -> s.contains("out of time"));
   }
 }
