@@ -255,6 +255,16 @@ public final class EksNodeRemediatorProps {
       return this;
     }
 
+    /**
+     * {@code securityHub.allowInAdministratorAccount}: update findings even where this account is a
+     * Security Hub administrator with member accounts, whose findings the role then reaches too
+     * (default false: findings there are left open). IAM cannot limit the role to EC2.8 findings.
+     */
+    public Builder securityHubAllowInAdministratorAccount(boolean allow) {
+      child(remediator, "securityHub").put("allowInAdministratorAccount", allow);
+      return this;
+    }
+
     /** {@code waits.notFoundSeconds}: how long to describe an instance EC2 does not show yet. */
     public Builder waitsNotFoundSeconds(int seconds) {
       child(remediator, "waits").put("notFoundSeconds", seconds);

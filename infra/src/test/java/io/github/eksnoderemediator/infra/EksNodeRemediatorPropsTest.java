@@ -69,6 +69,7 @@ class EksNodeRemediatorPropsTest {
             .waitsAppliedSeconds(15)
             .waitsFirstBackoffMillis(250)
             .securityHubUpdateFindings(false)
+            .securityHubAllowInAdministratorAccount(true)
             .eniProfile(
                 EniProfileSpec.named("multus-data")
                     .cluster("prod")
@@ -120,7 +121,7 @@ class EksNodeRemediatorPropsTest {
                        "accountWritesPerSecond": 10, "accountWriteBurst": 200},
              "waits": {"notFoundSeconds": 20, "tagSettleSeconds": 5, "appliedSeconds": 15,
                        "firstBackoffMillis": 250},
-             "securityHub": {"updateFindings": false},
+             "securityHub": {"updateFindings": false, "allowInAdministratorAccount": true},
              "eni": {"profiles": [
                {"name": "multus-data", "cluster": "prod", "nodeGroup": "cnf",
                 "matchTags": {"role": "cnf"}, "subnets": {"tags": {"multus": "data"}},

@@ -83,6 +83,7 @@ class EventPatternTest {
           Map.entry("manual-one-instance.json", Set.of()),
           Map.entry("manual-several-instances-dry-run.json", Set.of()),
           Map.entry("manual-check-permissions.json", Set.of()),
+          Map.entry("manual-eni-capacity.json", Set.of()),
           Map.entry("decision-imds-tampered.json", Set.of(FORWARD, RECORD)),
           Map.entry("decision-eni-failed.json", Set.of(FORWARD, RECORD)));
 

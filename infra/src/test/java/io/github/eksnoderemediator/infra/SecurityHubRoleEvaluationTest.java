@@ -63,6 +63,10 @@ class SecurityHubRoleEvaluationTest {
                 Expect.ALLOWED,
                 IamRequest.of("securityhub:GetFindings", FindingsReading.hubArn())),
             Call.of(
+                "ListMembers (is this an administrator account?)",
+                Expect.ALLOWED,
+                IamRequest.of("securityhub:ListMembers", FindingsReading.hubArn())),
+            Call.of(
                 "BatchUpdateFindings RESOLVED with the function's note",
                 reading.statusKnown() ? Expect.ALLOWED : Expect.REFUSED,
                 update(reading, ours())));
@@ -137,6 +141,9 @@ class SecurityHubRoleEvaluationTest {
         List.of(
             "securityhub:UpdateFindings",
             "securityhub:DisableSecurityHub",
+            "securityhub:GetMembers",
+            "securityhub:DisassociateMembers",
+            "securityhub:CreateMembers",
             "securityhub:UpdateSecurityHubConfiguration")) {
       calls.add(Call.of(action, Expect.REFUSED, IamRequest.of(action, FindingsReading.hubArn())));
     }
@@ -162,6 +169,11 @@ class SecurityHubRoleEvaluationTest {
             "GetFindings on another Region's hub",
             Expect.REFUSED,
             IamRequest.of("securityhub:GetFindings", otherRegion)));
+    calls.add(
+        Call.of(
+            "ListMembers on another Region's hub",
+            Expect.REFUSED,
+            IamRequest.of("securityhub:ListMembers", otherRegion)));
 
     assertThat(RoleChecks.violations(role(), calls)).isEmpty();
   }

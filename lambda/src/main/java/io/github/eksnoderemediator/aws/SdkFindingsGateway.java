@@ -15,6 +15,8 @@ import software.amazon.awssdk.services.securityhub.model.BatchUpdateFindingsResp
 import software.amazon.awssdk.services.securityhub.model.BatchUpdateFindingsUnprocessedFinding;
 import software.amazon.awssdk.services.securityhub.model.GetFindingsRequest;
 import software.amazon.awssdk.services.securityhub.model.GetFindingsResponse;
+import software.amazon.awssdk.services.securityhub.model.ListMembersRequest;
+import software.amazon.awssdk.services.securityhub.model.ListMembersResponse;
 import software.amazon.awssdk.services.securityhub.model.Resource;
 import software.amazon.awssdk.services.securityhub.model.StringFilter;
 import software.amazon.awssdk.services.securityhub.model.StringFilterComparison;
@@ -27,6 +29,9 @@ public final class SdkFindingsGateway implements FindingsGateway {
 
   /** GetFindings returns at most 100 findings per page. */
   static final int PAGE_SIZE = 100;
+
+  /** ListMembers returns at most 50 members per page (Security Hub API Reference). */
+  static final int MEMBERS_PAGE_SIZE = 50;
 
   private final SecurityHubClient client;
 
@@ -128,6 +133,31 @@ public final class SdkFindingsGateway implements FindingsGateway {
       unprocessed.add(new Unprocessed(f, u.errorCode(), u.errorMessage()));
     }
     return unprocessed;
+  }
+
+  @Override
+  public boolean administersMembers() {
+    String token = null;
+    try {
+      do {
+        // OnlyAssociated=false: every member, invited ones included (the default, true, lists only
+        // ENABLED members, and an invited account can accept at any time).
+        ListMembersResponse page =
+            client.listMembers(
+                ListMembersRequest.builder()
+                    .onlyAssociated(false)
+                    .maxResults(MEMBERS_PAGE_SIZE)
+                    .nextToken(token)
+                    .build());
+        if (!page.members().isEmpty()) {
+          return true;
+        }
+        token = page.nextToken();
+      } while (token != null && !token.isEmpty());
+    } catch (SdkException e) {
+      throw AwsErrors.securityHub(e);
+    }
+    return false;
   }
 
   /** The instance among the asked ones that one of the finding's resources is, or null. */

@@ -219,7 +219,8 @@ public final class SdkNetworkGateway implements NetworkGateway {
             instanceType,
             network.maximumNetworkInterfaces(),
             network.maximumNetworkCards() == null ? 1 : network.maximumNetworkCards(),
-            perCard);
+            perCard,
+            network.ipv4AddressesPerInterface() == null ? 0 : network.ipv4AddressesPerInterface());
     limits.put(instanceType, result);
     return result;
   }

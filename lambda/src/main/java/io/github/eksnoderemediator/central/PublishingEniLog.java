@@ -34,6 +34,11 @@ public final class PublishingEniLog implements EniDecisionLog {
   }
 
   @Override
+  public void cniCapacity(String input, io.github.eksnoderemediator.eni.CniCapacityReport.Row row) {
+    lines.cniCapacity(input, row);
+  }
+
+  @Override
   public void flush() {
     events.publish();
   }

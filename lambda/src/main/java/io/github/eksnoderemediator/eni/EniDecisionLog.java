@@ -22,6 +22,13 @@ public interface EniDecisionLog {
       String what) {}
 
   /**
+   * Records an instance type whose profiles leave the VPC CNI no slot of its own ({@link
+   * CniCapacity#warning()}), from the {@code eni-capacity} report. Logs that do not care about it
+   * (tests) need not implement it.
+   */
+  default void cniCapacity(String input, CniCapacityReport.Row row) {}
+
+  /**
    * Called once an invocation's (or a batch's) decisions are all recorded: a log that sends them
    * somewhere sends them now. Never throws.
    */

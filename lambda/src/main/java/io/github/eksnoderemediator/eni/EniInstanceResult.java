@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param retryable for a failure: whether trying again can help
  * @param skippedBecause for a node out of scope: the rule that excluded it (not in the report: the
  *     reason says it in words; the log level comes from it)
+ * @param vpcCni what the matched profiles leave to the VPC CNI on this instance's type, and the
+ *     max-pods value to set; only when the run looked up the type's limits (it had an interface to
+ *     place), since present interfaces need no lookup
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EniInstanceResult(
@@ -40,7 +43,8 @@ public record EniInstanceResult(
     List<EniResult> interfaces,
     boolean dryRun,
     Boolean retryable,
-    @JsonIgnore SkipReason skippedBecause) {
+    @JsonIgnore SkipReason skippedBecause,
+    CniCapacity vpcCni) {
 
   public EniInstanceResult {
     interfaces = List.copyOf(interfaces);
@@ -157,8 +161,27 @@ public record EniInstanceResult(
           interfaces,
           dryRun,
           retryable,
-          skippedBecause);
+          skippedBecause,
+          null);
     }
+  }
+
+  /** This result with what the profiles leave to the VPC CNI on the instance's type. */
+  public EniInstanceResult withVpcCni(CniCapacity capacity) {
+    return new EniInstanceResult(
+        instanceId,
+        cluster,
+        nodeKind,
+        nodeGroup,
+        nodePool,
+        state,
+        decision,
+        reason,
+        interfaces,
+        dryRun,
+        retryable,
+        skippedBecause,
+        capacity);
   }
 
   @JsonIgnore

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  * @param caller who touched an interface, for a CloudTrail event about one
  * @param touched what that call touched, and how the function found the node
  * @param permissions for a permissions check: each dry-run request and its verdict
+ * @param capacity for {@code {"report": "eni-capacity"}}: what the profiles leave to the VPC CNI
+ *     per instance type, and the max-pods value to set
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EniReport(
@@ -37,7 +39,8 @@ public record EniReport(
     SweepSummary sweep,
     io.github.eksnoderemediator.report.Attribution caller,
     String touched,
-    PermissionsReport permissions)
+    PermissionsReport permissions,
+    CniCapacityReport.Capacity capacity)
     implements InvocationReport {
 
   public EniReport {
@@ -58,7 +61,18 @@ public record EniReport(
   public static EniReport ignored(
       String input, String eventId, boolean eventBridge, String reason) {
     return new EniReport(
-        input, eventId, eventBridge, false, reason, List.of(), Map.of(), null, null, null, null);
+        input,
+        eventId,
+        eventBridge,
+        false,
+        reason,
+        List.of(),
+        Map.of(),
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   public static EniReport of(
@@ -76,19 +90,36 @@ public record EniReport(
       r.interfaces().forEach(i -> summary.merge(i.decision().label(), 1L, Long::sum));
     }
     return new EniReport(
-        input, eventId, eventBridge, dryRun, null, results, summary, sweep, null, null, null);
+        input, eventId, eventBridge, dryRun, null, results, summary, sweep, null, null, null, null);
   }
 
   /** This report with the caller of the call that brought it, and what that call touched. */
   public EniReport attributed(io.github.eksnoderemediator.report.Attribution by, String what) {
     return new EniReport(
-        input, eventId, eventBridge, dryRun, ignored, results, summary, sweep, by, what, null);
+        input,
+        eventId,
+        eventBridge,
+        dryRun,
+        ignored,
+        results,
+        summary,
+        sweep,
+        by,
+        what,
+        null,
+        null);
   }
 
   /** The report of a permissions check. */
   public static EniReport permissions(String input, PermissionsReport permissions) {
     return new EniReport(
-        input, null, false, false, null, List.of(), Map.of(), null, null, null, permissions);
+        input, null, false, false, null, List.of(), Map.of(), null, null, null, permissions, null);
+  }
+
+  /** The report of {@code {"report": "eni-capacity"}}. */
+  public static EniReport capacity(String input, CniCapacityReport.Capacity capacity) {
+    return new EniReport(
+        input, null, false, false, null, List.of(), Map.of(), null, null, null, null, capacity);
   }
 
   @JsonIgnore
@@ -103,7 +134,9 @@ public record EniReport(
   @JsonIgnore
   @Override
   public boolean hasFailures() {
-    return !failures().isEmpty() || (permissions != null && !permissions.passed());
+    return !failures().isEmpty()
+        || (permissions != null && !permissions.passed())
+        || (capacity != null && !capacity.failures().isEmpty());
   }
 
   /**
@@ -124,6 +157,9 @@ public record EniReport(
   public String failureSummary() {
     if (permissions != null && !permissions.passed()) {
       return "permissions check " + permissions.failureSummary();
+    }
+    if (capacity != null && !capacity.failures().isEmpty()) {
+      return "eni-capacity report: " + String.join("; ", capacity.failures());
     }
     return failures().stream()
         .map(r -> (r.instanceId() == null ? "sweep" : r.instanceId()) + ": " + r.failureReason())

@@ -124,6 +124,8 @@ public final class EniService {
           each(input, l.eventId(), l.instanceIds(), forceDryRun, deadline, reconciler::reconcile);
       case ManualRequest m when m.target() instanceof ManualRequest.Target.PermissionsCheck ->
           EniReport.permissions(what, permissions.check());
+      case ManualRequest m when m.target() instanceof ManualRequest.Target.EniCapacityReport ->
+          cniCapacity(what);
       case ManualRequest m when m.instanceIds().isEmpty() ->
           EniReport.ignored(
               what, null, false, "the ENI function takes manual requests for instance ids only");
@@ -228,6 +230,12 @@ public final class EniService {
     }
     log.touched(input.description(), c.eventId(), c.by(), what);
     return report.attributed(c.by(), what);
+  }
+
+  private EniReport cniCapacity(String what) {
+    CniCapacityReport.Capacity capacity = sweep.cniCapacity();
+    capacity.warnings().forEach(row -> log.cniCapacity(what, row));
+    return EniReport.capacity(what, capacity);
   }
 
   private EniReport sweep(Input input, String eventId, boolean dryRun, Instant deadline) {

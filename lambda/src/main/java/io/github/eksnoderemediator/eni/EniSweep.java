@@ -172,6 +172,14 @@ public final class EniSweep {
     }
   }
 
+  /**
+   * What the profiles leave to the VPC CNI on each instance type the nodes they match use, found
+   * the way the sweep finds nodes ({@code {"report": "eni-capacity"}}).
+   */
+  public CniCapacityReport.Capacity cniCapacity() {
+    return new CniCapacityReport(ec2, config).report();
+  }
+
   private boolean stillMatches(EniView eni, Optional<NetworkInstance> instance) {
     if (instance.isEmpty()) {
       return false;

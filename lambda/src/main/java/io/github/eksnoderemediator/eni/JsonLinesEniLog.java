@@ -22,9 +22,16 @@ public final class JsonLinesEniLog implements EniDecisionLog {
           case FAILED -> "ERROR";
           // An opt-out is an operator's deliberate exception: make it stand out.
           case SKIPPED -> result.skippedBecause() == SkipReason.OPTED_OUT ? "WARN" : "INFO";
-          default -> "INFO";
+          // Profiles that leave the VPC CNI no slot: pods will not get addresses (docs/eni.md).
+          default -> result.vpcCni() != null && result.vpcCni().warning() != null ? "WARN" : "INFO";
         };
     lines.write(level, "eni " + result.decision().label(), input, eventId, result);
+  }
+
+  /** An instance type whose profiles leave the VPC CNI no slot: WARN, with the figures. */
+  @Override
+  public void cniCapacity(String input, CniCapacityReport.Row row) {
+    lines.write("WARN", "eni vpc cni left no slot", input, null, row);
   }
 
   /** Someone touched an interface: a security event, logged at WARN with who and what. */

@@ -80,11 +80,13 @@ final class ReconcileRun {
             ? round()
             : cx.boundedWait()
                 .until(this::round, Round::settled, cx.reconcileWait(), cx.firstBackoff());
-    return new EniResults(last.broken(), dryRun, cx.reconcileWait())
-        .forInstance(
-            EniInstanceResult.about(id).withNode(node).inState(instance.state().toString()),
-            profiles,
-            progress);
+    EniInstanceResult result =
+        new EniResults(last.broken(), dryRun, cx.reconcileWait())
+            .forInstance(
+                EniInstanceResult.about(id).withNode(node).inState(instance.state().toString()),
+                profiles,
+                progress);
+    return limits.map(l -> result.withVpcCni(CniCapacity.of(l, profiles))).orElse(result);
   }
 
   private Round round() {

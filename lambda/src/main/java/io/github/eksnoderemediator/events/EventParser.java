@@ -60,7 +60,7 @@ public final class EventParser {
   private static final String MANUAL_EXPECTED =
       "expected an EventBridge event or a manual payload with \"instanceId\", \"instanceIds\","
           + " \"cluster\", \"report\" or \"check\"";
-  private static final Pattern DRIFT = Pattern.compile("drift");
+  private static final Pattern REPORTS = Pattern.compile("drift|eni-capacity");
   private static final Pattern PERMISSIONS = Pattern.compile("permissions");
   private static final int MAX_PATH_LENGTH = 200;
   private static final int MAX_JSON_ERROR_LENGTH = 300;
@@ -388,12 +388,22 @@ public final class EventParser {
       return new Input.ManualRequest(new Input.ManualRequest.Target.PermissionsCheck(), false);
     }
     if (report) {
-      payload.text("report", DRIFT, "\"drift\" (the only report there is)");
+      String which =
+          payload
+              .text(
+                  "report",
+                  REPORTS,
+                  "\"drift\" (the IMDS function's) or \"eni-capacity\" (the ENI function's)")
+              .orElseThrow();
       if (payload.has("dryRun")) {
         throw payload.fail(
             payload.child("dryRun"), "does not apply to a report, which never writes");
       }
-      return new Input.ManualRequest(new Input.ManualRequest.Target.DriftReport(), false);
+      return new Input.ManualRequest(
+          which.equals("drift")
+              ? new Input.ManualRequest.Target.DriftReport()
+              : new Input.ManualRequest.Target.EniCapacityReport(),
+          false);
     }
     if (nodes) {
       return new Input.ManualRequest(

@@ -145,8 +145,8 @@ public sealed interface Input {
   /**
    * A manual payload: {@code {"instanceId": "i-..."}}, {@code {"instanceIds": [...]}}, {@code
    * {"cluster": "prod"}} optionally with {@code "nodeGroup"} or {@code "nodePool"}, {@code
-   * {"report": "drift"}} or {@code {"check": "permissions"}}; the first three with optional {@code
-   * "dryRun": true}.
+   * {"report": "drift"}}, {@code {"report": "eni-capacity"}} or {@code {"check": "permissions"}};
+   * the first three with optional {@code "dryRun": true}.
    *
    * @param target what the request names
    * @param dryRun report what would change and write nothing
@@ -169,6 +169,7 @@ public sealed interface Input {
         case Target.Instances i -> "manual request";
         case Target.Nodes n -> "manual request for " + n.selector();
         case Target.DriftReport d -> "manual drift report";
+        case Target.EniCapacityReport c -> "manual eni-capacity report";
         case Target.PermissionsCheck c -> "manual permissions check";
       };
     }
@@ -192,6 +193,12 @@ public sealed interface Input {
 
       /** The launch-template drift report. */
       record DriftReport() implements Target {}
+
+      /**
+       * The ENI function's report of what its profiles leave to the VPC CNI per instance type
+       * ({@code {"report": "eni-capacity"}}).
+       */
+      record EniCapacityReport() implements Target {}
 
       /**
        * The permissions check: the function's own role, probed in its account with EC2's {@code

@@ -28,6 +28,11 @@ import java.util.function.Supplier;
  * compliance to {@code PASSED}. Best effort: nothing here changes a node's result or makes an
  * invocation fail. Where Security Hub is not enabled, the first call says so and no other is made
  * for the life of the execution environment.
+ *
+ * <p>IAM cannot limit {@code BatchUpdateFindings} to EC2.8 findings: only this code does. So before
+ * its first update in an execution environment it asks whether the account administers Security Hub
+ * for member accounts (their findings would be within the role's reach too), and unless {@code
+ * securityHub.allowInAdministratorAccount} is set, it updates nothing there.
  */
 public final class FindingsResolver {
   /** The product the note names. */
@@ -36,12 +41,16 @@ public final class FindingsResolver {
   private static final String REQUIRED = "required";
 
   private final boolean enabled;
+  private final boolean allowInAdministratorAccount;
   private final Supplier<FindingsGateway> connect;
   private final Metrics metrics;
   private final FindingsLog log;
   private final Clock clock;
   private FindingsGateway gateway;
   private boolean notEnabled;
+
+  /** Whether ListMembers listed members; null until asked (once per execution environment). */
+  private Boolean administrator;
 
   /**
    * @param connect builds the gateway (and its SDK client) when the first hardened node needs it,
@@ -54,6 +63,7 @@ public final class FindingsResolver {
       FindingsLog log,
       Clock clock) {
     this.enabled = config.updateFindings();
+    this.allowInAdministratorAccount = config.allowInAdministratorAccount();
     this.connect = connect;
     this.metrics = metrics;
     this.log = log;
@@ -126,7 +136,9 @@ public final class FindingsResolver {
 
   /**
    * Resolves the findings of the hardened nodes among {@code results}; does nothing when updates
-   * are off, Security Hub is not enabled, or no result hardened a node.
+   * are off, Security Hub is not enabled, or no result hardened a node. In a Security Hub
+   * administrator account (unless allowed there) it reads the findings, counts them as left open,
+   * and updates none.
    *
    * @param deadline no call is started after it
    * @return what was done, or null when nothing was attempted
@@ -147,7 +159,9 @@ public final class FindingsResolver {
     List<String> failures = new ArrayList<>();
     int[] counts = new int[2];
     try {
-      resolve(hardened, deadline, failures, counts);
+      if (!resolve(hardened, deadline, failures, counts)) {
+        return null;
+      }
     } catch (FindingsGateway.NotEnabledException e) {
       notEnabled = true;
       log.write(
@@ -171,7 +185,10 @@ public final class FindingsResolver {
     return outcome;
   }
 
-  private void resolve(
+  /**
+   * @return false when the findings were left open in an administrator account
+   */
+  private boolean resolve(
       Map<InstanceId, InstanceResult> hardened,
       Instant deadline,
       List<String> failures,
@@ -205,6 +222,9 @@ public final class FindingsResolver {
         byNote.computeIfAbsent(note(hardened.get(f.instance())), n -> new ArrayList<>()).add(f);
       }
     }
+    if (!byNote.isEmpty() && leaveOpen(hub, byNote, hardened, deadline, failures)) {
+      return !Boolean.TRUE.equals(administrator);
+    }
     for (Map.Entry<String, List<Finding>> group : byNote.entrySet()) {
       List<Finding> all = group.getValue();
       for (int i = 0; i < all.size(); i += FindingsGateway.MAX_FINDINGS_PER_UPDATE) {
@@ -213,6 +233,68 @@ public final class FindingsResolver {
         update(hub, batch, group.getKey(), hardened, deadline, failures, counts);
       }
     }
+    return true;
+  }
+
+  /**
+   * True when the findings must not be updated: this account administers Security Hub for member
+   * accounts and that is not allowed, or whether it does could not be found out (asked again at the
+   * next invocation). Asked before the first update of the execution environment, never at INIT and
+   * never when there is nothing to update; the answer holds until the environment ends.
+   */
+  private boolean leaveOpen(
+      FindingsGateway hub,
+      Map<String, List<Finding>> byNote,
+      Map<InstanceId, InstanceResult> hardened,
+      Instant deadline,
+      List<String> failures) {
+    if (allowInAdministratorAccount) {
+      return false;
+    }
+    if (administrator == null && !clock.instant().isBefore(deadline)) {
+      // No call after the deadline: every update is then skipped as out of time, and counted.
+      return false;
+    }
+    if (administrator == null) {
+      try {
+        administrator = hub.administersMembers();
+      } catch (Ec2CallException e) {
+        // Not knowing is not permission: a member's findings may be within reach.
+        for (List<Finding> group : byNote.values()) {
+          for (Finding f : group) {
+            failed(
+                hardened.get(f.instance()),
+                failures,
+                f.id() + ": not updated, ListMembers failed: " + e.summary());
+          }
+        }
+        return true;
+      }
+      if (administrator) {
+        Map<String, String> why = new LinkedHashMap<>();
+        why.put(
+            "reason",
+            "ListMembers lists member accounts: this hub can hold their findings, and IAM cannot"
+                + " keep BatchUpdateFindings to EC2.8 findings (only this function's code does)");
+        why.put(
+            "effect",
+            "no finding is updated here until this execution environment ends; each left open"
+                + " counts in "
+                + Metrics.FINDINGS_LEFT_IN_ADMINISTRATOR_ACCOUNT);
+        why.put("setting", "securityHub.allowInAdministratorAccount: true updates them here");
+        log.write("WARN", "security hub findings left open in an administrator account", why);
+      }
+    }
+    if (administrator) {
+      for (List<Finding> group : byNote.values()) {
+        for (Finding f : group) {
+          InstanceResult r = hardened.get(f.instance());
+          metrics.count(
+              r == null ? null : r.cluster(), Metrics.FINDINGS_LEFT_IN_ADMINISTRATOR_ACCOUNT, 1);
+        }
+      }
+    }
+    return administrator;
   }
 
   private void update(

@@ -273,6 +273,12 @@ public final class ImdsService {
       case Target.DriftReport d ->
           Report.of(m.description(), null, false, false, List.of()).with(null, driftReport());
       case Target.PermissionsCheck c -> Report.permissions(m.description(), permissions.check());
+      case Target.EniCapacityReport c ->
+          Report.ignored(
+              m.description(),
+              null,
+              false,
+              "the eni-capacity report is the ENI function's: invoke that function with it");
     };
   }
 

@@ -47,6 +47,12 @@ public interface Metrics {
    */
   String FINDINGS_NOT_RESOLVED = "FindingsNotResolved";
 
+  /**
+   * Findings of hardened nodes left open because this account administers Security Hub for member
+   * accounts and {@code securityHub.allowInAdministratorAccount} is off.
+   */
+  String FINDINGS_LEFT_IN_ADMINISTRATOR_ACCOUNT = "FindingsLeftInAdministratorAccount";
+
   /** Decision events the central view's bus accepted (only with a bus configured). */
   String DECISION_EVENTS_PUBLISHED = "DecisionEventsPublished";
 

@@ -38,6 +38,17 @@ public interface FindingsGateway {
    */
   List<Unprocessed> resolve(List<Finding> findings, String note);
 
+  /**
+   * True when this account is a Security Hub administrator here: {@code ListMembers} with {@code
+   * OnlyAssociated=false} lists at least one member account, whatever its relationship status (an
+   * invited account can accept at any time). Its hub may then hold member accounts' findings, which
+   * {@code BatchUpdateFindings} would reach too.
+   *
+   * @throws NotEnabledException when Security Hub is not enabled in this account and Region
+   * @throws Ec2CallException when the call fails otherwise (after the SDK's retries)
+   */
+  boolean administersMembers();
+
   /** Who the note says updated the finding (the note's {@code UpdatedBy}). */
   String NOTE_AUTHOR = "eks-node-remediator";
 

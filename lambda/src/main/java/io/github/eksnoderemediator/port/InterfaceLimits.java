@@ -11,9 +11,15 @@ import java.util.Optional;
  * @param maxCards {@code MaximumNetworkCards}
  * @param perCard {@code NetworkCards[].MaximumNetworkInterfaces} by card index; empty when EC2 does
  *     not list the cards
+ * @param ipv4PerInterface {@code Ipv4AddressesPerInterface}: private IPv4 addresses one interface
+ *     takes, its primary address included (what the VPC CNI's max-pods formula reads)
  */
 public record InterfaceLimits(
-    String instanceType, int maxInterfaces, int maxCards, Map<Integer, Integer> perCard) {
+    String instanceType,
+    int maxInterfaces,
+    int maxCards,
+    Map<Integer, Integer> perCard,
+    int ipv4PerInterface) {
 
   public InterfaceLimits {
     perCard = Map.copyOf(perCard);
@@ -22,5 +28,13 @@ public record InterfaceLimits(
   /** The limit of one card, when EC2 lists it. */
   public Optional<Integer> forCard(int card) {
     return Optional.ofNullable(perCard.get(card));
+  }
+
+  /**
+   * The interfaces network card 0 takes, the primary included: EC2's figure for the card, or the
+   * instance's when EC2 lists no cards.
+   */
+  public int onCardZero() {
+    return forCard(0).orElse(maxInterfaces);
   }
 }

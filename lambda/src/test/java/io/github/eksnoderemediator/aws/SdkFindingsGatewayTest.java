@@ -100,6 +100,49 @@ class SdkFindingsGatewayTest {
     Finding f = new Finding("id", "arn:aws:securityhub:eu-west-1::product/aws/securityhub", null);
     assertThatThrownBy(() -> gateway.resolve(List.of(f), "note"))
         .isInstanceOf(FindingsGateway.NotEnabledException.class);
+    assertThatThrownBy(() -> gateway.administersMembers())
+        .isInstanceOf(FindingsGateway.NotEnabledException.class);
+  }
+
+  @Test
+  void administersMembers_falseWithoutMembers_trueWithAnyMemberWhateverItsStatus() {
+    hub.enable();
+    assertThat(gateway.administersMembers()).isFalse();
+
+    // Only invited: ListMembers' default (OnlyAssociated=true) would not list it.
+    hub.addMember("111122223333", "Invited");
+    assertThat(client.listMembers(r -> {}).members()).isEmpty();
+    assertThat(gateway.administersMembers()).isTrue();
+    assertThat(hub.requests()).containsOnly("GET /members");
+  }
+
+  @Test
+  void theFakesListMembers_pagesWithNextToken_andFiltersOnlyAssociated_asDocumented() {
+    hub.enable();
+    List<String> accounts = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      String account = String.format("1111222233%02d", i);
+      accounts.add(account);
+      hub.addMember(account, i % 2 == 0 ? "Enabled" : "Invited");
+    }
+
+    List<String> all = new ArrayList<>();
+    client
+        .listMembersPaginator(r -> r.onlyAssociated(false).maxResults(3))
+        .members()
+        .forEach(m -> all.add(m.accountId()));
+    List<String> associated = new ArrayList<>();
+    client
+        .listMembersPaginator(r -> r.maxResults(2))
+        .members()
+        .forEach(m -> associated.add(m.accountId()));
+
+    assertThat(all).isEqualTo(accounts);
+    assertThat(associated)
+        .containsExactly(accounts.get(0), accounts.get(2), accounts.get(4), accounts.get(6));
+    assertThat(hub.requests()).hasSize(3 + 2);
+    assertThatThrownBy(() -> client.listMembers(r -> r.maxResults(51)))
+        .hasMessageContaining("MaxResults must be from 1 to 50");
   }
 
   @Test

@@ -102,6 +102,7 @@ class DecisionEventTest {
         interfaces,
         false,
         null,
+        null,
         null);
   }
 

@@ -87,7 +87,7 @@ class RemediatorConfigTest {
           {"queue": {"accountWritesPerSecond": 0}}                    | test queue.accountWritesPerSecond: must be a number from 0.1 to 1000 (EC2's default refill for ModifyInstanceMetadataOptions is 5 per second), got 0
           {"queue": {"batchsize": 10}}                                | test queue.batchsize: unknown field (expected one of accountWriteBurst, accountWritesPerSecond, batchSize, batchWindowSeconds, maxConcurrency)
           {"securityHub": {"updateFindings": "yes"}}                  | test securityHub.updateFindings: must be true or false, got the string "yes"
-          {"securityHub": {"severity": "LOW"}}                        | test securityHub.severity: unknown field (expected one of updateFindings)
+          {"securityHub": {"severity": "LOW"}}                        | test securityHub.severity: unknown field (expected one of allowInAdministratorAccount, updateFindings)
           [1, 2]                                                      | test: must be a JSON object, got an array
           {"clusters": [                                              | test is not valid JSON at line 1, column 15: Unexpected end-of-input: expected close marker for Array
           """)
@@ -106,6 +106,15 @@ class RemediatorConfigTest {
     assertThat(
             parse("{\"securityHub\": {\"updateFindings\": false}}").securityHub().updateFindings())
         .isFalse();
+  }
+
+  @Test
+  void securityHub_staysOutOfAdministratorAccountsByDefault_unlessAllowed() {
+    assertThat(RemediatorConfig.DEFAULT.securityHub().allowInAdministratorAccount()).isFalse();
+    assertThat(parse("{\"securityHub\": {}}").securityHub().allowInAdministratorAccount())
+        .isFalse();
+    assertThat(parse("{\"securityHub\": {\"allowInAdministratorAccount\": true}}").securityHub())
+        .isEqualTo(new SecurityHubConfig(true, true));
   }
 
   @Test

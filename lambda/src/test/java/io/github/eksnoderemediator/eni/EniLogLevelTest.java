@@ -17,7 +17,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A skipped node's ENI log level comes from the rule that excluded it. */
+/**
+ * A skipped node's ENI log level comes from the rule that excluded it; a node whose profiles leave
+ * the VPC CNI no slot is a WARN.
+ */
 class EniLogLevelTest {
   private final EniHarness h = new EniHarness();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-20T14:05:00Z"));
@@ -64,5 +67,36 @@ class EniLogLevelTest {
                 .path("level")
                 .asText())
         .isEqualTo("INFO");
+  }
+
+  @Test
+  void aReconcileLeavingTheVpcCniNoSlot_isLoggedAtWarn_withTheFigures() {
+    // m5.large takes 3 interfaces: the two profiles leave the CNI only the primary.
+    InstanceId node = h.launchCnfNode();
+
+    EniInstanceResult result = reconciler.reconcile(node, false);
+
+    assertThat(result.decision()).isEqualTo(EniInstanceResult.Outcome.RECONCILED);
+    JsonNode line = logged(result);
+    assertThat(line.path("level").asText()).isEqualTo("WARN");
+    assertThat(line.path("result").path("vpcCni").path("maxPods").asInt()).isEqualTo(11);
+    assertThat(line.path("result").path("vpcCni").path("warning").asText())
+        .contains("left no slot");
+  }
+
+  @Test
+  void theEniCapacityReportsRowsWithoutASlot_areLoggedAtWarn() {
+    CniCapacityReport.Row row =
+        new CniCapacityReport.Row(
+            2, CniCapacity.of(EniTestData.T3_MICRO, java.util.List.of(EniTestData.DATA)));
+    out.reset();
+
+    log.cniCapacity("manual eni-capacity report", row);
+
+    JsonNode line = Json.parse(out.toByteArray(), "log line");
+    assertThat(line.path("level").asText()).isEqualTo("WARN");
+    assertThat(line.path("message").asText()).isEqualTo("eni vpc cni left no slot");
+    assertThat(line.path("result").path("instanceType").asText()).isEqualTo("t3.micro");
+    assertThat(line.path("result").path("nodes").asInt()).isEqualTo(2);
   }
 }

@@ -33,8 +33,8 @@ final class EniTestData {
   static final Subnet MGMT_A = new Subnet(new SubnetId("subnet-0a9a0000000000a01"), VPC, AZ);
   static final SecurityGroupId SG_DATA = new SecurityGroupId("sg-0da7a000000000001");
   static final SecurityGroupId SG_MGMT = new SecurityGroupId("sg-0a9a0000000000001");
-  static final InterfaceLimits M5_LARGE = new InterfaceLimits("m5.large", 3, 1, Map.of(0, 3));
-  static final InterfaceLimits T3_MICRO = new InterfaceLimits("t3.micro", 2, 1, Map.of(0, 2));
+  static final InterfaceLimits M5_LARGE = new InterfaceLimits("m5.large", 3, 1, Map.of(0, 3), 10);
+  static final InterfaceLimits T3_MICRO = new InterfaceLimits("t3.micro", 2, 1, Map.of(0, 2), 2);
 
   static final Map<String, String> CNF_NODE_TAGS =
       Map.of(

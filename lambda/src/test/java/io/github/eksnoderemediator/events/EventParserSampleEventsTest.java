@@ -326,7 +326,10 @@ class EventParserSampleEventsTest {
               new ManualRequest(List.of(id(2), id(6), id(5)), true)),
           Map.entry(
               "manual-check-permissions.json",
-              new ManualRequest(new ManualRequest.Target.PermissionsCheck(), false)));
+              new ManualRequest(new ManualRequest.Target.PermissionsCheck(), false)),
+          Map.entry(
+              "manual-eni-capacity.json",
+              new ManualRequest(new ManualRequest.Target.EniCapacityReport(), false)));
 
   /** For each file in {@code events/invalid/}: what its one-line error must mention. */
   private static final Map<String, List<String>> INVALID =

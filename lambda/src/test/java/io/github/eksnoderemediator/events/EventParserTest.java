@@ -573,9 +573,23 @@ class EventParserTest {
       assertThat(parse("{\"report\": \"drift\"}"))
           .isEqualTo(new ManualRequest(new ManualRequest.Target.DriftReport(), false));
       assertThat(rejection("{\"report\": \"cost\"}"))
-          .isEqualTo("report: must be \"drift\" (the only report there is), got \"cost\"");
+          .isEqualTo(
+              "report: must be \"drift\" (the IMDS function's) or \"eni-capacity\" (the ENI function's), got \"cost\"");
       assertThat(rejection("{\"report\": \"drift\", \"dryRun\": true}"))
           .isEqualTo("dryRun: does not apply to a report, which never writes");
+    }
+
+    @Test
+    void parse_eniCapacityReportRequest() {
+      assertThat(parse("{\"report\": \"eni-capacity\"}"))
+          .isEqualTo(new ManualRequest(new ManualRequest.Target.EniCapacityReport(), false));
+      assertThat(parse("{\"report\": \"eni-capacity\"}").description())
+          .isEqualTo("manual eni-capacity report");
+      assertThat(rejection("{\"report\": \"eni-capacity\", \"dryRun\": false}"))
+          .isEqualTo("dryRun: does not apply to a report, which never writes");
+      assertThat(rejection("{\"report\": \"eni-capacity\", \"cluster\": \"prod\"}"))
+          .contains("cannot be combined with");
+      assertThat(rejection("{\"report\": \"ENI-capacity\"}")).startsWith("report: must be");
     }
 
     @Test

@@ -42,11 +42,16 @@ class FindingsResolverTest {
     RuntimeException failQueries;
     RuntimeException failUpdates;
     List<Finding> unprocessed = List.of();
+    boolean administrator;
+    RuntimeException failMembers;
+    int memberQueries;
+    Runnable afterQuery = () -> {};
 
     @Override
     public List<Finding> openImdsFindings(List<InstanceId> instances) {
       assertThat(instances).hasSizeLessThanOrEqualTo(MAX_INSTANCES_PER_QUERY);
       queries.add(List.copyOf(instances));
+      afterQuery.run();
       if (notEnabled) {
         throw new NotEnabledException("Account 123456789012 is not subscribed", null);
       }
@@ -75,6 +80,15 @@ class FindingsResolverTest {
           .map(f -> new Unprocessed(f, "FindingNotFound", "Finding Not Found"))
           .toList();
     }
+
+    @Override
+    public boolean administersMembers() {
+      memberQueries++;
+      if (failMembers != null) {
+        throw failMembers;
+      }
+      return administrator;
+    }
   }
 
   final Hub hub = new Hub();
@@ -85,8 +99,12 @@ class FindingsResolverTest {
   int connected;
 
   FindingsResolver resolver(boolean on) {
+    return resolver(new SecurityHubConfig(on));
+  }
+
+  FindingsResolver resolver(SecurityHubConfig config) {
     return new FindingsResolver(
-        new SecurityHubConfig(on),
+        config,
         () -> {
           connected++;
           return hub;
@@ -276,5 +294,94 @@ class FindingsResolverTest {
 
     assertThat(details.get(0)).isInstanceOf(FindingsResolver.Outcome.class);
     assertThat(((FindingsResolver.Outcome) details.get(0)).instances()).isEqualTo(1);
+  }
+
+  @Test
+  void administratorAccount_findingsLeftOpen_loggedOnce_countedEachTime_askedOnce() {
+    hub.administrator = true;
+    hub.perInstance = 2;
+    FindingsResolver resolver = resolver(true);
+
+    assertThat(resolver.resolve(hardened(2), later())).isNull();
+    assertThat(resolver.resolve(hardened(1), later())).isNull();
+
+    assertThat(hub.updates).as("no BatchUpdateFindings at all").isEmpty();
+    assertThat(hub.memberQueries).as("ListMembers once per execution environment").isEqualTo(1);
+    assertThat(lines)
+        .containsExactly("WARN security hub findings left open in an administrator account");
+    assertThat(details.get(0).toString())
+        .contains("IAM cannot keep BatchUpdateFindings to EC2.8 findings")
+        .contains("securityHub.allowInAdministratorAccount");
+    metrics.flush();
+    assertThat(metrics.flushed("prod", Metrics.FINDINGS_LEFT_IN_ADMINISTRATOR_ACCOUNT))
+        .isEqualTo(6);
+    assertThat(metrics.flushed("prod", Metrics.FINDINGS_RESOLVED)).isZero();
+    assertThat(metrics.flushed("prod", Metrics.FINDINGS_NOT_RESOLVED)).isZero();
+  }
+
+  @Test
+  void administratorAccount_allowed_updatesWithoutAsking() {
+    hub.administrator = true;
+
+    FindingsResolver.Outcome outcome =
+        resolver(new SecurityHubConfig(true, true)).resolve(hardened(2), later());
+
+    assertThat(hub.memberQueries).isZero();
+    assertThat(outcome.resolved()).isEqualTo(2);
+    assertThat(lines).containsExactly("INFO security hub findings resolved");
+  }
+
+  @Test
+  void notAnAdministrator_updates_andIsAskedOncePerEnvironment() {
+    FindingsResolver resolver = resolver(true);
+
+    resolver.resolve(hardened(1), later());
+    resolver.resolve(hardened(1), later());
+
+    assertThat(hub.memberQueries).isEqualTo(1);
+    assertThat(hub.updates).hasSize(2);
+  }
+
+  @Test
+  void noFindingsToUpdate_listMembersIsNeverCalled() {
+    hub.perInstance = 0;
+
+    resolver(true).resolve(hardened(3), later());
+
+    assertThat(hub.queries).hasSize(1);
+    assertThat(hub.memberQueries).isZero();
+  }
+
+  @Test
+  void listMembersFailing_updatesNothing_countsTheFindings_andAsksAgainNextTime() {
+    hub.failMembers =
+        new Ec2CallException(
+            Ec2CallException.Kind.UNAUTHORIZED, "AccessDeniedException", "not authorized", null);
+    FindingsResolver resolver = resolver(true);
+
+    FindingsResolver.Outcome outcome = resolver.resolve(hardened(2), later());
+
+    assertThat(hub.updates).isEmpty();
+    assertThat(outcome.resolved()).isZero();
+    assertThat(outcome.failures()).hasSize(2).allMatch(f -> f.contains("ListMembers failed"));
+    assertThat(lines).containsExactly("WARN security hub findings not all resolved");
+    metrics.flush();
+    assertThat(metrics.flushed("prod", Metrics.FINDINGS_NOT_RESOLVED)).isEqualTo(2);
+
+    hub.failMembers = null;
+    resolver.resolve(hardened(1), later());
+    assertThat(hub.memberQueries).isEqualTo(2);
+    assertThat(hub.updates).hasSize(1);
+  }
+
+  @Test
+  void deadlinePassedAfterTheRead_noListMembersAndNoUpdate() {
+    hub.afterQuery = () -> clock.advance(java.time.Duration.ofSeconds(601));
+
+    FindingsResolver.Outcome outcome = resolver(true).resolve(hardened(2), later());
+
+    assertThat(hub.memberQueries).isZero();
+    assertThat(hub.updates).isEmpty();
+    assertThat(outcome.failures()).hasSize(2).allMatch(s -> s.contains("out of time"));
   }
 }

@@ -104,11 +104,11 @@ public final class FakeNetworkEc2 implements NetworkGateway {
   private record Token(NewEni request, EniView response) {}
 
   public FakeNetworkEc2() {
-    limits.put("m5.large", new InterfaceLimits("m5.large", 3, 1, Map.of(0, 3)));
-    limits.put("t3.micro", new InterfaceLimits("t3.micro", 2, 1, Map.of(0, 2)));
+    limits.put("m5.large", new InterfaceLimits("m5.large", 3, 1, Map.of(0, 3), 10));
+    limits.put("t3.micro", new InterfaceLimits("t3.micro", 2, 1, Map.of(0, 2), 2));
     limits.put(
         "p4d.24xlarge",
-        new InterfaceLimits("p4d.24xlarge", 60, 4, Map.of(0, 15, 1, 15, 2, 15, 3, 15)));
+        new InterfaceLimits("p4d.24xlarge", 60, 4, Map.of(0, 15, 1, 15, 2, 15, 3, 15), 50));
   }
 
   // ---- set-up ----

@@ -36,6 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       that does not exist comes back in {@code UnprocessedFindings} with {@code FindingNotFound};
  *       sets {@code Workflow.Status} (and the older {@code WorkflowState}) and {@code Note} with
  *       {@code UpdatedAt}; a note's text and author at most 512 characters.
+ *   <li>ListMembers ({@code GET /members}): query parameters {@code OnlyAssociated} (default {@code
+ *       true}: only members whose {@code MemberStatus} is {@code Enabled}; {@code false}: every
+ *       existing member), {@code MaxResults} 1 to 50 ({@code InvalidInputException} otherwise) and
+ *       {@code NextToken}; members in the order they were added.
  *   <li>BatchImportFindings ({@code POST /findings/import}) and EnableSecurityHub ({@code POST
  *       /accounts}) to set the stage; an imported finding starts {@code NEW} and {@code ACTIVE}.
  * </ul>
@@ -47,10 +51,12 @@ public final class FakeSecurityHub implements AutoCloseable {
   static final int MAX_FILTER_VALUES = 20;
   static final int MAX_UPDATE = 100;
   static final int MAX_NOTE = 512;
+  static final int MAX_MEMBERS_PAGE = 50;
 
   private final HttpServer server;
   private final Map<String, ObjectNode> findings = new LinkedHashMap<>();
   private final List<String> requests = new ArrayList<>();
+  private final Map<String, String> members = new LinkedHashMap<>();
   private final AtomicInteger throttleNext = new AtomicInteger();
   private boolean enabled;
 
@@ -78,6 +84,15 @@ public final class FakeSecurityHub implements AutoCloseable {
   /** Enables Security Hub, as EnableSecurityHub would. */
   public synchronized void enable() {
     enabled = true;
+  }
+
+  /**
+   * Makes this account the administrator of {@code account}, whose relationship has {@code status}
+   * ({@code Created}, {@code Invited}, {@code Enabled}, {@code Removed}, {@code Resigned}, {@code
+   * Deleted}), as CreateMembers and the member's answer would.
+   */
+  public synchronized void addMember(String account, String status) {
+    members.put(account, status);
   }
 
   /** The next {@code n} requests are answered HTTP 429 {@code TooManyRequestsException}. */
@@ -121,13 +136,14 @@ public final class FakeSecurityHub implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String call = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       JsonNode body;
       byte[] raw = exchange.getRequestBody().readAllBytes();
       body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
       Answer answer;
       synchronized (this) {
         requests.add(call);
-        answer = answer(call, body);
+        answer = answer(call, query, body);
       }
       byte[] out = JSON.writeValueAsBytes(answer.body());
       exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -155,7 +171,23 @@ public final class FakeSecurityHub implements AutoCloseable {
     }
   }
 
-  private Answer answer(String call, JsonNode body) {
+  private static Map<String, String> query(String raw) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return query;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      query.put(
+          java.net.URLDecoder.decode(key, StandardCharsets.UTF_8),
+          java.net.URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return query;
+  }
+
+  private Answer answer(String call, Map<String, String> query, JsonNode body) {
     if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return Answer.error(429, "TooManyRequestsException", "Rate exceeded");
     }
@@ -173,6 +205,7 @@ public final class FakeSecurityHub implements AutoCloseable {
       case "POST /findings/import" -> importFindings(body);
       case "POST /findings" -> getFindings(body);
       case "PATCH /findings/batchupdate" -> batchUpdate(body);
+      case "GET /members" -> listMembers(query);
       default -> Answer.error(404, "ResourceNotFoundException", "no such operation: " + call);
     };
   }
@@ -278,6 +311,54 @@ public final class FakeSecurityHub implements AutoCloseable {
       default -> throw new IllegalArgumentException("the fake does not filter on " + field);
     }
     return values;
+  }
+
+  private Answer listMembers(Map<String, String> query) {
+    int max;
+    try {
+      max = Integer.parseInt(query.getOrDefault("MaxResults", String.valueOf(MAX_MEMBERS_PAGE)));
+    } catch (NumberFormatException e) {
+      return Answer.error(400, "InvalidInputException", "MaxResults must be a number");
+    }
+    if (max < 1 || max > MAX_MEMBERS_PAGE) {
+      return Answer.error(400, "InvalidInputException", "MaxResults must be from 1 to 50");
+    }
+    String only = query.getOrDefault("OnlyAssociated", "true");
+    if (!only.equals("true") && !only.equals("false")) {
+      return Answer.error(400, "InvalidInputException", "OnlyAssociated must be true or false");
+    }
+    List<String> listed = new ArrayList<>();
+    for (Map.Entry<String, String> m : members.entrySet()) {
+      if (only.equals("false") || m.getValue().equals("Enabled")) {
+        listed.add(m.getKey());
+      }
+    }
+    int from;
+    try {
+      from = Integer.parseInt(query.getOrDefault("NextToken", "0"));
+    } catch (NumberFormatException e) {
+      return Answer.error(400, "InvalidInputException", "NextToken is not valid");
+    }
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode page = out.putArray("Members");
+    listed.stream()
+        .skip(from)
+        .limit(max)
+        .forEach(
+            account -> {
+              ObjectNode member = page.addObject();
+              member.put("AccountId", account);
+              member.put("AdministratorId", "123456789012");
+              member.put("MasterId", "123456789012");
+              member.put("Email", account + "@example.com");
+              member.put("MemberStatus", members.get(account));
+              member.put("InvitedAt", "2026-11-27T10:00:00.000Z");
+              member.put("UpdatedAt", "2026-11-27T10:00:00.000Z");
+            });
+    if (from + max < listed.size()) {
+      out.put("NextToken", String.valueOf(from + max));
+    }
+    return Answer.ok(out);
   }
 
   private Answer batchUpdate(JsonNode body) {

@@ -133,7 +133,8 @@ public final class SampleConfigs {
           "accountWriteBurst": 100
         },
         "securityHub": {
-          "updateFindings": true
+          "updateFindings": true,
+          "allowInAdministratorAccount": false
         }
       }
       """;

@@ -130,7 +130,7 @@ public final class ReaderCost {
       Double accountWritesPerSecond,
       Integer accountWriteBurst) {}
 
-  public record SecurityHub(Boolean updateFindings) {}
+  public record SecurityHub(Boolean updateFindings, Boolean allowInAdministratorAccount) {}
 
   public record Config(
       List<String> clusters,

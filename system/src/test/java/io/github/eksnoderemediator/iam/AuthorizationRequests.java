@@ -76,7 +76,8 @@ final class AuthorizationRequests {
       return events(request);
     }
     String action = request.param("Action");
-    if (action == null && request.path().startsWith("/findings")) {
+    if (action == null
+        && (request.path().startsWith("/findings") || request.path().startsWith("/members"))) {
       return List.of(securityHub(request));
     }
     if (action == null) {
@@ -254,15 +255,18 @@ final class AuthorizationRequests {
 
   /**
    * Security Hub's REST-JSON findings calls (Service Authorization Reference, "AWS Security Hub"):
-   * GetFindings ({@code POST /findings}) and BatchUpdateFindings ({@code PATCH
-   * /findings/batchupdate}) on the account and Region's hub, the latter with {@code
-   * securityhub:ASFFSyntaxPath/<field>} for each field the body sets, as the User Guide documents
-   * them ({@link FindingsReading#MEMBERS}).
+   * GetFindings ({@code POST /findings}), ListMembers ({@code GET /members}) and
+   * BatchUpdateFindings ({@code PATCH /findings/batchupdate}) on the account and Region's hub, the
+   * latter with {@code securityhub:ASFFSyntaxPath/<field>} for each field the body sets, as the
+   * User Guide documents them ({@link FindingsReading#MEMBERS}).
    */
   private static IamRequest securityHub(RecordingProxy.Request request) {
     String path = request.path().replaceAll("\\?.*", "");
     if ("POST".equals(request.method()) && path.equals("/findings")) {
       return IamRequest.of("securityhub:GetFindings", FindingsReading.hubArn());
+    }
+    if ("GET".equals(request.method()) && path.equals("/members")) {
+      return IamRequest.of("securityhub:ListMembers", FindingsReading.hubArn());
     }
     if ("PATCH".equals(request.method()) && path.equals("/findings/batchupdate")) {
       Map<String, String> set = new LinkedHashMap<>();

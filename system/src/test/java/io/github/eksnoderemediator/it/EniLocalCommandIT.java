@@ -162,6 +162,33 @@ class EniLocalCommandIT {
   }
 
   @Test
+  void handleEni_eniCapacityReport_givesMaxPodsPerInstanceType_andWritesNothing() throws Exception {
+    fixtures.launchInto(
+        nodeSubnet, 1, Map.of("eks:cluster-name", "prod", "eks:nodegroup-name", "local"));
+
+    Run r = run(SampleEvents.read("manual-eni-capacity.json"));
+
+    assertThat(r.exit()).as(r.stderr()).isZero();
+    JsonNode capacity = r.report().path("capacity");
+    assertThat(capacity.path("nodes").asInt()).isPositive();
+    assertThat(capacity.path("failures")).isEmpty();
+    // The emulator's DescribeInstanceTypes figures for m5.large: 3 interfaces of 10 addresses.
+    JsonNode m5 = capacity.path("instanceTypes").get(0);
+    assertThat(m5.path("instanceType").asText()).isEqualTo("m5.large");
+    assertThat(m5.path("profiles").get(0).asText()).isEqualTo("local-data");
+    assertThat(m5.path("interfaces").asInt()).isEqualTo(3);
+    assertThat(m5.path("ipv4PerInterface").asInt()).isEqualTo(10);
+    assertThat(m5.path("leftToCni").asInt()).isEqualTo(2);
+    assertThat(m5.path("defaultMaxPods").asInt()).isEqualTo(29);
+    assertThat(m5.path("maxPods").asInt()).isEqualTo(20);
+    assertThat(m5.has("warning")).isFalse();
+    assertThat(proxy.calls())
+        .extracting(RecordingProxy.Call::action)
+        .contains("DescribeInstanceTypes")
+        .allMatch(a -> a.startsWith("Describe"));
+  }
+
+  @Test
   void handleEni_rejectsMalformedInput_withExitTwo_oneLine_andNoAwsCall() throws Exception {
     for (String bad :
         List.of("invalid/truncated-state-change.json", "invalid/manual-misspelled-field.json")) {

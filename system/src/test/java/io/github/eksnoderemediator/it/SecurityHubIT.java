@@ -103,24 +103,27 @@ class SecurityHubIT {
                 StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(Ec2Fixtures.IMDS_ACCESS_KEY, "test")))
             .build();
-    RemediatorConfig config = RemediatorConfig.parse(CONFIG, "test");
+    service = service(CONFIG);
+  }
+
+  private ImdsService service(String json) {
+    RemediatorConfig config = RemediatorConfig.parse(json, "test");
     Clock clock = Clock.systemUTC();
-    service =
-        ImdsServices.of(
-            new SdkEc2Gateway(Ec2Fixtures.client(ec2Proxy.endpoint())),
-            null,
-            config,
-            BoundedWait.system(),
-            clock,
-            (input, eventId, result) -> {},
+    return ImdsServices.of(
+        new SdkEc2Gateway(Ec2Fixtures.client(ec2Proxy.endpoint())),
+        null,
+        config,
+        BoundedWait.system(),
+        clock,
+        (input, eventId, result) -> {},
+        metrics,
+        ImdsV1UseCheck.none(clock),
+        new FindingsResolver(
+            config.securityHub(),
+            () -> new SdkFindingsGateway(hubClient),
             metrics,
-            ImdsV1UseCheck.none(clock),
-            new FindingsResolver(
-                config.securityHub(),
-                () -> new SdkFindingsGateway(hubClient),
-                metrics,
-                (level, message, detail) -> hubLines.add(message),
-                clock));
+            (level, message, detail) -> hubLines.add(message),
+            clock));
   }
 
   @AfterEach
@@ -180,8 +183,10 @@ class SecurityHubIT {
         .isEqualTo("NEW");
     assertThat(hub.finding(suppressed.get("Id").asText()).at("/Workflow/Status").asText())
         .isEqualTo("SUPPRESSED");
-    // One read for the three hardened nodes, one update for their shared note.
-    assertThat(hub.requests()).containsExactly("POST /findings", "PATCH /findings/batchupdate");
+    // One read for the three hardened nodes, the administrator check before the environment's
+    // first update, one update for their shared note.
+    assertThat(hub.requests())
+        .containsExactly("POST /findings", "GET /members", "PATCH /findings/batchupdate");
     assertThat(hubLines).containsExactly("security hub findings resolved");
     metrics.flush();
     assertThat(metrics.flushed("prod", Metrics.FINDINGS_RESOLVED)).isEqualTo(3);
@@ -211,7 +216,8 @@ class SecurityHubIT {
       assertThat(hub.finding(f.get("Id").asText()).at("/Note/Text").asText())
           .contains("HttpPutResponseHopLimit 2 -> 2");
     }
-    assertThat(hub.requests()).containsExactly("POST /findings", "PATCH /findings/batchupdate");
+    assertThat(hub.requests())
+        .containsExactly("POST /findings", "GET /members", "PATCH /findings/batchupdate");
   }
 
   @Test
@@ -268,5 +274,55 @@ class SecurityHubIT {
         .satisfies(r -> assertThat(r.decision()).contains("ExplicitlyDenied"));
     assertThat(hub.finding(f.get("Id").asText()).at("/Workflow/Status").asText()).isEqualTo("NEW");
     assertThat(hub.requests()).isEmpty();
+  }
+
+  @Test
+  void administratorAccount_nodesHardened_findingsLeftOpen_loggedOnceAndCounted() {
+    hub.enable();
+    hub.addMember("111122223333", "Enabled");
+    List<InstanceId> weak = fixtures.launch(2, Instances.MANAGED_PROD, "optional", 1);
+    List<ObjectNode> findings = weak.stream().map(this::finding).toList();
+    InstanceId later = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
+    ObjectNode laterFinding = finding(later);
+
+    Report first = handle(instances(weak, false));
+    Report second = handle(instances(List.of(later), false));
+
+    assertThat(first.results()).allMatch(r -> r.decision() == Decision.CHANGED);
+    assertThat(second.results()).allMatch(r -> r.decision() == Decision.CHANGED);
+    assertThat(fixtures.options(later)).isEqualTo("required/2/enabled");
+    for (ObjectNode f : List.of(findings.get(0), findings.get(1), laterFinding)) {
+      JsonNode now = hub.finding(f.get("Id").asText());
+      assertThat(now.at("/Workflow/Status").asText()).isEqualTo("NEW");
+      assertThat(now.has("Note")).isFalse();
+    }
+    // ListMembers once per execution environment, allowed by the synthesized role; no update.
+    assertThat(hub.requests()).containsExactly("POST /findings", "GET /members", "POST /findings");
+    assertThat(hubLines)
+        .containsExactly("security hub findings left open in an administrator account");
+    metrics.flush();
+    assertThat(metrics.flushed("prod", Metrics.FINDINGS_LEFT_IN_ADMINISTRATOR_ACCOUNT))
+        .isEqualTo(3);
+    assertThat(metrics.flushed("prod", Metrics.FINDINGS_RESOLVED)).isZero();
+  }
+
+  @Test
+  void administratorAccount_allowed_findingsResolved_withoutAskingForMembers() {
+    hub.enable();
+    hub.addMember("111122223333", "Enabled");
+    service =
+        service(
+            CONFIG.replace(
+                "\"clusters\": [\"prod\"],",
+                "\"clusters\": [\"prod\"], \"securityHub\": {\"allowInAdministratorAccount\": true},"));
+    InstanceId node = fixtures.launch(Instances.MANAGED_PROD, "optional", 1);
+    ObjectNode f = finding(node);
+
+    handle(instances(List.of(node), false));
+
+    assertThat(hub.finding(f.get("Id").asText()).at("/Workflow/Status").asText())
+        .isEqualTo("RESOLVED");
+    assertThat(hub.requests()).containsExactly("POST /findings", "PATCH /findings/batchupdate");
+    assertThat(hubLines).containsExactly("security hub findings resolved");
   }
 }

@@ -195,6 +195,7 @@ public final class ImdsPermissions extends Construct {
   }
 
   static final String GET_FINDINGS = "securityhub:GetFindings";
+  static final String LIST_MEMBERS = "securityhub:ListMembers";
   static final String BATCH_UPDATE_FINDINGS = "securityhub:BatchUpdateFindings";
   static final String ASFF_KEY_PREFIX = "securityhub:ASFFSyntaxPath/";
 
@@ -240,6 +241,16 @@ public final class ImdsPermissions extends Construct {
             .sid("ReadFindingsOfHardenedNodes")
             .effect(Effect.ALLOW)
             .actions(List.of(GET_FINDINGS))
+            .resources(List.of(hub))
+            .build());
+    // IAM cannot keep BatchUpdateFindings to EC2.8 findings, nor to this account's: in a Security
+    // Hub administrator account the function asks ListMembers first and, unless allowed, updates
+    // nothing there (docs/security-hub.md).
+    statements.add(
+        PolicyStatement.Builder.create()
+            .sid("SeeWhetherThisAccountAdministersMembers")
+            .effect(Effect.ALLOW)
+            .actions(List.of(LIST_MEMBERS))
             .resources(List.of(hub))
             .build());
     // The Allow depends on one documented reading: the key Workflow.Status carries the status a
