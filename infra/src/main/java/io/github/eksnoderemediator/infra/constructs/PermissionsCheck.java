@@ -2,10 +2,6 @@ package io.github.eksnoderemediator.infra.constructs;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.DeploymentSettings;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -100,8 +96,9 @@ public final class PermissionsCheck extends Construct {
    * check then runs as a CloudFormation custom resource served by the check function itself, from
    * the same jar and as the same role: CloudFormation invokes it on create and update, and a failed
    * check fails the deployment as the trigger does. The function and its log group are the
-   * trigger's; its properties name the code and the configuration, so a new jar or configuration
-   * runs the check again, as the trigger's handler-change rule does.
+   * trigger's, and so is its published version, which the custom resource names: a new jar or
+   * configuration publishes a new one and runs the check again, as the trigger's handler-change rule
+   * does.
    */
   private void asCustomResource(
       RemediatorFunction.Props props,
@@ -124,16 +121,11 @@ public final class PermissionsCheck extends Construct {
             .build();
     NagReasons.lambdaRuntime(check);
     ((CfnFunction) check.getNode().getDefaultChild()).addMetadata("cfn-lint", IGNORE_W3005);
-    var code = props.code().bind(this).getS3Location();
+    // The trigger re-runs when the function's published version changes (a new jar or
+    // configuration); naming that version here does the same for the custom resource.
     Map<String, Object> properties = new TreeMap<>();
     properties.put("CheckHandler", handler);
-    if (code != null) {
-      properties.put("CodeKey", code.getObjectKey());
-      if (code.getObjectVersion() != null) {
-        properties.put("CodeVersion", code.getObjectVersion());
-      }
-    }
-    properties.put("ConfigurationSha256", sha256(props.configJson()));
+    properties.put("CheckFunctionVersion", check.getCurrentVersion().getVersion());
     CustomResource resource =
         CustomResource.Builder.create(this, "Resource")
             .resourceType("Custom::PermissionsCheck")
@@ -142,16 +134,6 @@ public final class PermissionsCheck extends Construct {
             .properties(properties)
             .build();
     resource.getNode().addDependency(after);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /**
