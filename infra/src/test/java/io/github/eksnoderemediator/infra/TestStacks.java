@@ -248,6 +248,7 @@ final class TestStacks {
     }
     return eniAsApp;
   }
+
   private static Synthesized releaseEni;
 
   /**

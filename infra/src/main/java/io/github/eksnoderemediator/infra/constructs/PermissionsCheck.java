@@ -97,8 +97,8 @@ public final class PermissionsCheck extends Construct {
    * the same jar and as the same role: CloudFormation invokes it on create and update, and a failed
    * check fails the deployment as the trigger does. The function and its log group are the
    * trigger's, and so is its published version, which the custom resource names: a new jar or
-   * configuration publishes a new one and runs the check again, as the trigger's handler-change rule
-   * does.
+   * configuration publishes a new one and runs the check again, as the trigger's handler-change
+   * rule does.
    */
   private void asCustomResource(
       RemediatorFunction.Props props,
@@ -119,13 +119,15 @@ public final class PermissionsCheck extends Construct {
             .logGroup(logGroup)
             .environment(Map.of(RemediatorConfig.ENV_VAR, props.configJson()))
             .build();
+    // Made before the suppressions below, which reach it as they reach the trigger's version.
+    String version = check.getCurrentVersion().getVersion();
     NagReasons.lambdaRuntime(check);
     ((CfnFunction) check.getNode().getDefaultChild()).addMetadata("cfn-lint", IGNORE_W3005);
     // The trigger re-runs when the function's published version changes (a new jar or
     // configuration); naming that version here does the same for the custom resource.
     Map<String, Object> properties = new TreeMap<>();
     properties.put("CheckHandler", handler);
-    properties.put("CheckFunctionVersion", check.getCurrentVersion().getVersion());
+    properties.put("CheckFunctionVersion", version);
     CustomResource resource =
         CustomResource.Builder.create(this, "Resource")
             .resourceType("Custom::PermissionsCheck")
