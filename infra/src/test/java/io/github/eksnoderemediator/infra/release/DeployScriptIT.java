@@ -33,12 +33,13 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * (the real one, found on this machine's PATH, behind a wrapper that records each call) against
  * moto: the README's commands are all it takes.
  *
- * <p>Where moto stops: its CloudFormation cannot parse the template. Every {@code
- * AWS::Lambda::EventInvokeConfig} and event source mapping names the alias with {@code
- * Fn::Select}/{@code Fn::Split} over the alias's {@code Ref}, for which moto 5.2 returns nothing
- * and answers CreateChangeSet with HTTP 500. So the bucket check, the upload (and skipping it the
- * second time), the template's upload into the bucket and the CreateChangeSet call with the
- * parameters and capabilities are proven here; the stack's creation is not.
+ * <p>Where moto stops: {@code aws cloudformation deploy} uploads the template and creates the
+ * change set, then waits for it, and moto answers that wait with HTTP 500: its template parser
+ * fails on the {@code Fn::Select}/{@code Fn::Split} over an {@code AWS::Lambda::Alias}'s {@code
+ * Ref} (moto 5.2 resolves that Ref to nothing; every EventInvokeConfig and event source mapping
+ * names the alias that way). So the bucket check, the upload (and skipping it the second time), the
+ * template's upload into the bucket and the deploy call with its parameters and capabilities are
+ * proven here; the stack's creation is not.
  */
 class DeployScriptIT {
   private static Path aws;
@@ -92,7 +93,9 @@ class DeployScriptIT {
     if (first.exitCode() != 0) {
       // moto 5.2's CloudFormation stops here (see the class comment): the last call is the deploy.
       assertThat(deployCall).startsWith("cloudformation deploy");
-      assertThat(first.output()).contains("CreateChangeSet");
+      assertThat(first.output())
+          .contains("Waiting for changeset to be created")
+          .contains("500 Internal Server Error");
     } else {
       deployCall =
           recorded.stream().filter(c -> c.startsWith("cloudformation deploy")).findFirst().get();
@@ -169,6 +172,8 @@ class DeployScriptIT {
             + "'\n"
             + "PATH='"
             + System.getenv("PATH")
+            + "' HOME='"
+            + System.getProperty("user.home")
             + "' exec '"
             + aws
             + "' \"$@\"\n");
@@ -185,9 +190,32 @@ class DeployScriptIT {
     env.put("AWS_SECRET_ACCESS_KEY", "testing");
     env.put("AWS_CONFIG_FILE", dir.resolve("no-config").toString());
     env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
-    env.put("AWS_PROFILE", "");
+    env.put("HOME", dir.toString());
     List<String> command = bucket == null ? List.of("./deploy.sh") : List.of("./deploy.sh", bucket);
-    return ProcessRun.run(command, folder, env, Duration.ofMinutes(3));
+    return run(command, folder, env);
+  }
+
+  /** Runs with exactly {@code env}: nothing of this JVM's environment leaks into deploy.sh. */
+  private static ProcessRun run(List<String> command, Path folder, Map<String, String> env)
+      throws Exception {
+    Path log = Files.createTempFile("deploy-sh", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(folder.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    long start = System.nanoTime();
+    Process process = builder.start();
+    if (!process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new AssertionError(command + " did not finish:\n" + Files.readString(log));
+    }
+    String output = Files.readString(log);
+    Files.delete(log);
+    return new ProcessRun(process.exitValue(), output, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private S3Client s3() {
