@@ -12,7 +12,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CdkNagTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters", "central", "centralMember"})
+  @ValueSource(
+      strings = {
+        "defaults",
+        "clusters",
+        "eni",
+        "eniClusters",
+        "central",
+        "centralMember",
+        "release",
+        "releaseEni"
+      })
   void awsSolutionsChecks_leaveNoUnexplainedFinding(String stack) {
     assertThat(TestStacks.named(stack).findings()).as("cdk-nag findings").isEmpty();
   }

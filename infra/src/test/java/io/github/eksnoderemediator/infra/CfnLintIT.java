@@ -41,7 +41,17 @@ class CfnLintIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters", "central", "centralMember"})
+  @ValueSource(
+      strings = {
+        "defaults",
+        "clusters",
+        "eni",
+        "eniClusters",
+        "central",
+        "centralMember",
+        "release",
+        "releaseEni"
+      })
   void cfnLint_findsNoErrorsAndNoWarnings(String stack) throws Exception {
     TestStacks.Synthesized synthesized = TestStacks.named(stack);
     List<String> command =

@@ -224,8 +224,69 @@ final class TestStacks {
       case "eniClusters" -> eniClusters();
       case "central" -> central();
       case "centralMember" -> centralMember();
+      case "eniAsApp" -> eniAsApp();
+      case "release" -> release();
+      case "releaseEni" -> releaseEni();
       default -> throw new IllegalArgumentException("no test stack " + name);
     };
+  }
+
+  private static Synthesized release;
+  private static Synthesized eniAsApp;
+
+  /**
+   * {@link #eni()}'s configuration in a stack named as the app names it ({@code
+   * EksNodeRemediator}): logical ids hash the stack's name, so this is what {@link #releaseEni()}
+   * is compared with.
+   */
+  static synchronized Synthesized eniAsApp() {
+    if (eniAsApp == null) {
+      eniAsApp =
+          synthesize(
+              RemediatorApp.STACK_NAME,
+              Map.of(AppSettings.REMEDIATOR_KEY, read(ENI_REMEDIATOR)),
+              outdir("eni-as-app"));
+    }
+    return eniAsApp;
+  }
+
+  private static Synthesized releaseEni;
+
+  /**
+   * The release bundle's template.json ({@code ./dev release}) for {@code cdk.json}'s
+   * configuration, as {@link io.github.eksnoderemediator.infra.release.ReleaseTemplate} builds it:
+   * the same stack as {@link #defaults()}, flat, with the jar's location as parameters.
+   */
+  static synchronized Synthesized release() {
+    if (release == null) {
+      release = release("release", cdkJsonContext().get(AppSettings.REMEDIATOR_KEY), null);
+    }
+    return release;
+  }
+
+  /** The release template for {@link #eni()}'s configuration: both functions, both checks. */
+  static synchronized Synthesized releaseEni() {
+    if (releaseEni == null) {
+      releaseEni = release("release-eni", read(ENI_REMEDIATOR), null);
+    }
+    return releaseEni;
+  }
+
+  private static Synthesized release(String name, Object remediator, Object deployment) {
+    var template =
+        io.github.eksnoderemediator.infra.release.ReleaseTemplate.synthesize(
+            AppSettings.fromContext(remediator, deployment));
+    Path file = outdir(name).resolve("template.json");
+    try {
+      Files.writeString(file, template.json());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JsonNode tree = template.tree();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = JSON.convertValue(tree, Map.class);
+    return new Synthesized(
+        RemediatorApp.STACK_NAME, Template.fromJSON(map), tree, file, template.findings());
   }
 
   /**

@@ -4,11 +4,15 @@ import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.DeploymentSettings;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awscdk.BootstraplessSynthesizer;
 import software.amazon.awscdk.CfnResource;
+import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.lambda.CfnFunction;
+import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -21,6 +25,10 @@ import software.constructs.Construct;
  * function's own role, once the function and its role exist. A failed check fails the deployment
  * with the failing probes in the error, instead of a role that silently fills the failure queue. It
  * is re-run when the code changes (a new jar or configuration), not on every deploy.
+ *
+ * <p>In a stack that cannot publish assets (the release bundle's template), the same check runs as
+ * a CloudFormation custom resource served from the function jar instead: see {@link
+ * #asCustomResource}.
  */
 public final class PermissionsCheck extends Construct {
   /** Enough for a few dry runs, repeated while a new role's policies propagate. */
@@ -46,6 +54,10 @@ public final class PermissionsCheck extends Construct {
     LogGroup logGroup =
         LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH).build();
     logGroup.grantWrite(role);
+    if (Stack.of(this).getSynthesizer() instanceof BootstraplessSynthesizer) {
+      asCustomResource(props, handler, role, logGroup, after);
+      return;
+    }
     TriggerFunction check =
         TriggerFunction.Builder.create(this, "Function")
             .description("EKS Node Remediator: proves the function's role with EC2 dry runs")
@@ -72,6 +84,58 @@ public final class PermissionsCheck extends Construct {
                 c instanceof CfnResource r
                     && "AWS::Lambda::Function".equals(r.getCfnResourceType()))
         .forEach(c -> ((CfnResource) c).addMetadata("cfn-lint", IGNORE_W3005));
+  }
+
+  /** The custom resource handler in the function jar, for {@link #asCustomResource}. */
+  static final String RESOURCE_HANDLER =
+      "io.github.eksnoderemediator.handler.PermissionsCheckResourceHandler::handleRequest";
+
+  /**
+   * A stack that cannot publish assets (the release bundle's template, built with the bootstrapless
+   * synthesizer) cannot hold aws-cdk-lib's trigger, whose provider function is an asset. The same
+   * check then runs as a CloudFormation custom resource served by the check function itself, from
+   * the same jar and as the same role: CloudFormation invokes it on create and update, and a failed
+   * check fails the deployment as the trigger does. The function and its log group are the
+   * trigger's, and so is its published version, which the custom resource names: a new jar or
+   * configuration publishes a new one and runs the check again, as the trigger's handler-change
+   * rule does.
+   */
+  private void asCustomResource(
+      RemediatorFunction.Props props,
+      String handler,
+      IRole role,
+      LogGroup logGroup,
+      Construct after) {
+    Function check =
+        Function.Builder.create(this, "Function")
+            .description("EKS Node Remediator: proves the function's role with EC2 dry runs")
+            .runtime(Runtime.JAVA_21)
+            .handler(RESOURCE_HANDLER)
+            .code(props.code())
+            .architecture(RemediatorFunction.architecture(props.settings()))
+            .memorySize(MEMORY)
+            .timeout(TIMEOUT)
+            .role(role)
+            .logGroup(logGroup)
+            .environment(Map.of(RemediatorConfig.ENV_VAR, props.configJson()))
+            .build();
+    // Made before the suppressions below, which reach it as they reach the trigger's version.
+    String version = check.getCurrentVersion().getVersion();
+    NagReasons.lambdaRuntime(check);
+    ((CfnFunction) check.getNode().getDefaultChild()).addMetadata("cfn-lint", IGNORE_W3005);
+    // The trigger re-runs when the function's published version changes (a new jar or
+    // configuration); naming that version here does the same for the custom resource.
+    Map<String, Object> properties = new TreeMap<>();
+    properties.put("CheckHandler", handler);
+    properties.put("CheckFunctionVersion", version);
+    CustomResource resource =
+        CustomResource.Builder.create(this, "Resource")
+            .resourceType("Custom::PermissionsCheck")
+            .serviceToken(check.getFunctionArn())
+            .serviceTimeout(TIMEOUT.plus(Duration.minutes(1)))
+            .properties(properties)
+            .build();
+    resource.getNode().addDependency(after);
   }
 
   /**

@@ -190,7 +190,7 @@ public record MemberTemplate(String json, List<String> capabilities) {
    * What CloudFormation needs acknowledged (CreateStackSet's Capabilities): IAM resources need
    * CAPABILITY_IAM, named ones CAPABILITY_NAMED_IAM, macros and transforms CAPABILITY_AUTO_EXPAND.
    */
-  static List<String> capabilities(JsonNode template) {
+  public static List<String> capabilities(JsonNode template) {
     Set<String> capabilities = new TreeSet<>();
     template
         .path("Resources")
