@@ -28,7 +28,7 @@ import software.amazon.awscdk.services.lambda.Code;
  *       cluster, hop limit 2, default deployment settings).
  *   <li>{@link #clusters()}: clusters prod and staging, a node pool narrowed to hop limit 1, the
  *       endpoint forced on, Security Hub updates off, and non-default deployment settings (the
- *       deploy-time permissions check off).
+ *       deploy-time permissions check off, no reserved concurrency).
  *   <li>{@link #eni()}: {@code cdk.json}'s defaults plus two Multus profiles: one with subnets
  *       found by tag and a security group by name, one with subnet and group ids. Every cluster,
  *       default sweep.
@@ -56,7 +56,7 @@ final class TestStacks {
       """
       {"logRetentionDays": 7, "memorySize": 512, "timeoutSeconds": 60, "retryAttempts": 0,
        "maximumEventAgeSeconds": 600, "architecture": "x86_64", "alarmEmail": "oncall@example.com",
-       "checkPermissionsOnDeploy": false}
+       "checkPermissionsOnDeploy": false, "reservedConcurrency": false}
       """;
 
   static final String ENI_REMEDIATOR =

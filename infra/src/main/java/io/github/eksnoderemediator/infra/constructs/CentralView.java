@@ -106,6 +106,7 @@ public final class CentralView extends Construct {
             .build();
     // The settings hold a value CloudWatch Logs accepts (validated), set as is.
     ((CfnLogGroup) log.getNode().getDefaultChild()).setRetentionInDays(settings.logRetentionDays());
+    CheckovSkips.skip(log, CheckovSkips.LOG_GROUP);
     // EventBridge writes to CloudWatch Logs under the log group's resource policy, never a role
     // ("Using resource-based policies for Amazon EventBridge", CloudWatch Logs permissions).
     log.addToResourcePolicy(
