@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Checkov (pinned in requirements-dev.txt), the template scanner security teams run, on every
+ * Checkov (pinned in requirements-checkov.txt), the template scanner security teams run, on every
  * template this repository deploys: the single-account stacks {@link CfnLintIT} lints, the
  * organization app's StackSets and artifact stacks, and each StackSet's member template.
  *
@@ -237,8 +237,8 @@ class CheckovIT {
 
   private static Path findCheckov() {
     String toolsDir = System.getProperty("tools.dir");
-    if (toolsDir != null && Files.isExecutable(Path.of(toolsDir, "venv", "bin", "checkov"))) {
-      return Path.of(toolsDir, "venv", "bin", "checkov");
+    if (toolsDir != null && Files.isExecutable(Path.of(toolsDir, "checkov", "bin", "checkov"))) {
+      return Path.of(toolsDir, "checkov", "bin", "checkov");
     }
     for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "checkov"))) {
@@ -246,6 +246,8 @@ class CheckovIT {
       }
     }
     throw new AssertionError(
-        "checkov not found in " + toolsDir + "/venv/bin nor on PATH; install it with ./dev setup");
+        "checkov not found in "
+            + toolsDir
+            + "/checkov/bin nor on PATH; install it with ./dev setup");
   }
 }
