@@ -75,9 +75,7 @@ public record AppSettings(
       // it throttles the mapping, whose messages then count receives towards the dead-letter queue.
       throw new ConfigException(
           deploymentWhere + " reservedConcurrency",
-          "must be more than "
-              + remediatorWhere
-              + " queue.maxConcurrency ("
+          "must be more than the remediator configuration's queue.maxConcurrency ("
               + config.queue().maxConcurrency()
               + "): the launch queue's pollers need that many and the sweep one more, got "
               + reserved);
