@@ -69,6 +69,17 @@ public record AppSettings(
     }
     DeploymentSettings settings =
         DeploymentSettings.parse(compactJson(deployment, deploymentWhere), deploymentWhere);
+    int reserved = settings.reservedConcurrency().orElse(Integer.MAX_VALUE);
+    if (reserved <= config.queue().maxConcurrency()) {
+      // The launch queue's mapping scales to maxConcurrency invocations; a reservation at or below
+      // it throttles the mapping, whose messages then count receives towards the dead-letter queue.
+      throw new ConfigException(
+          deploymentWhere + " reservedConcurrency",
+          "must be more than the remediator configuration's queue.maxConcurrency ("
+              + config.queue().maxConcurrency()
+              + "): the launch queue's pollers need that many and the sweep one more, got "
+              + reserved);
+    }
     return new AppSettings(remediatorJson, config, settings);
   }
 

@@ -7,6 +7,7 @@ import io.github.eksnoderemediator.json.StrictObject;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,6 +32,10 @@ import java.util.stream.Collectors;
  * @param centralEventBusArn the central view's event bus (docs/central-view.md): the functions
  *     publish their decision events to this account's default bus and a rule forwards them there;
  *     empty for no central view
+ * @param reservedConcurrency the concurrency each function reserves from the account, so that no
+ *     other function in the account can leave it none; empty for no reservation (the functions then
+ *     share the account's unreserved pool). At least the launch queue's {@code maxConcurrency} plus
+ *     one ({@link AppSettings} checks it against the queue settings)
  */
 public record DeploymentSettings(
     int logRetentionDays,
@@ -41,7 +46,8 @@ public record DeploymentSettings(
     Architecture architecture,
     Optional<String> alarmEmail,
     boolean checkPermissionsOnDeploy,
-    Optional<String> centralEventBusArn) {
+    Optional<String> centralEventBusArn,
+    OptionalInt reservedConcurrency) {
 
   /** These settings without the deploy-time permissions check, everything else as it is. */
   public DeploymentSettings withoutPermissionsCheckOnDeploy() {
@@ -54,7 +60,8 @@ public record DeploymentSettings(
         architecture,
         alarmEmail,
         false,
-        centralEventBusArn);
+        centralEventBusArn,
+        reservedConcurrency);
   }
 
   /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
@@ -71,9 +78,28 @@ public record DeploymentSettings(
   static final int MIN_EVENT_AGE = 60;
   static final int MAX_EVENT_AGE = 21600;
 
+  /**
+   * The default reservation per function: the launch queue's two pollers ({@code
+   * queue.maxConcurrency}'s default), the sweep, and one more for a tamper event or a manual
+   * invocation.
+   */
+  static final int DEFAULT_RESERVED_CONCURRENCY = 5;
+
+  /** Lambda's default concurrency quota per account and Region (a function cannot reserve more). */
+  static final int MAX_RESERVED_CONCURRENCY = 1000;
+
   public static final DeploymentSettings DEFAULT =
       new DeploymentSettings(
-          30, 1024, 900, 2, 3600, Architecture.ARM64, Optional.empty(), true, Optional.empty());
+          30,
+          1024,
+          900,
+          2,
+          3600,
+          Architecture.ARM64,
+          Optional.empty(),
+          true,
+          Optional.empty(),
+          OptionalInt.of(DEFAULT_RESERVED_CONCURRENCY));
 
   /** Good enough to catch a typo; SNS itself confirms the address by mail. */
   static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -93,7 +119,8 @@ public record DeploymentSettings(
           "architecture",
           "alarmEmail",
           "checkPermissionsOnDeploy",
-          "centralEventBusArn");
+          "centralEventBusArn",
+          "reservedConcurrency");
 
   /** The Lambda instruction set, as {@code cdk.json} spells it. */
   public enum Architecture {
@@ -128,7 +155,11 @@ public record DeploymentSettings(
         || maximumEventAgeSeconds > MAX_EVENT_AGE
         || architecture == null
         || alarmEmail == null
-        || centralEventBusArn == null) {
+        || centralEventBusArn == null
+        || reservedConcurrency == null
+        || (reservedConcurrency.isPresent()
+            && (reservedConcurrency.getAsInt() < 1
+                || reservedConcurrency.getAsInt() > MAX_RESERVED_CONCURRENCY))) {
       throw new IllegalArgumentException(
           "deployment settings out of range: logRetentionDays="
               + logRetentionDays
@@ -141,7 +172,9 @@ public record DeploymentSettings(
               + ", maximumEventAgeSeconds="
               + maximumEventAgeSeconds
               + ", architecture="
-              + architecture);
+              + architecture
+              + ", reservedConcurrency="
+              + reservedConcurrency);
     }
   }
 
@@ -173,7 +206,27 @@ public record DeploymentSettings(
         o.text(
             "centralEventBusArn",
             EVENT_BUS_ARN,
-            "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)"));
+            "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)"),
+        o.node("reservedConcurrency")
+            .map(v -> reservedConcurrency(o, v))
+            .orElse(d.reservedConcurrency));
+  }
+
+  /** An integer, or {@code false} for no reservation. */
+  private static OptionalInt reservedConcurrency(StrictObject o, JsonNode v) {
+    if (v.isBoolean() && !v.booleanValue()) {
+      return OptionalInt.empty();
+    }
+    if (!v.isIntegralNumber()) {
+      throw o.fail(
+          o.child("reservedConcurrency"),
+          "must be an integer from 3 to "
+              + MAX_RESERVED_CONCURRENCY
+              + ", or false for no reservation, got "
+              + StrictObject.describe(v));
+    }
+    return OptionalInt.of(
+        o.integerValue(v, o.child("reservedConcurrency"), 3, MAX_RESERVED_CONCURRENCY));
   }
 
   private static int retention(StrictObject o, JsonNode v) {

@@ -391,6 +391,24 @@ public final class EksNodeRemediatorProps {
     }
 
     /**
+     * {@code reservedConcurrency}: the concurrency each function reserves from the account, more
+     * than the launch queue's {@code maxConcurrency}, at most 1000. Default 5.
+     */
+    public Builder reservedConcurrency(int concurrency) {
+      deployment.put("reservedConcurrency", concurrency);
+      return this;
+    }
+
+    /**
+     * {@code "reservedConcurrency": false}: the functions reserve no concurrency and share the
+     * account's unreserved pool (for accounts whose concurrency quota leaves no room to reserve).
+     */
+    public Builder withoutReservedConcurrency() {
+      deployment.put("reservedConcurrency", false);
+      return this;
+    }
+
+    /**
      * Validates everything with the standalone app's own validator.
      *
      * @throws ConfigException naming the first wrong field, on one line

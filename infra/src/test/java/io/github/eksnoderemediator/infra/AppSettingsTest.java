@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.config.RemediatorConfig;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -123,7 +125,7 @@ class AppSettingsTest {
           {"retryAttempts": 3}               | retryAttempts: must be an integer from 0 to 2, got 3
           {"maximumEventAgeSeconds": 30}     | maximumEventAgeSeconds: must be an integer from 60 to 21600, got 30
           {"architecture": "x86"}            | architecture: must be arm64 or x86_64, got "x86"
-          {"memory": 512}                    | memory: unknown field (expected one of alarmEmail, architecture, centralEventBusArn, checkPermissionsOnDeploy, logRetentionDays, maximumEventAgeSeconds, memorySize, retryAttempts, timeoutSeconds)
+          {"memory": 512}                    | memory: unknown field (expected one of alarmEmail, architecture, centralEventBusArn, checkPermissionsOnDeploy, logRetentionDays, maximumEventAgeSeconds, memorySize, reservedConcurrency, retryAttempts, timeoutSeconds)
           {"centralEventBusArn": "arn:aws:sqs:eu-west-1:111122223333:q"} | centralEventBusArn: must be an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>), got "arn:aws:sqs:eu-west-1:111122223333:q"
           {"centralEventBusArn": "arn:aws:events:eu-west-1:1111:event-bus/x"} | centralEventBusArn: must be an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>), got "arn:aws:events:eu-west-1:1111:event-bus/x"
           """)
@@ -153,7 +155,58 @@ class AppSettingsTest {
                     DeploymentSettings.Architecture.ARM64,
                     java.util.Optional.empty(),
                     true,
-                    java.util.Optional.empty()))
+                    java.util.Optional.empty(),
+                    java.util.OptionalInt.of(5)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void reservedConcurrency_defaultsToFive_andFalseReservesNone() {
+    assertThat(AppSettings.fromContext(null, null).deployment().reservedConcurrency()).hasValue(5);
+    assertThat(
+            AppSettings.fromContext(null, Map.of("reservedConcurrency", false))
+                .deployment()
+                .reservedConcurrency())
+        .isEmpty();
+    assertThat(
+            AppSettings.fromContext(null, Map.of("reservedConcurrency", 12))
+                .deployment()
+                .reservedConcurrency())
+        .hasValue(12);
+  }
+
+  @Test
+  void reservedConcurrency_atOrBelowTheQueuesMaxConcurrency_isRefusedOnOneLine() {
+    assertThatThrownBy(
+            () ->
+                AppSettings.fromContext(
+                    Map.of("queue", Map.of("maxConcurrency", 5)), Map.of("reservedConcurrency", 5)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cdk.json context \"remediator-deployment\" reservedConcurrency: ")
+        .hasMessageContaining("queue.maxConcurrency (5)")
+        .hasMessageNotContaining("\n");
+    // The default 5 is too few for a queue of 8 pollers: the setting must be raised with it.
+    assertThatThrownBy(
+            () -> AppSettings.fromContext(Map.of("queue", Map.of("maxConcurrency", 8)), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("reservedConcurrency");
+    assertThat(
+            AppSettings.fromContext(
+                    Map.of("queue", Map.of("maxConcurrency", 8)), Map.of("reservedConcurrency", 9))
+                .deployment()
+                .reservedConcurrency())
+        .hasValue(9);
+  }
+
+  @Test
+  void reservedConcurrency_thatIsNotAnIntegerOrFalse_isRefused() {
+    for (Object wrong : List.of(true, 2, 1001, "5", 4.5)) {
+      assertThatThrownBy(() -> AppSettings.fromContext(null, Map.of("reservedConcurrency", wrong)))
+          .as("%s", wrong)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith(
+              "cdk.json context \"remediator-deployment\" reservedConcurrency: must be an integer"
+                  + " from 3 to 1000");
+    }
   }
 }

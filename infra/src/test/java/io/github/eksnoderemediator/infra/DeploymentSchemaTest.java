@@ -23,7 +23,8 @@ class DeploymentSchemaTest {
        "maximumEventAgeSeconds": 3600, "architecture": "x86_64",
        "alarmEmail": "platform-oncall@example.com", "checkPermissionsOnDeploy": true,
        "centralEventBusArn":
-         "arn:aws:events:eu-west-1:111122223333:event-bus/eks-node-remediator-decisions"}
+         "arn:aws:events:eu-west-1:111122223333:event-bus/eks-node-remediator-decisions",
+       "reservedConcurrency": 5}
       """;
 
   private static final SchemaAgreement AGREEMENT =

@@ -103,6 +103,7 @@ class EksNodeRemediatorPropsTest {
             .architecture(DeploymentSettings.Architecture.X86_64)
             .alarmEmail("oncall@example.com")
             .checkPermissionsOnDeploy(false)
+            .withoutReservedConcurrency()
             .build();
     AppSettings fromCdkJson =
         AppSettings.fromContext(
@@ -195,6 +196,16 @@ class EksNodeRemediatorPropsTest {
         mistake(
             b -> b.logRetentionDays(31), null, "{\"logRetentionDays\": 31}", "logRetentionDays"),
         mistake(b -> b.alarmEmail("oncall"), null, "{\"alarmEmail\": \"oncall\"}", "alarmEmail"),
+        mistake(
+            b -> b.reservedConcurrency(2),
+            null,
+            "{\"reservedConcurrency\": 2}",
+            "reservedConcurrency"),
+        mistake(
+            b -> b.queueMaxConcurrency(6).reservedConcurrency(6),
+            "{\"queue\": {\"maxConcurrency\": 6}}",
+            "{\"reservedConcurrency\": 6}",
+            "reservedConcurrency"),
         mistake(b -> b.remediator(Map.of("hoplimit", 2)), "{\"hoplimit\": 2}", null, "hoplimit"));
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 class ImdsFunctionTest {
@@ -64,6 +65,42 @@ class ImdsFunctionTest {
                 60,
                 "Architectures",
                 List.of("x86_64")));
+  }
+
+  @Test
+  void functions_reserveFiveByDefault_aboveTheLaunchQueuesTwoPollers_andChecksReserveNone() {
+    template.hasResourceProperties(
+        "AWS::Lambda::Function", Map.of("Handler", HANDLER, "ReservedConcurrentExecutions", 5));
+    template.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of("ScalingConfig", Map.of("MaximumConcurrency", 2)));
+    TestStacks.eni()
+        .assertions()
+        .hasResourceProperties(
+            "AWS::Lambda::Function",
+            Map.of("Handler", EniFunctionTest.HANDLER, "ReservedConcurrentExecutions", 5));
+    // The deploy-time permissions check runs once per deployment: it takes nothing for good.
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            "io.github.eksnoderemediator.handler.ImdsPermissionsCheckHandler::handleRequest",
+            "ReservedConcurrentExecutions",
+            absent()));
+  }
+
+  @Test
+  void functions_reserveNothing_withReservedConcurrencyFalse() {
+    for (Template t :
+        List.of(TestStacks.clusters().assertions(), TestStacks.eniClusters().assertions())) {
+      assertThat(
+              t.findResources(
+                      "AWS::Lambda::Function",
+                      Map.of(
+                          "Properties", Map.of("ReservedConcurrentExecutions", Match.anyValue())))
+                  .keySet())
+          .isEmpty();
+    }
   }
 
   @Test

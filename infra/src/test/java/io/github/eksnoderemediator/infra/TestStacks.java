@@ -29,7 +29,7 @@ import software.amazon.awscdk.services.lambda.Code;
  *   <li>{@link #clusters()}: clusters prod and staging, the default band (at most 2), a node pool
  *       narrowed to hop limit 1 and one raised to 3 (Cilium), so the envelope is 1 to 3, the
  *       endpoint forced on, Security Hub updates off, and non-default deployment settings (the
- *       deploy-time permissions check off).
+ *       deploy-time permissions check off, no reserved concurrency).
  *   <li>{@link #eni()}: {@code cdk.json}'s defaults plus two Multus profiles: one with subnets
  *       found by tag and a security group by name, one with subnet and group ids. Every cluster,
  *       default sweep.
@@ -57,7 +57,7 @@ final class TestStacks {
       """
       {"logRetentionDays": 7, "memorySize": 512, "timeoutSeconds": 60, "retryAttempts": 0,
        "maximumEventAgeSeconds": 600, "architecture": "x86_64", "alarmEmail": "oncall@example.com",
-       "checkPermissionsOnDeploy": false}
+       "checkPermissionsOnDeploy": false, "reservedConcurrency": false}
       """;
 
   static final String ENI_REMEDIATOR =

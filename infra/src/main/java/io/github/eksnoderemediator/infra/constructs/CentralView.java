@@ -107,6 +107,7 @@ public final class CentralView extends Construct {
             .build();
     // The settings hold a value CloudWatch Logs accepts (validated), set as is.
     ((CfnLogGroup) log.getNode().getDefaultChild()).setRetentionInDays(settings.logRetentionDays());
+    CheckovSkips.skip(log, CheckovSkips.LOG_GROUP);
     String logTargetArn =
         Stack.of(this)
             .formatArn(

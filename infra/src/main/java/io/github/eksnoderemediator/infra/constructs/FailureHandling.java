@@ -26,6 +26,7 @@ public final class FailureHandling extends Construct {
             .retentionPeriod(Duration.days(14))
             .build();
     NagReasons.failureQueue(this);
+    CheckovSkips.skip(queue, CheckovSkips.QUEUE);
   }
 
   public IQueue queue() {

@@ -62,6 +62,7 @@ public final class LaunchQueue extends Construct {
             .retentionPeriod(Duration.days(14))
             .build();
     NagReasons.deadLetterQueue(deadLetters);
+    CheckovSkips.skip(deadLetters, CheckovSkips.QUEUE);
     this.queue =
         Queue.Builder.create(this, "Events")
             .encryption(QueueEncryption.SQS_MANAGED)
@@ -80,6 +81,7 @@ public final class LaunchQueue extends Construct {
                     .maxReceiveCount(MAX_RECEIVE_COUNT)
                     .build())
             .build();
+    CheckovSkips.skip(queue, CheckovSkips.QUEUE);
 
     // The mapping grants the alias's role what it needs on this queue (sqs:ReceiveMessage,
     // sqs:DeleteMessage, sqs:ChangeMessageVisibility, sqs:GetQueueAttributes, sqs:GetQueueUrl).

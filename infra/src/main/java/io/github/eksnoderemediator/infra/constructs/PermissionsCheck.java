@@ -75,7 +75,15 @@ public final class PermissionsCheck extends Construct {
             .build();
     NagReasons.lambdaRuntime(check);
     ((CfnFunction) check.getNode().getDefaultChild()).addMetadata("cfn-lint", IGNORE_W3005);
-    // aws-cdk-lib's trigger provider (one per stack) has the same redundant DependsOn on its role.
+    CheckovSkips.skip(
+        check,
+        CheckovSkips.DEPLOY_TIME_CONCURRENCY,
+        CheckovSkips.DEPLOY_TIME_DLQ,
+        CheckovSkips.FUNCTION_VPC,
+        CheckovSkips.ENVIRONMENT);
+    CheckovSkips.skip(logGroup, CheckovSkips.LOG_GROUP);
+    // aws-cdk-lib's trigger provider (one per stack) has the same redundant DependsOn on its role,
+    // and runs at deployment only, as the check does.
     Stack.of(this).getNode().getChildren().stream()
         .filter(c -> c.getNode().getId().startsWith("AWSCDK.TriggerCustomResourceProvider"))
         .flatMap(c -> c.getNode().findAll().stream())
@@ -83,7 +91,15 @@ public final class PermissionsCheck extends Construct {
             c ->
                 c instanceof CfnResource r
                     && "AWS::Lambda::Function".equals(r.getCfnResourceType()))
-        .forEach(c -> ((CfnResource) c).addMetadata("cfn-lint", IGNORE_W3005));
+        .forEach(
+            c -> {
+              ((CfnResource) c).addMetadata("cfn-lint", IGNORE_W3005);
+              CheckovSkips.skip(
+                  c,
+                  CheckovSkips.DEPLOY_TIME_CONCURRENCY,
+                  CheckovSkips.DEPLOY_TIME_DLQ,
+                  CheckovSkips.FUNCTION_VPC);
+            });
   }
 
   /** The custom resource handler in the function jar, for {@link #asCustomResource}. */

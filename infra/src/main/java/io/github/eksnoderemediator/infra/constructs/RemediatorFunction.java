@@ -62,7 +62,7 @@ public abstract class RemediatorFunction extends Construct {
     // Scoped to this log group: no AWSLambdaBasicExecutionRole, which allows every log group.
     logGroup.grantWrite(props.role());
 
-    this.function =
+    Function.Builder builder =
         Function.Builder.create(this, "Function")
             .description(description)
             .runtime(Runtime.JAVA_21)
@@ -74,9 +74,25 @@ public abstract class RemediatorFunction extends Construct {
             .role(props.role())
             .logGroup(logGroup)
             .environment(environment(props.configJson()))
-            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-            .build();
+            .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+    // Reserved, so that no other function in the account can take the concurrency this one needs
+    // (AppSettings keeps it above the launch queue's maxConcurrency, so the mapping is never
+    // throttled by it).
+    settings.reservedConcurrency().ifPresent(builder::reservedConcurrentExecutions);
+    this.function = builder.build();
     NagReasons.lambdaRuntime(function);
+    if (settings.reservedConcurrency().isPresent()) {
+      CheckovSkips.skip(
+          function, CheckovSkips.FUNCTION_DLQ, CheckovSkips.FUNCTION_VPC, CheckovSkips.ENVIRONMENT);
+    } else {
+      CheckovSkips.skip(
+          function,
+          CheckovSkips.NO_RESERVATION,
+          CheckovSkips.FUNCTION_DLQ,
+          CheckovSkips.FUNCTION_VPC,
+          CheckovSkips.ENVIRONMENT);
+    }
+    CheckovSkips.skip(logGroup, CheckovSkips.LOG_GROUP);
     Annotations.of(function)
         .acknowledgeWarning(
             "@aws-cdk/aws-lambda:snapStartRequirePublish",

@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.infra.org;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.eksnoderemediator.infra.constructs.CheckovSkips;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
@@ -74,6 +75,7 @@ public final class ArtifactsStack extends Stack {
                         + " wrote and read them, without a second bucket for access logs")
                 .build()),
         true);
+    CheckovSkips.skip(bucket, CheckovSkips.ARTIFACT_BUCKET_LOGS);
     CfnOutput.Builder.create(this, "BucketName")
         .description("./dev upload puts the function jar here")
         .value(bucket.getBucketName())

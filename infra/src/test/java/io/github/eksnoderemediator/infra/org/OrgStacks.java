@@ -219,6 +219,26 @@ public final class OrgStacks {
     }
   }
 
+  /**
+   * Every template the shared organization app deploys, by a name for test reports: each stack of
+   * the app (the StackSets stack, one artifact stack per Region) and each StackSet's member
+   * template, as {@code member-<StackSetName>}. For the scanners that run on every template
+   * (CheckovIT in the parent package).
+   */
+  public static Map<String, JsonNode> templates() {
+    Synthesized s = shared();
+    Map<String, JsonNode> templates = new LinkedHashMap<>();
+    s.templates().forEach((name, t) -> templates.put(name, JSON.valueToTree(t.toJSON())));
+    for (JsonNode stackSet :
+        JSON.valueToTree(
+            s.template(OrganizationApp.STACK_SETS_STACK)
+                .findResources("AWS::CloudFormation::StackSet"))) {
+      String name = stackSet.at("/Properties/StackSetName").asText();
+      templates.put("member-" + name, s.memberTemplate(name));
+    }
+    return templates;
+  }
+
   /** The {@code remediator} context of cdk.json, for tests that change one field of it. */
   static Object remediatorContext() {
     return cdkJsonContext().get(AppSettings.REMEDIATOR_KEY);
