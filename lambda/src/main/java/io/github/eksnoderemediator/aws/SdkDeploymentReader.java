@@ -201,12 +201,18 @@ public final class SdkDeploymentReader implements DeploymentReader {
   private static <T> Read<T> read(Supplier<T> call) {
     try {
       return Read.of(call.get());
-    } catch (SdkException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // SDK errors, Ec2CallException from the EC2 gateway, a missing sweep rule.
       return Read.failed(oneLine(e));
     }
   }
 
   private static String oneLine(Exception e) {
+    if (e instanceof io.github.eksnoderemediator.port.Ec2CallException c) {
+      String message = c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + c.getMessage();
+      return (c.errorCode() == null ? "EC2 call failed (" + c.kind() + ")" : c.errorCode())
+          + message.lines().findFirst().orElse("");
+    }
     String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
     return e.getClass().getSimpleName() + ": " + message;
   }
