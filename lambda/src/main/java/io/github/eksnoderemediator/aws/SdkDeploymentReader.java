@@ -209,7 +209,8 @@ public final class SdkDeploymentReader implements DeploymentReader {
 
   private static String oneLine(Exception e) {
     if (e instanceof io.github.eksnoderemediator.port.Ec2CallException c) {
-      String message = c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + c.getMessage();
+      String message =
+          c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + c.getMessage();
       return (c.errorCode() == null ? "EC2 call failed (" + c.kind() + ")" : c.errorCode())
           + message.lines().findFirst().orElse("");
     }
