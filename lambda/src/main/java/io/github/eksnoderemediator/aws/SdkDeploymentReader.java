@@ -287,6 +287,8 @@ public final class SdkDeploymentReader implements DeploymentReader {
                                             f.field(), f.equalsValue(), f.notEquals()))
                                 .toList())));
       } catch (SdkException e) {
+        // Unknown, not "stopped": a member account may not read an organization trail's status.
+        logging = Optional.empty();
         statusError = Optional.of(oneLine(e));
       }
       trails.add(

@@ -103,8 +103,8 @@ public record Facts(
    * A CloudTrail trail as seen from this Region.
    *
    * @param homeRegion where it was created; a multi-Region trail records here too
-   * @param logging {@code GetTrailStatus}'s IsLogging; empty when the status could not be read (an
-   *     organization trail read from a member account)
+   * @param logging {@code GetTrailStatus}'s IsLogging; empty when its status or selectors could not
+   *     be read (an organization trail read from a member account)
    * @param statusError why the status or selectors could not be read
    * @param latestDeliveryError the last error delivering log files, if any
    * @param basic its basic event selectors

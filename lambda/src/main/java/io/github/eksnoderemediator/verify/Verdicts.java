@@ -180,7 +180,8 @@ public final class Verdicts {
           "trail "
               + t.name()
               + kind(t)
-              + " records write management events, but whether it is logging cannot be read here ("
+              + " may record write management events, but its status or selectors cannot be read"
+              + " here ("
               + t.statusError().orElse("no status")
               + "); if it is not, "
               + consequence,
