@@ -8,6 +8,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -16,8 +18,10 @@ import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.EksClientBuilder;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.securityhub.SecurityHubClient;
 import software.amazon.awssdk.services.securityhub.SecurityHubClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the SDK clients, once per process (Lambda INIT). Region, credentials and endpoint come
@@ -117,6 +121,52 @@ public final class AwsClients {
                 .connectionTimeout(Duration.ofSeconds(3))
                 .socketTimeout(Duration.ofSeconds(20)))
         .overrideConfiguration(overrides());
+  }
+
+  /** For {@code verify} only (the stack's outputs and resources); never built by a function. */
+  public static CloudFormationClient cloudFormation() {
+    return CloudFormationClient.builder()
+        .httpClientBuilder(urlConnection(Duration.ofSeconds(20)))
+        .overrideConfiguration(overrides())
+        .build();
+  }
+
+  /** For {@code verify} only (trails, their status and selectors). */
+  public static CloudTrailClient cloudTrail() {
+    return CloudTrailClient.builder()
+        .httpClientBuilder(urlConnection(Duration.ofSeconds(20)))
+        .overrideConfiguration(overrides())
+        .build();
+  }
+
+  /** For {@code verify} only (queue depths). */
+  public static SqsClient sqs() {
+    return SqsClient.builder()
+        .httpClientBuilder(urlConnection(Duration.ofSeconds(20)))
+        .overrideConfiguration(overrides())
+        .build();
+  }
+
+  /**
+   * For {@code verify} only: aliases, versions, event source mappings, and invoking each function's
+   * permissions check, which runs a few EC2 dry runs and may wait for IAM: minutes, not seconds.
+   */
+  public static LambdaClient lambda() {
+    return LambdaClient.builder()
+        .httpClientBuilder(urlConnection(Duration.ofMinutes(5)))
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
+                .apiCallAttemptTimeout(Duration.ofMinutes(5))
+                .apiCallTimeout(Duration.ofMinutes(6))
+                .build())
+        .build();
+  }
+
+  private static UrlConnectionHttpClient.Builder urlConnection(Duration socketTimeout) {
+    return UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(3))
+        .socketTimeout(socketTimeout);
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.github.eksnoderemediator.handler;
 
 import io.github.eksnoderemediator.aws.AwsClients;
+import io.github.eksnoderemediator.aws.SdkDeploymentReader;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
+import io.github.eksnoderemediator.verify.VerifyCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.List;
  * java -jar remediator.jar handle-eni &lt;event-or-payload.json&gt; [--dry-run]   (ENI function)
  * java -jar remediator.jar invoke '{"cluster": "prod", "dryRun": true}'       (inline payload)
  * java -jar remediator.jar invoke-eni '{"instanceId": "i-..."}'
+ * java -jar remediator.jar verify [--stack-name NAME] [--region R]       (pipeline check)
  * </pre>
  *
  * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed; 2
@@ -35,14 +38,19 @@ public final class Main {
   static final String HANDLE_ENI = "handle-eni";
   static final String INVOKE = "invoke";
   static final String INVOKE_ENI = "invoke-eni";
+  static final String VERIFY = "verify";
 
   static final String USAGE =
       "usage: java -jar remediator.jar handle|handle-eni <event-or-payload.json> [--dry-run]"
-          + " | invoke|invoke-eni '<payload JSON>' [--dry-run]";
+          + " | invoke|invoke-eni '<payload JSON>' [--dry-run]"
+          + " | verify [--stack-name NAME] [--region R]";
 
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && VERIFY.equals(args[0])) {
+      System.exit(verify().run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
     System.exit(
         run(
             List.of(args),
@@ -54,6 +62,18 @@ public final class Main {
                   ? local(new EniHandler())
                   : local(new ImdsHandler());
             }));
+  }
+
+  /**
+   * The pipeline check, with the operator's credentials: a Region on the command line wins over the
+   * environment's (the SDK's provider chain reads {@code aws.region} first).
+   */
+  static VerifyCommand verify() {
+    return new VerifyCommand(
+        region -> {
+          region.ifPresent(r -> System.setProperty("aws.region", r));
+          return SdkDeploymentReader.fromEnvironment(true);
+        });
   }
 
   /** What the command prints and how it exits, whichever function's handler ran. */

@@ -237,6 +237,10 @@ public final class ImdsService {
       case ManualRequest m -> manual(m, forceDryRun || m.dryRun(), deadline);
       case Scheduled s -> {
         Report report = sweep(input, s.eventId(), Optional.empty(), forceDryRun, deadline, false);
+        if (report.sweep().notReached() == 0) {
+          // What `verify` reads as the last sweep's time: a sweep that timed out or threw has none.
+          metrics.count(null, Metrics.SWEEPS_COMPLETED, 1);
+        }
         yield report.with(report.sweep(), driftReport());
       }
       case Unsupported u -> Report.ignored(input.description(), u.eventId(), true, u.reason());

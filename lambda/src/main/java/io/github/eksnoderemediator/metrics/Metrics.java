@@ -38,6 +38,12 @@ public interface Metrics {
   String ENIS_FAILED = "EnisFailed";
   String DRIFTING_NODE_GROUPS = "DriftingNodeGroups";
 
+  /**
+   * Scheduled sweeps that reached every node in scope (one per sweep): {@code verify} reads the
+   * last one's time from the dimensionless total.
+   */
+  String SWEEPS_COMPLETED = "SweepsCompleted";
+
   /** Security Hub EC2.8 findings of hardened nodes set to RESOLVED (docs/security-hub.md). */
   String FINDINGS_RESOLVED = "FindingsResolved";
 
