@@ -275,9 +275,21 @@ public final class ImdsRemediator {
 
   /** Makes the write {@code w} plans; the caller has paced it. */
   private Written writeNow(Plan.Write w) {
+    return writeNow(w, false);
+  }
+
+  /**
+   * Makes the write {@code w} plans; the caller has paced it.
+   *
+   * @param once one attempt, a throttled answer returned at once: the caller's pacer retries
+   */
+  private Written writeNow(Plan.Write w, boolean once) {
     MetadataOptions response;
     try {
-      response = ec2.modifyMetadataOptions(w.instance().id(), w.change().target());
+      response =
+          once
+              ? ec2.modifyMetadataOptionsOnce(w.instance().id(), w.change().target())
+              : ec2.modifyMetadataOptions(w.instance().id(), w.change().target());
     } catch (Ec2CallException e) {
       return new Written(
           w,
@@ -321,8 +333,19 @@ public final class ImdsRemediator {
                 : changed + "; not yet applied after " + waits.applied().toSeconds() + " s");
   }
 
-  /** How often one write may come back throttled, after the SDK's own retries, within a batch. */
-  static final int THROTTLED_WRITE_ATTEMPTS = 3;
+  /**
+   * How often one write may fail with EC2 or the network failing (5xx, a reset), within a batch:
+   * the attempts the SDK would otherwise have made.
+   */
+  static final int UNAVAILABLE_WRITE_ATTEMPTS = 3;
+
+  /**
+   * How often one write may come back throttled within a batch. The pacer paces every attempt and
+   * the deadline ends them; this bound only ends a batch without a deadline (the local command)
+   * whose account stays throttled. A write that reaches it fails retryably: its message is
+   * delivered again, never lost.
+   */
+  static final int THROTTLED_WRITE_ATTEMPTS = 20;
 
   /**
    * What one batch did.
@@ -402,8 +425,9 @@ public final class ImdsRemediator {
   }
 
   /**
-   * Makes the writes in order, each after the pacer allows it; a throttled one goes to the back of
-   * the line, a few times at most. What the deadline leaves is added to {@code notReached}.
+   * Makes the writes in order, each after the pacer allows it, each in one attempt; a throttled one
+   * tells the pacer and goes to the back of the line, as often as the deadline allows, and one that
+   * met a failing EC2 a few times at most. What the deadline leaves is added to {@code notReached}.
    *
    * @return the writes whose options EC2 still reports {@code pending}, to confirm
    */
@@ -415,6 +439,7 @@ public final class ImdsRemediator {
       Set<InstanceId> notReached) {
     Map<InstanceId, Written> pending = new LinkedHashMap<>();
     Map<InstanceId, Integer> throttled = new HashMap<>();
+    Map<InstanceId, Integer> unavailable = new HashMap<>();
     Deque<Plan.Write> line = new ArrayDeque<>(writes);
     while (!line.isEmpty()) {
       Plan.Write w = line.poll();
@@ -436,11 +461,17 @@ public final class ImdsRemediator {
         line.forEach(rest -> notReached.add(rest.instance().id()));
         break;
       }
-      Written written = writeNow(w);
+      Written written = writeNow(w, true);
       InstanceId id = w.instance().id();
-      if (written.error() != null
-          && written.error().kind() == Ec2CallException.Kind.THROTTLED
+      Ec2CallException.Kind error = written.error() == null ? null : written.error().kind();
+      if (error == Ec2CallException.Kind.THROTTLED) {
+        pacer.throttled();
+      }
+      if (error == Ec2CallException.Kind.THROTTLED
           && throttled.merge(id, 1, Integer::sum) < THROTTLED_WRITE_ATTEMPTS) {
+        line.add(w);
+      } else if (error == Ec2CallException.Kind.UNAVAILABLE
+          && unavailable.merge(id, 1, Integer::sum) < UNAVAILABLE_WRITE_ATTEMPTS) {
         line.add(w);
       } else if (written.result() != null) {
         results.put(id, written.result());

@@ -46,8 +46,10 @@ public final class ImdsService {
   /**
    * A service that tells Security Hub nothing.
    *
-   * @param queuePacer paces the writes of queue batches: this execution environment's share of the
-   *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
+   * @param queuePacer paces the writes of queue batches: this execution environment's part of the
+   *     account's ModifyInstanceMetadataOptions bucket, shared with the other environments through
+   *     throttling ({@link io.github.eksnoderemediator.wait.AdaptiveWritePacer}), kept across
+   *     invocations
    */
   public ImdsService(
       ImdsRemediator remediator,
@@ -71,8 +73,10 @@ public final class ImdsService {
   }
 
   /**
-   * @param queuePacer paces the writes of queue batches: this execution environment's share of the
-   *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
+   * @param queuePacer paces the writes of queue batches: this execution environment's part of the
+   *     account's ModifyInstanceMetadataOptions bucket, shared with the other environments through
+   *     throttling ({@link io.github.eksnoderemediator.wait.AdaptiveWritePacer}), kept across
+   *     invocations
    * @param findings resolves the Security Hub findings of the nodes an invocation hardened, at its
    *     end
    */
@@ -120,10 +124,10 @@ public final class ImdsService {
 
   /**
    * Handles a batch from the launch queue: every instance its events name, each once, read
-   * together, decided, then written at this worker's share of the account's write budget. Every
-   * instance gets its decision log line and metrics as if its event had come alone. Other inputs in
-   * the batch (a state the function ignores, a manual payload put on the queue by hand) are handled
-   * one by one, as a direct invocation would.
+   * together, decided, then written as this worker's pacer allows within the account's write
+   * budget. Every instance gets its decision log line and metrics as if its event had come alone.
+   * Other inputs in the batch (a state the function ignores, a manual payload put on the queue by
+   * hand) are handled one by one, as a direct invocation would.
    *
    * @param deadline when to stop starting writes: the messages of instances not reached by then are
    *     returned, to be delivered again, and re-read then
