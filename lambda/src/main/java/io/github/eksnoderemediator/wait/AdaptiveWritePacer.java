@@ -23,7 +23,8 @@ import java.util.function.LongSupplier;
  *   <li>A throttled answer while spending the estimate's stock means EC2's bucket held less than
  *       estimated: the stock goes, the rate stays.
  *   <li>A throttled answer while writing at the pacer's own rate means the environments together
- *       write faster than EC2 refills: the rate halves, down to the floor.
+ *       write faster than EC2 refills: the rate halves, down to the floor; once per {@link
+ *       #SAME_EVENT}, since writes already in flight meet the same empty bucket.
  *   <li>A rate that holds for {@link #QUIET} without a throttled answer doubles, up to the ceiling:
  *       an environment left alone (the other idle or gone) is back at the full rate within a few
  *       seconds. While every environment is busy, each one's doubling costs about one throttled
@@ -33,6 +34,12 @@ import java.util.function.LongSupplier;
 public final class AdaptiveWritePacer implements WritePacer {
   /** How long a rate must hold without a throttled answer before it doubles. */
   public static final Duration QUIET = Duration.ofSeconds(3);
+
+  /**
+   * Throttled answers this close to a halving are the same event (writes that were already in
+   * flight when EC2's bucket ran out): they empty the estimate again but halve nothing.
+   */
+  public static final Duration SAME_EVENT = Duration.ofMillis(500);
 
   /** Waits: {@link Thread#sleep(Duration)} in production, a fake clock's advance in tests. */
   @FunctionalInterface
@@ -50,6 +57,7 @@ public final class AdaptiveWritePacer implements WritePacer {
   private double rate;
   private long refilledAt;
   private long steadySince;
+  private long halvedAt = Long.MIN_VALUE;
   private long throttledAnswers;
 
   /** A pacer on the system clock. */
@@ -109,8 +117,10 @@ public final class AdaptiveWritePacer implements WritePacer {
     long now = nanoTime.getAsLong();
     advance(now);
     throttledAnswers++;
-    if (tokens < 1) {
+    boolean sameEvent = halvedAt != Long.MIN_VALUE && now - halvedAt < SAME_EVENT.toNanos();
+    if (tokens < 1 && !sameEvent) {
       rate = Math.max(floor, rate / 2);
+      halvedAt = now;
     }
     tokens = 0;
     steadySince = now;

@@ -55,11 +55,29 @@ class AdaptiveWritePacerTest {
 
     pacer.throttled();
     assertThat(pacer.rate()).isEqualTo(2.475);
+    advance(AdaptiveWritePacer.SAME_EVENT);
+    pacedWrite(pacer);
     pacer.throttled();
     assertThat(pacer.rate()).isEqualTo(1.2375);
+    advance(AdaptiveWritePacer.SAME_EVENT);
+    pacedWrite(pacer);
     pacer.throttled();
     // Half the fair share of two environments, and no lower.
     assertThat(pacer.rate()).isEqualTo(1.2375);
+  }
+
+  @Test
+  void throttledAnswersOfWritesAlreadyInFlight_halveTheRateOnce() {
+    AdaptiveWritePacer pacer = pacer();
+    pacer.throttled();
+
+    for (int i = 0; i < 9; i++) {
+      advance(Duration.ofMillis(20));
+      pacer.throttled();
+    }
+
+    assertThat(pacer.rate()).isEqualTo(2.475);
+    assertThat(pacer.throttledAnswers()).isEqualTo(10);
   }
 
   @Test
@@ -67,6 +85,8 @@ class AdaptiveWritePacerTest {
     AdaptiveWritePacer pacer = pacer();
     pacer.throttled();
     pacer.throttled();
+    advance(AdaptiveWritePacer.SAME_EVENT);
+    pacedWrite(pacer);
     pacer.throttled();
 
     advance(AdaptiveWritePacer.QUIET.minusMillis(1));
@@ -187,6 +207,15 @@ class AdaptiveWritePacerTest {
     // Whatever EC2's bucket held (the reserve, what the busy one left), then one throttled answer.
     assertThat(replaced.throttledInFirstSecond).isEqualTo(1);
     assertThat(seconds(Math.max(busy.finishedAt, replaced.finishedAt))).isBetween(70.0, 74.0);
+  }
+
+  /** Waits for the pacer's next write at its rate and takes it, as a writer at its pace does. */
+  private void pacedWrite(AdaptiveWritePacer pacer) {
+    Duration wait = pacer.tryTake();
+    if (!wait.isZero()) {
+      advance(wait);
+      assertThat(pacer.tryTake()).isZero();
+    }
   }
 
   private AdaptiveWritePacer pacer() {
