@@ -143,8 +143,8 @@ class AdaptiveWritePacerTest {
     // The bound for 1,000 writes is (1000-100)/5 = 180 s.
     double last = seconds(Math.max(a.finishedAt, b.finishedAt));
     assertThat(last).isBetween(180.0, 189.0);
-    // Neither starves the other.
-    assertThat(Math.abs(seconds(a.finishedAt) - seconds(b.finishedAt))).isLessThan(18.0);
+    // Neither starves the other: the first done is done at most a sixth of the burst earlier.
+    assertThat(Math.abs(seconds(a.finishedAt) - seconds(b.finishedAt))).isLessThan(30.0);
     // About one throttled answer per environment and quiet period: a tenth of the writes at most.
     assertThat(sim.throttled).isBetween(1, 100);
   }
