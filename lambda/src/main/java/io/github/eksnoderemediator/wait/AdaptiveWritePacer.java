@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  *
  * <p>The pacer holds this environment's estimate of what EC2's bucket still lets it spend: at most
  * the account's bucket less the reserve, refilled at a rate between the account's full rate less
- * the reserve's share (the ceiling) and a fraction of the fair share (the floor).
+ * the reserve's share (the ceiling) and one percent of that (the floor).
  *
  * <ul>
  *   <li>A fresh environment starts with the whole usable bucket at the full rate: alone, a burst of
@@ -40,6 +40,9 @@ public final class AdaptiveWritePacer implements WritePacer {
    * flight when EC2's bucket ran out): they empty the estimate again but halve nothing.
    */
   public static final Duration SAME_EVENT = Duration.ofMillis(500);
+
+  /** The lowest rate, as a fraction of the full rate: one percent. */
+  static final double FLOOR_DIVISOR = 100;
 
   /** Waits: {@link Thread#sleep(Duration)} in production, a fake clock's advance in tests. */
   @FunctionalInterface
@@ -72,9 +75,10 @@ public final class AdaptiveWritePacer implements WritePacer {
   public AdaptiveWritePacer(QueueConfig queue, LongSupplier nanoTime, Sleeper sleeper) {
     this.capacity = queue.usableBurst();
     this.ceiling = queue.usableWritesPerSecond();
-    // Half the fair share: room below it for writers outside the mapping (Karpenter, the VPC CNI)
-    // that keep EC2's bucket empty while every environment is busy.
-    this.floor = ceiling / (2.0 * queue.maxConcurrency());
+    // Far below the fair share: writers outside the mapping (Karpenter, the VPC CNI, a sweep) or an
+    // account rate configured higher than EC2's can keep the bucket empty, and the pacer must then
+    // slow down to what EC2 actually refills, not to what the configuration says.
+    this.floor = ceiling / FLOOR_DIVISOR;
     this.nanoTime = nanoTime;
     this.sleeper = sleeper;
     this.tokens = capacity;
