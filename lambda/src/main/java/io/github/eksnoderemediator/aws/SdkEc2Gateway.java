@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
@@ -64,9 +65,31 @@ public final class SdkEc2Gateway implements Ec2Gateway {
 
   @Override
   public MetadataOptions modifyMetadataOptions(InstanceId id, MetadataOptions target) {
+    return modify(id, target, modifyRequest(id, target, false));
+  }
+
+  @Override
+  public MetadataOptions modifyMetadataOptionsOnce(InstanceId id, MetadataOptions target) {
+    // The SDK's retries would hide throttled attempts from the caller's pacer and spend attempts it
+    // never allowed: this one request goes out once, and the pacer makes the retry.
+    return modify(
+        id,
+        target,
+        modifyRequest(id, target, false).toBuilder()
+            .overrideConfiguration(
+                o ->
+                    o.addPlugin(
+                        config ->
+                            config.overrideConfiguration(
+                                c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))))
+            .build());
+  }
+
+  private MetadataOptions modify(
+      InstanceId id, MetadataOptions target, ModifyInstanceMetadataOptionsRequest request) {
     ModifyInstanceMetadataOptionsResponse response;
     try {
-      response = ec2.modifyInstanceMetadataOptions(modifyRequest(id, target, false));
+      response = ec2.modifyInstanceMetadataOptions(request);
     } catch (SdkException e) {
       throw AwsErrors.classify(e);
     }

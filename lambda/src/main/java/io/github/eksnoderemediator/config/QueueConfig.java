@@ -15,7 +15,7 @@ import java.util.Set;
  *     batchSize} ({@code MaximumBatchingWindowInSeconds}): what a single launch pays in latency
  * @param maxConcurrency the most invocations the mapping runs at once ({@code
  *     ScalingConfig.MaximumConcurrency}, at least 2 as Lambda requires); the account's write budget
- *     is shared among them
+ *     is shared among them, dynamically (docs/architecture.md, "One write budget")
  * @param accountWritesPerSecond the account's refill rate for {@code ModifyInstanceMetadataOptions}
  *     (EC2's default 5 per second, or what a limit increase granted)
  * @param accountWriteBurst the account's bucket size for it (EC2's default 100)
@@ -51,22 +51,40 @@ public record QueueConfig(
   }
 
   /**
-   * The share of the account's refill rate one invocation may use: divided by the mapping's maximum
-   * concurrency, so all workers together stay inside the account's bucket.
+   * Writes of the account's bucket the function never spends, for the VPC CNI, Karpenter and
+   * everyone else: one percent of the bucket, at least one write. Without it the function would
+   * keep EC2's bucket at zero, and the slightest timing jitter would end in throttling, each
+   * throttled retry taking a later write's token.
+   */
+  public double reserve() {
+    return Math.max(1, accountWriteBurst / 100.0);
+  }
+
+  /** What all invocations together may spend at once: the account's bucket less the reserve. */
+  public double usableBurst() {
+    return Math.max(1, accountWriteBurst - reserve());
+  }
+
+  /**
+   * What all invocations together may spend per second: the account's refill rate, less the same
+   * share as the reserve takes of the bucket, so the reserve refills even while one invocation
+   * writes at full rate.
+   */
+  public double usableWritesPerSecond() {
+    return accountWritesPerSecond * usableBurst() / accountWriteBurst;
+  }
+
+  /**
+   * The fair share of the account's refill rate when every one of the mapping's concurrent
+   * invocations is writing at once: what each one's pacer falls back to under contention.
    */
   public double writesPerSecondShare() {
     return accountWritesPerSecond / maxConcurrency;
   }
 
-  /**
-   * The share of the account's bucket one invocation may spend at once, at least one write. One
-   * percent of the bucket (at least one write) is never handed out: the workers and EC2 refill at
-   * the same rate, so without that reserve EC2's bucket would sit at zero and the slightest timing
-   * jitter between them would end in throttling, each throttled retry taking a later write's token.
-   */
+  /** The fair share of the account's bucket when every invocation writes at once. */
   public double burstShare() {
-    double reserve = Math.max(1, accountWriteBurst / 100.0);
-    return Math.max(1, (accountWriteBurst - reserve) / maxConcurrency);
+    return Math.max(1, usableBurst() / maxConcurrency);
   }
 
   static QueueConfig parse(StrictObject queue) {

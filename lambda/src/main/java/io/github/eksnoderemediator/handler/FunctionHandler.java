@@ -8,6 +8,7 @@ import io.github.eksnoderemediator.events.Input;
 import io.github.eksnoderemediator.events.InvalidInputException;
 import io.github.eksnoderemediator.events.QueuedInput;
 import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.report.BatchReport;
 import io.github.eksnoderemediator.report.InvocationReport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,33 +50,46 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
 
   /** A function's handling of a queue batch. */
   @FunctionalInterface
-  interface BatchService {
+  interface BatchService<R extends InvocationReport> {
     /**
+     * @param forceDryRun write nothing (the local command's {@code --dry-run})
      * @param deadline when to stop starting work; what is not reached by then is returned
-     * @return the ids of the messages to deliver again
+     * @return the ids of the messages to deliver again, and the reports of the work
      */
-    Set<String> handle(List<QueuedInput> batch, Instant deadline);
+    BatchReport<R> handle(List<QueuedInput> batch, boolean forceDryRun, Instant deadline);
   }
 
   /**
    * A batch handled one message at a time, each as if it had been invoked alone: for a function
    * with nothing to gain from handling instances together.
    */
-  static <R extends InvocationReport> BatchService oneByOne(Service<R> service) {
-    return (batch, deadline) -> {
+  static <R extends InvocationReport> BatchService<R> oneByOne(Service<R> service) {
+    return (batch, forceDryRun, deadline) -> {
       Set<String> again = new LinkedHashSet<>();
+      List<R> reports = new ArrayList<>();
       for (QueuedInput item : batch) {
-        if (!Instant.now().isBefore(deadline)
-            || service.handle(item.input(), false, deadline).retryFailures()) {
+        if (!Instant.now().isBefore(deadline)) {
+          again.add(item.messageId());
+          continue;
+        }
+        R report = service.handle(item.input(), forceDryRun, deadline);
+        reports.add(report);
+        if (report.retryFailures()) {
           again.add(item.messageId());
         }
       }
-      return again;
+      return new BatchReport<>(again, reports);
     };
   }
 
+  /**
+   * A batch as the handler answered it: the messages to deliver again, in batch order (the {@code
+   * SQSBatchResponse}), and the reports of the work, which only the local command prints.
+   */
+  record Batch<R>(List<String> again, List<R> reports) {}
+
   private final Service<R> service;
-  private final BatchService batches;
+  private final BatchService<R> batches;
 
   /** Held strongly: CRaC keeps only weak references to registered resources. */
   private final Priming priming;
@@ -83,7 +97,7 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
   /**
    * @param primeSdk the SDK call to prime before a SnapStart snapshot, or null for none (tests)
    */
-  FunctionHandler(Service<R> service, BatchService batches, Runnable primeSdk) {
+  FunctionHandler(Service<R> service, BatchService<R> batches, Runnable primeSdk) {
     this.service = service;
     this.batches = batches;
     if (primeSdk == null) {
@@ -95,7 +109,7 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
               () -> Json.compact(process(Priming.UNSUPPORTED_EVENT, true)),
               // The queue path: SQSEvent deserialization, the batch service and the answer, on a
               // batch of that same event, which needs no AWS call.
-              () -> QueueBatches.answer(handleBatch(primingBatch(), Instant.MAX)));
+              () -> QueueBatches.answer(handleBatch(primingBatch(), false, Instant.MAX).again()));
       org.crac.Core.getGlobalContext().register(priming);
     }
   }
@@ -109,7 +123,8 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
             : Instant.now().plusMillis(context.getRemainingTimeInMillis()).minus(SAFETY_MARGIN);
     byte[] bytes = input.readAllBytes();
     if (QueueBatches.isBatch(bytes)) {
-      output.write(QueueBatches.answer(handleBatch(QueueBatches.read(bytes), deadline)));
+      output.write(
+          QueueBatches.answer(handleBatch(QueueBatches.read(bytes), false, deadline).again()));
       return;
     }
     R report = service.handle(EventParser.parse(bytes), false, deadline);
@@ -122,9 +137,9 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
   /**
    * Parses every message of a batch and hands the ones that parse to the function's batch service.
    *
-   * @return the ids of the messages SQS must deliver again, in batch order
+   * @return the ids of the messages SQS must deliver again, in batch order, and the reports
    */
-  List<String> handleBatch(SQSEvent event, Instant deadline) {
+  Batch<R> handleBatch(SQSEvent event, boolean forceDryRun, Instant deadline) {
     List<QueuedInput> parsed = new ArrayList<>();
     Set<String> again = new LinkedHashSet<>();
     for (SQSEvent.SQSMessage message : event.getRecords()) {
@@ -141,13 +156,14 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
         again.add(message.getMessageId());
       }
     }
-    again.addAll(batches.handle(parsed, deadline));
+    BatchReport<R> handled = batches.handle(parsed, forceDryRun, deadline);
+    again.addAll(handled.again());
     List<String> ordered = new ArrayList<>();
     event.getRecords().stream()
         .map(SQSEvent.SQSMessage::getMessageId)
         .filter(again::contains)
         .forEach(ordered::add);
-    return ordered;
+    return new Batch<>(ordered, handled.reports());
   }
 
   private static SQSEvent primingBatch() {
@@ -162,5 +178,15 @@ abstract class FunctionHandler<R extends InvocationReport> implements RequestStr
   /** Parses and handles one input with no deadline: what the local command runs. */
   public R process(byte[] input, boolean forceDryRun) {
     return service.handle(EventParser.parse(input), forceDryRun, Instant.MAX);
+  }
+
+  /**
+   * Reads and handles an SQS batch with no deadline, exactly as {@link #handleRequest} does: what
+   * the local command runs for a batch.
+   *
+   * @throws InvalidInputException when the input is not a batch Lambda could send
+   */
+  Batch<R> processBatch(byte[] input, boolean forceDryRun) {
+    return handleBatch(QueueBatches.readChecked(input), forceDryRun, Instant.MAX);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.eksnoderemediator.handler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkDeploymentReader;
 import io.github.eksnoderemediator.config.ConfigException;
@@ -7,16 +8,21 @@ import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
 import io.github.eksnoderemediator.verify.VerifyCommand;
+import io.github.eksnoderemediator.report.InvocationReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The local command: runs the handler code Lambda runs on one input file, against whatever AWS
- * endpoint and credentials the standard environment names, and prints the JSON report.
+ * endpoint and credentials the standard environment names, and prints the JSON report. The input
+ * may be an EventBridge event, a manual payload, or an SQS batch as a launch queue's event source
+ * mapping sends it ({@code {"Records": [...]}}): a batch is handled exactly as the deployed
+ * function handles it, and the command prints its reports beside the {@code SQSBatchResponse}.
  *
  * <pre>
  * java -jar remediator.jar handle &lt;event-or-payload.json&gt; [--dry-run]       (IMDS function)
@@ -26,8 +32,9 @@ import java.util.List;
  * java -jar remediator.jar verify [--stack-name NAME] [--region R]       (pipeline check)
  * </pre>
  *
- * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed; 2
- * the input, the configuration, the Region or the command line is wrong (one line on stderr).
+ * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed (for
+ * a batch: some message would be delivered again); 2 the input, the configuration, the Region or
+ * the command line is wrong (one line on stderr).
  */
 public final class Main {
   static final int OK = 0;
@@ -41,8 +48,8 @@ public final class Main {
   static final String VERIFY = "verify";
 
   static final String USAGE =
-      "usage: java -jar remediator.jar handle|handle-eni <event-or-payload.json> [--dry-run]"
-          + " | invoke|invoke-eni '<payload JSON>' [--dry-run]"
+      "usage: java -jar remediator.jar handle|handle-eni <event, payload or SQS batch .json>"
+          + " [--dry-run] | invoke|invoke-eni '<event, payload or SQS batch JSON>' [--dry-run]"
           + " | verify [--stack-name NAME] [--region R]";
 
   private Main() {}
@@ -94,12 +101,45 @@ public final class Main {
     LocalHandler create(String verb);
   }
 
-  /** Either function's handler, as the command runs it. */
+  /**
+   * Either function's handler, as the command runs it. An SQS batch from a launch queue goes the
+   * queue's way, exactly as the deployed function takes it; anything else goes to the parser.
+   */
   static LocalHandler local(FunctionHandler<?> handler) {
     return (input, dryRun) -> {
+      if (QueueBatches.isBatch(input)) {
+        return batchOutcome(handler.processBatch(input, dryRun));
+      }
       var report = handler.process(input, dryRun);
       return new Outcome(report, report.hasFailures(), report.failureSummary());
     };
+  }
+
+  /**
+   * What the command prints for a batch: the reports of the work, and the function's answer to SQS
+   * byte for byte as the deployed function returns it.
+   *
+   * @param reports one for a batch the function handles together (IMDS), one per message otherwise
+   * @param batchResponse the {@code SQSBatchResponse}: the messages SQS would deliver again
+   */
+  record BatchOutput(List<? extends InvocationReport> reports, JsonNode batchResponse) {}
+
+  private static Outcome batchOutcome(FunctionHandler.Batch<? extends InvocationReport> batch) {
+    JsonNode answer = Json.parse(QueueBatches.answer(batch.again()), "the batch response");
+    List<String> failures = new ArrayList<>();
+    if (!batch.again().isEmpty()) {
+      failures.add(
+          batch.again().size()
+              + " message(s) to deliver again: "
+              + String.join(", ", batch.again()));
+    }
+    batch.reports().stream()
+        .filter(InvocationReport::hasFailures)
+        .forEach(r -> failures.add(r.failureSummary()));
+    return new Outcome(
+        new BatchOutput(batch.reports(), answer),
+        !batch.again().isEmpty(),
+        String.join("; ", failures));
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err, HandlerFactory handlers) {
@@ -127,7 +167,11 @@ public final class Main {
     }
     try {
       // Reject bad input before building AWS clients, so it is reported even with no AWS setup.
-      EventParser.parse(input);
+      if (QueueBatches.isBatch(input)) {
+        QueueBatches.readChecked(input);
+      } else {
+        EventParser.parse(input);
+      }
       Outcome outcome = handlers.create(args.get(0)).process(input, dryRun);
       out.println(Json.pretty(outcome.report()));
       if (outcome.failed()) {

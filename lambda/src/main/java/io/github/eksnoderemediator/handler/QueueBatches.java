@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.events.InvalidInputException;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.JsonInputException;
 import java.io.ByteArrayInputStream;
@@ -44,6 +45,26 @@ final class QueueBatches {
 
   static SQSEvent read(byte[] input) {
     return READER.fromJson(new ByteArrayInputStream(input));
+  }
+
+  /**
+   * Reads a batch given by hand (the local command), after checking what Lambda always sends: every
+   * record has a message id and a body.
+   *
+   * @throws InvalidInputException naming the first record that lacks either
+   */
+  static SQSEvent readChecked(byte[] input) {
+    JsonNode records = Json.parse(input, "the input").path("Records");
+    for (int i = 0; i < records.size(); i++) {
+      for (String field : List.of("messageId", "body")) {
+        JsonNode value = records.get(i).path(field);
+        if (!value.isTextual() || value.asText().isEmpty()) {
+          throw InvalidInputException.at(
+              "Records[" + i + "]." + field, "expected a non-empty string, as SQS sends");
+        }
+      }
+    }
+    return read(input);
   }
 
   /** The event as Lambda would send it: for priming the reader before a SnapStart snapshot. */

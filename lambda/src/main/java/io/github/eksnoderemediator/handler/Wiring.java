@@ -30,8 +30,8 @@ import io.github.eksnoderemediator.imds.ImdsV1UseCheck;
 import io.github.eksnoderemediator.metrics.EmfMetrics;
 import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.report.JsonLinesDecisionLog;
+import io.github.eksnoderemediator.wait.AdaptiveWritePacer;
 import io.github.eksnoderemediator.wait.BoundedWait;
-import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -103,8 +103,10 @@ final class Wiring {
             config.sweep(),
             new PublishingDecisionLog(log, decisionEvents(env, metrics, clock)),
             metrics,
-            // Built once per execution environment: its bucket outlives each batch.
-            WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()),
+            // Built once per execution environment: what it learned of the account's bucket
+            // outlives
+            // each batch.
+            AdaptiveWritePacer.of(config.queue()),
             findings);
     // One read of an instance that cannot exist: the SDK's signing, HTTP client, XML and error
     // paths and the error classifier, exactly as the first event takes them; no write.

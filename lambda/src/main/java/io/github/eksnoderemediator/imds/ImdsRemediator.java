@@ -37,6 +37,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -281,9 +285,21 @@ public final class ImdsRemediator {
 
   /** Makes the write {@code w} plans; the caller has paced it. */
   private Written writeNow(Plan.Write w) {
+    return writeNow(w, false);
+  }
+
+  /**
+   * Makes the write {@code w} plans; the caller has paced it.
+   *
+   * @param once one attempt, a throttled answer returned at once: the caller's pacer retries
+   */
+  private Written writeNow(Plan.Write w, boolean once) {
     MetadataOptions response;
     try {
-      response = ec2.modifyMetadataOptions(w.instance().id(), w.change().target());
+      response =
+          once
+              ? ec2.modifyMetadataOptionsOnce(w.instance().id(), w.change().target())
+              : ec2.modifyMetadataOptions(w.instance().id(), w.change().target());
     } catch (Ec2CallException e) {
       return new Written(
           w,
@@ -328,8 +344,19 @@ public final class ImdsRemediator {
                 : changed + "; not yet applied after " + waits.applied().toSeconds() + " s");
   }
 
-  /** How often one write may come back throttled, after the SDK's own retries, within a batch. */
-  static final int THROTTLED_WRITE_ATTEMPTS = 3;
+  /**
+   * How often one write may fail with EC2 or the network failing (5xx, a reset), within a batch:
+   * the attempts the SDK would otherwise have made.
+   */
+  static final int UNAVAILABLE_WRITE_ATTEMPTS = 3;
+
+  /**
+   * How often one write may come back throttled within a batch. The pacer paces every attempt and
+   * the deadline ends them; this bound only ends a batch without a deadline (the local command)
+   * whose account stays throttled. A write that reaches it fails retryably: its message is
+   * delivered again, never lost.
+   */
+  static final int THROTTLED_WRITE_ATTEMPTS = 20;
 
   /**
    * What one batch did.
@@ -409,8 +436,18 @@ public final class ImdsRemediator {
   }
 
   /**
-   * Makes the writes in order, each after the pacer allows it; a throttled one goes to the back of
-   * the line, a few times at most. What the deadline leaves is added to {@code notReached}.
+   * The most writes of one batch in flight at once. EC2's bucket lets a burst of writes through at
+   * once; made one after the other, 100 writes would take 100 round trips.
+   */
+  static final int WRITES_IN_FLIGHT = 10;
+
+  /**
+   * Makes the writes, each after the pacer allows it, each in one attempt, several at once: one at
+   * first, one more after each success (twice as many each round trip) up to {@link
+   * #WRITES_IN_FLIGHT}, one again after a throttled answer (so a batch that starts against an empty
+   * bucket sends one probe, not a volley). A throttled write tells the pacer and goes to the back
+   * of the line, as often as the deadline allows; one that met a failing EC2 a few times at most.
+   * What the deadline leaves is added to {@code notReached}.
    *
    * @return the writes whose options EC2 still reports {@code pending}, to confirm
    */
@@ -422,40 +459,90 @@ public final class ImdsRemediator {
       Set<InstanceId> notReached) {
     Map<InstanceId, Written> pending = new LinkedHashMap<>();
     Map<InstanceId, Integer> throttled = new HashMap<>();
+    Map<InstanceId, Integer> unavailable = new HashMap<>();
     Deque<Plan.Write> line = new ArrayDeque<>(writes);
-    while (!line.isEmpty()) {
-      Plan.Write w = line.poll();
-      Duration left =
-          deadline.equals(Instant.MAX)
-              ? PACING_PATIENCE
-              : Duration.between(clock.instant(), deadline);
-      boolean allowed;
-      try {
-        allowed =
-            left.isPositive()
-                && pacer.acquire(left.compareTo(PACING_PATIENCE) < 0 ? left : PACING_PATIENCE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        allowed = false;
-      }
-      if (!allowed) {
-        notReached.add(w.instance().id());
-        line.forEach(rest -> notReached.add(rest.instance().id()));
-        break;
-      }
-      Written written = writeNow(w);
-      InstanceId id = w.instance().id();
-      if (written.error() != null
-          && written.error().kind() == Ec2CallException.Kind.THROTTLED
-          && throttled.merge(id, 1, Integer::sum) < THROTTLED_WRITE_ATTEMPTS) {
-        line.add(w);
-      } else if (written.result() != null) {
-        results.put(id, written.result());
-      } else {
-        pending.put(id, written);
+    BlockingQueue<Written> answered = new LinkedBlockingQueue<>();
+    int inFlight = 0;
+    int window = 1;
+    boolean stopped = false;
+    try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+      while (!line.isEmpty() || inFlight > 0) {
+        Written done = answered.poll();
+        if (done == null && (stopped || line.isEmpty() || inFlight >= window)) {
+          done = take(answered);
+        }
+        if (done != null) {
+          inFlight--;
+          Plan.Write w = done.plan();
+          InstanceId id = w.instance().id();
+          Ec2CallException.Kind error = done.error() == null ? null : done.error().kind();
+          boolean again =
+              (error == Ec2CallException.Kind.THROTTLED
+                      && throttled.merge(id, 1, Integer::sum) < THROTTLED_WRITE_ATTEMPTS)
+                  || (error == Ec2CallException.Kind.UNAVAILABLE
+                      && unavailable.merge(id, 1, Integer::sum) < UNAVAILABLE_WRITE_ATTEMPTS);
+          window =
+              error == Ec2CallException.Kind.THROTTLED
+                  ? 1
+                  : Math.min(WRITES_IN_FLIGHT, window + (error == null ? 1 : 0));
+          if (again && stopped) {
+            notReached.add(id);
+          } else if (again) {
+            line.add(w);
+          } else if (done.result() != null) {
+            results.put(id, done.result());
+          } else {
+            pending.put(id, done);
+          }
+          continue;
+        }
+        Plan.Write w = line.poll();
+        if (!allowed(pacer, deadline)) {
+          stopped = true;
+          notReached.add(w.instance().id());
+          line.forEach(rest -> notReached.add(rest.instance().id()));
+          line.clear();
+          continue;
+        }
+        inFlight++;
+        writers.execute(
+            () -> {
+              Written written = writeNow(w, true);
+              if (written.error() != null
+                  && written.error().kind() == Ec2CallException.Kind.THROTTLED) {
+                pacer.throttled();
+              }
+              answered.add(written);
+            });
       }
     }
     return pending;
+  }
+
+  /** Waits for the pacer's permission to write, within the deadline and the pacing patience. */
+  private boolean allowed(WritePacer pacer, Instant deadline) {
+    Duration left =
+        deadline.equals(Instant.MAX)
+            ? PACING_PATIENCE
+            : Duration.between(clock.instant(), deadline);
+    try {
+      return left.isPositive()
+          && pacer.acquire(left.compareTo(PACING_PATIENCE) < 0 ? left : PACING_PATIENCE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static Written take(BlockingQueue<Written> answered) {
+    try {
+      return answered.take();
+    } catch (InterruptedException e) {
+      // The writes in flight are EC2's now; their answers still come, and closing the executor
+      // waits for them.
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writes were in flight", e);
+    }
   }
 
   /** Reads the written instances again, together, until their options are {@code applied}. */

@@ -17,6 +17,7 @@ import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.port.InstanceState;
 import io.github.eksnoderemediator.report.Attribution;
+import io.github.eksnoderemediator.report.BatchReport;
 import io.github.eksnoderemediator.report.Decision;
 import io.github.eksnoderemediator.report.DecisionLog;
 import io.github.eksnoderemediator.report.InstanceResult;
@@ -46,8 +47,10 @@ public final class ImdsService {
   /**
    * A service that tells Security Hub nothing.
    *
-   * @param queuePacer paces the writes of queue batches: this execution environment's share of the
-   *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
+   * @param queuePacer paces the writes of queue batches: this execution environment's part of the
+   *     account's ModifyInstanceMetadataOptions bucket, shared with the other environments through
+   *     throttling ({@link io.github.eksnoderemediator.wait.AdaptiveWritePacer}), kept across
+   *     invocations
    */
   public ImdsService(
       ImdsRemediator remediator,
@@ -71,8 +74,10 @@ public final class ImdsService {
   }
 
   /**
-   * @param queuePacer paces the writes of queue batches: this execution environment's share of the
-   *     account's ModifyInstanceMetadataOptions bucket, kept across invocations
+   * @param queuePacer paces the writes of queue batches: this execution environment's part of the
+   *     account's ModifyInstanceMetadataOptions bucket, shared with the other environments through
+   *     throttling ({@link io.github.eksnoderemediator.wait.AdaptiveWritePacer}), kept across
+   *     invocations
    * @param findings resolves the Security Hub findings of the nodes an invocation hardened, at its
    *     end
    */
@@ -120,25 +125,27 @@ public final class ImdsService {
 
   /**
    * Handles a batch from the launch queue: every instance its events name, each once, read
-   * together, decided, then written at this worker's share of the account's write budget. Every
-   * instance gets its decision log line and metrics as if its event had come alone. Other inputs in
-   * the batch (a state the function ignores, a manual payload put on the queue by hand) are handled
-   * one by one, as a direct invocation would.
+   * together, decided, then written as this worker's pacer allows within the account's write
+   * budget. Every instance gets its decision log line and metrics as if its event had come alone.
+   * Other inputs in the batch (a state the function ignores, a manual payload put on the queue by
+   * hand) are handled one by one, as a direct invocation would.
    *
+   * @param forceDryRun write nothing (the local command's {@code --dry-run})
    * @param deadline when to stop starting writes: the messages of instances not reached by then are
    *     returned, to be delivered again, and re-read then
-   * @return the ids of the messages to deliver again: a failed or unreached instance returns every
-   *     message that named it
+   * @return the ids of the messages to deliver again (a failed or unreached instance returns every
+   *     message that named it), and one report of every instance the batch reached
    */
-  public Set<String> handleBatch(List<QueuedInput> batch, Instant deadline) {
+  public BatchReport<Report> handleBatch(
+      List<QueuedInput> batch, boolean forceDryRun, Instant deadline) {
     List<InstanceResult> results = new ArrayList<>();
+    Set<String> again = new LinkedHashSet<>();
     try {
       Map<InstanceId, List<QueuedInput>> byInstance = new LinkedHashMap<>();
-      Set<String> again = new LinkedHashSet<>();
       for (QueuedInput item : batch) {
         List<InstanceId> ids = launched(item.input());
         if (ids == null) {
-          Report report = dispatch(item.input(), false, deadline);
+          Report report = dispatch(item.input(), forceDryRun, deadline);
           results.addAll(report.results());
           if (report.retryFailures()) {
             again.add(item.messageId());
@@ -147,26 +154,43 @@ public final class ImdsService {
         }
         ids.forEach(id -> byInstance.computeIfAbsent(id, k -> new ArrayList<>()).add(item));
       }
-      if (byInstance.isEmpty()) {
-        return again;
+      if (!byInstance.isEmpty()) {
+        handleLaunches(byInstance, forceDryRun, deadline, results, again);
       }
-      ImdsRemediator.BatchOutcome outcome =
-          remediator.remediateAll(byInstance.keySet(), false, queuePacer, deadline);
-      results.addAll(outcome.results());
-      for (InstanceResult result : outcome.results()) {
-        List<QueuedInput> items = byInstance.get(new InstanceId(result.instanceId()));
-        QueuedInput first = items.get(0);
-        record(first.input(), eventId(first.input()), result, true);
-        if (result.decision() == Decision.FAILED) {
-          items.forEach(i -> again.add(i.messageId()));
-        }
-      }
-      outcome.notReached().forEach(id -> byInstance.get(id).forEach(i -> again.add(i.messageId())));
-      return again;
+      return new BatchReport<>(
+          again,
+          List.of(
+              Report.of(
+                  "launch queue batch of " + batch.size() + " message(s)",
+                  null,
+                  true,
+                  forceDryRun,
+                  results)));
     } finally {
       log.flush();
       finish(results, deadline);
     }
+  }
+
+  /** The batch's launched instances, read, decided and written together. */
+  private void handleLaunches(
+      Map<InstanceId, List<QueuedInput>> byInstance,
+      boolean forceDryRun,
+      Instant deadline,
+      List<InstanceResult> results,
+      Set<String> again) {
+    ImdsRemediator.BatchOutcome outcome =
+        remediator.remediateAll(byInstance.keySet(), forceDryRun, queuePacer, deadline);
+    results.addAll(outcome.results());
+    for (InstanceResult result : outcome.results()) {
+      List<QueuedInput> items = byInstance.get(new InstanceId(result.instanceId()));
+      QueuedInput first = items.get(0);
+      record(first.input(), eventId(first.input()), result, true);
+      if (result.decision() == Decision.FAILED) {
+        items.forEach(i -> again.add(i.messageId()));
+      }
+    }
+    outcome.notReached().forEach(id -> byInstance.get(id).forEach(i -> again.add(i.messageId())));
   }
 
   /** The instances an event asks to remediate, or null for an input that is not such an event. */

@@ -35,6 +35,16 @@ public interface Ec2Gateway {
   MetadataOptions modifyMetadataOptions(InstanceId id, MetadataOptions target);
 
   /**
+   * As {@link #modifyMetadataOptions}, in one attempt: a throttled answer comes back at once as
+   * {@link Ec2CallException.Kind#THROTTLED} instead of being retried, for a caller whose pacer
+   * allows every attempt and learns from each throttled one (the launch queue's batches). A gateway
+   * without retries of its own needs nothing else.
+   */
+  default MetadataOptions modifyMetadataOptionsOnce(InstanceId id, MetadataOptions target) {
+    return modifyMetadataOptions(id, target);
+  }
+
+  /**
    * Sends the same ModifyInstanceMetadataOptions as {@link #modifyMetadataOptions} with {@code
    * DryRun=true}: EC2 checks the role's permissions for exactly these values and changes nothing.
    */

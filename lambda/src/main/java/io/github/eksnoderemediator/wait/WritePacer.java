@@ -22,6 +22,13 @@ public interface WritePacer {
    */
   boolean acquire(Duration maxWait) throws InterruptedException;
 
+  /**
+   * EC2 answered {@code RequestLimitExceeded} to a write this pacer allowed: its bucket is empty
+   * now. A pacer that adapts to the account ({@link AdaptiveWritePacer}) learns from it; a fixed
+   * one ignores it.
+   */
+  default void throttled() {}
+
   /** A pacer that allows {@code burst} writes at once, then {@code writesPerSecond}. */
   static WritePacer of(SweepConfig sweep) {
     return of(sweep.writesPerSecond(), sweep.burst());

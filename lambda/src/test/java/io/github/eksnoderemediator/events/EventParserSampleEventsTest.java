@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eksnoderemediator.events.Input.LaunchCall;
 import io.github.eksnoderemediator.events.Input.ManualRequest;
 import io.github.eksnoderemediator.events.Input.StateChange;
@@ -14,6 +16,7 @@ import io.github.eksnoderemediator.port.InstanceState;
 import io.github.eksnoderemediator.report.Attribution;
 import io.github.eksnoderemediator.testing.SampleEvents;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -369,6 +372,43 @@ class EventParserSampleEventsTest {
     String readme = SampleEvents.readString("README.md");
 
     assertThat(sampleFiles()).allSatisfy(name -> assertThat(readme).contains("`" + name + "`"));
+  }
+
+  /** For each batch in {@code events/sqs/}: what its messages' bodies parse to, in order. */
+  private static final Map<String, List<Input>> BATCHES =
+      Map.of(
+          "launch-batch.json",
+          List.of(
+              EXPECTED.get("state-change-pending.json"),
+              EXPECTED.get("state-change-running.json"),
+              EXPECTED.get("cloudtrail-runinstances-managed-nodegroup.json")));
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("batchFiles")
+  void parse_everySampleBatch_hasBodiesThatParseToTheDocumentedInputs(String name)
+      throws IOException {
+    assertThat(BATCHES)
+        .as("events/sqs/%s has no expected result in this test; add one", name)
+        .containsKey(name);
+    JsonNode records = new ObjectMapper().readTree(SampleEvents.read("sqs/" + name)).get("Records");
+
+    List<Input> parsed = new java.util.ArrayList<>();
+    for (JsonNode record : records) {
+      assertThat(record.get("eventSource").asText()).isEqualTo("aws:sqs");
+      parsed.add(EventParser.parse(record.get("body").asText().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    assertThat(parsed).isEqualTo(BATCHES.get(name));
+    assertThat(SampleEvents.readString("README.md")).contains("`sqs/" + name + "`");
+  }
+
+  @Test
+  void expectedBatches_listExactlyTheBatchFiles() throws IOException {
+    assertThat(batchFiles()).containsExactlyInAnyOrderElementsOf(BATCHES.keySet());
+  }
+
+  static List<String> batchFiles() throws IOException {
+    return filesIn(SampleEvents.eventsDir().resolve("sqs"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -2,9 +2,11 @@ package io.github.eksnoderemediator.testing;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * EC2's request throttling for one account and Region: a token bucket per API family, with the
@@ -17,9 +19,40 @@ public final class Ec2Throttle {
 
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
   private final Map<String, long[]> figures;
+  private final TimeMeter time;
 
   private Ec2Throttle(Map<String, long[]> figures) {
+    this(figures, TimeMeter.SYSTEM_MILLISECONDS);
+  }
+
+  private Ec2Throttle(Map<String, long[]> figures, TimeMeter time) {
     this.figures = figures;
+    this.time = time;
+  }
+
+  /** These buckets on a fake clock ({@code nanoTime} in nanoseconds), full at its first request. */
+  public Ec2Throttle withClock(LongSupplier nanoTime) {
+    return new Ec2Throttle(
+        figures,
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return nanoTime.getAsLong();
+          }
+
+          @Override
+          public boolean isWallClockBased() {
+            return false;
+          }
+        });
+  }
+
+  /**
+   * True when a request for a mutating {@code action} (e.g. {@code ModifyInstanceMetadataOptions})
+   * may go through now; false when EC2 would answer {@code RequestLimitExceeded}.
+   */
+  public boolean admit(String action) {
+    return admit(action, "");
   }
 
   /** The documented default buckets: {capacity, refill per second}. */
@@ -43,7 +76,7 @@ public final class Ec2Throttle {
   public Ec2Throttle withBucket(String family, long capacity, long refillPerSecond) {
     Map<String, long[]> changed = new java.util.HashMap<>(figures);
     changed.put(family, new long[] {capacity, refillPerSecond});
-    return new Ec2Throttle(Map.copyOf(changed));
+    return new Ec2Throttle(Map.copyOf(changed), time);
   }
 
   /** True when the request may go through; false when EC2 would throttle it. */
@@ -61,6 +94,7 @@ public final class Ec2Throttle {
             family,
             k ->
                 Bucket.builder()
+                    .withCustomTimePrecision(time)
                     .addLimit(
                         Bandwidth.builder()
                             .capacity(f[0])

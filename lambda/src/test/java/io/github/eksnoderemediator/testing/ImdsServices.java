@@ -12,8 +12,8 @@ import io.github.eksnoderemediator.metrics.Metrics;
 import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.EksGateway;
 import io.github.eksnoderemediator.report.DecisionLog;
+import io.github.eksnoderemediator.wait.AdaptiveWritePacer;
 import io.github.eksnoderemediator.wait.BoundedWait;
-import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
 
 /** Wires an {@link ImdsService} the way production does, from test collaborators. */
@@ -64,7 +64,7 @@ public final class ImdsServices {
         config.sweep(),
         log,
         metrics,
-        WritePacer.of(config.queue().writesPerSecondShare(), config.queue().burstShare()),
+        AdaptiveWritePacer.of(config.queue()),
         findings);
   }
 }

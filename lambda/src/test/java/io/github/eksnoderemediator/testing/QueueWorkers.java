@@ -59,6 +59,11 @@ public final class QueueWorkers {
     return id;
   }
 
+  /** Messages on the queue now, waiting to be received (not those in flight or coming back). */
+  public int waiting() {
+    return queue.size();
+  }
+
   /** What the run did. */
   public record Stats(int invocations, int redelivered, List<SqsBatches.Message> deadLetters) {}
 

@@ -214,6 +214,30 @@ class QueueBatchIT {
     assertThat(proxy.calls("DescribeInstances").stream().filter(c -> !c.throttled())).hasSize(1);
   }
 
+  @Test
+  void aBucketOthersDrained_costsOneThrottledVolley_thenTheWritesGoAtEc2sPace() {
+    // Other tools left 10 writes in the account's bucket (refilling at 5/s); the environment's
+    // pacer, fresh, counts on a full one. Its writes go out in one SDK attempt each: the first
+    // throttled answer empties its estimate, and the rest are paced instead of retried blind.
+    List<InstanceId> weak = fixtures.launch(30, Instances.MANAGED_PROD, "optional", 1);
+    List<Message> batch = new ArrayList<>();
+    weak.forEach(
+        id -> batch.add(message(batch.size(), stateChange("state-change-running.json", id))));
+    proxy.clear();
+    proxy.throttle(Ec2Throttle.awsDefaults().withBucket("ModifyInstanceMetadataOptions", 10, 5));
+
+    List<String> again = SqsBatches.invoke(handler(CONFIG), batch);
+
+    assertThat(again).isEmpty();
+    weak.forEach(id -> assertThat(fixtures.options(id)).isEqualTo("required/2/enabled"));
+    List<RecordingProxy.Call> writes = proxy.calls("ModifyInstanceMetadataOptions");
+    long throttled = writes.stream().filter(RecordingProxy.Call::throttled).count();
+    assertThat(writes.size() - throttled).isEqualTo(weak.size());
+    // The writes in flight when the bucket ran dry (at most 10), and a few while the pacer found
+    // EC2's pace; the SDK's own retries (up to 6 attempts each) would have made dozens.
+    assertThat(throttled).isBetween(1L, 14L);
+  }
+
   private static Message message(int n, byte[] body) {
     return new Message("m-" + n, body, 1);
   }
