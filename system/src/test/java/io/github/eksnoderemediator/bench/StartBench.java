@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code java -jar lambda/target/remediator.jar handle EVENT}: the plain jar, default flags;
  *   <li>Cloud Custodian ({@code c7n}, pinned in {@code requirements-bench.txt}) through {@code
  *       c7n.handler.dispatch_event}, with an {@code ec2-instance-state} policy whose action is
- *       {@code set-metadata-access} (tokens required; the node is launched at hop limit 1, which the
- *       default band keeps, so neither side changes it): {@code system/bench/c7n/}.
+ *       {@code set-metadata-access} (tokens required; the node is launched at hop limit 1, which
+ *       the default band keeps, so neither side changes it): {@code system/bench/c7n/}.
  * </ul>
  *
  * Every run must leave its node with tokens required, or the figure is refused.
@@ -137,8 +137,7 @@ public final class StartBench {
             "median of the per-round ratios"
           });
     } else {
-      rows.add(
-          new String[] {"Cloud Custodian", "not run", "C7N_PYTHON unset: ./dev bench installs it"});
+      rows.add(new String[] {CUSTODIAN, "not run", "C7N_PYTHON unset: ./dev bench installs it"});
     }
     return rows;
   }
@@ -146,10 +145,15 @@ public final class StartBench {
   /** The contenders this machine can run: Custodian only where {@code ./dev bench} installed it. */
   static List<Contender> contenders(String c7nPython) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Map<String, String> ours = Map.of("AWS_ACCESS_KEY_ID", Ec2Fixtures.IMDS_ACCESS_KEY);
+    Map<String, String> ours =
+        Map.of(
+            "AWS_ACCESS_KEY_ID",
+            Ec2Fixtures.IMDS_ACCESS_KEY,
+            "REMEDIATOR_CONFIG",
+            SAME_WORK_CONFIG);
+    List<String> launcher = List.of(LocalCommand.LAUNCHER.toString(), "handle");
     List<Contender> all = new ArrayList<>();
-    all.add(
-        new Contender("bin/remediator", List.of(LocalCommand.LAUNCHER.toString(), "handle"), ours));
+    all.add(new Contender("bin/remediator", launcher, ours));
     all.add(
         new Contender(
             "java -jar remediator.jar",
