@@ -1,6 +1,7 @@
 package io.github.eksnoderemediator.handler;
 
 import io.github.eksnoderemediator.aws.AwsClients;
+import io.github.eksnoderemediator.canary.EndToEnd;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
@@ -21,6 +22,7 @@ import java.util.List;
  * java -jar remediator.jar handle-eni &lt;event-or-payload.json&gt; [--dry-run]   (ENI function)
  * java -jar remediator.jar invoke '{"cluster": "prod", "dryRun": true}'       (inline payload)
  * java -jar remediator.jar invoke-eni '{"instanceId": "i-..."}'
+ * java -jar remediator.jar verify --end-to-end --subnet subnet-... (the canary: EndToEnd)
  * </pre>
  *
  * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed; 2
@@ -35,6 +37,8 @@ public final class Main {
   static final String HANDLE_ENI = "handle-eni";
   static final String INVOKE = "invoke";
   static final String INVOKE_ENI = "invoke-eni";
+  static final String VERIFY = "verify";
+  static final String END_TO_END = "--end-to-end";
 
   static final String USAGE =
       "usage: java -jar remediator.jar handle|handle-eni <event-or-payload.json> [--dry-run]"
@@ -43,6 +47,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && VERIFY.equals(args[0]) && List.of(args).contains(END_TO_END)) {
+      System.exit(EndToEnd.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
     System.exit(
         run(
             List.of(args),
