@@ -3,8 +3,10 @@ package io.github.eksnoderemediator.aws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.canary.CanaryCloud;
 import io.github.eksnoderemediator.json.Json;
+import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.port.MetadataDefaults;
+import io.github.eksnoderemediator.port.TemplateOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,9 +110,20 @@ public final class SdkCanaryCloud implements CanaryCloud {
         ec2.serviceClientConfiguration().region());
   }
 
+  /**
+   * Unknown (all empty) when EC2 will not say, for example to a role without the permission or on
+   * an emulator without the call: the launch's own answer then tells whether IMDSv1 is refused.
+   */
   @Override
   public MetadataDefaults imdsDefaults() {
-    return new SdkEc2Gateway(ec2).accountMetadataDefaults();
+    try {
+      return new SdkEc2Gateway(ec2).accountMetadataDefaults();
+    } catch (Ec2CallException e) {
+      return new MetadataDefaults(
+          new TemplateOptions(Optional.empty(), Optional.empty(), Optional.empty()),
+          Optional.empty(),
+          Optional.empty());
+    }
   }
 
   @Override

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -99,8 +98,8 @@ public final class Canary {
    */
   public CanaryReport run() throws InterruptedException {
     List<PathResult> paths = new ArrayList<>();
-    OptionalLong exposure = OptionalLong.empty();
-    OptionalLong tamper = OptionalLong.empty();
+    Optional<Duration> exposure = Optional.empty();
+    Optional<Duration> tamper = Optional.empty();
     InstanceId id = null;
     try {
       MetadataDefaults defaults = cloud.imdsDefaults();
@@ -143,11 +142,11 @@ public final class Canary {
         paths.add(PathResult.skip(TAMPER, "needs path (a)"));
         paths.add(PathResult.skip(CALLER, "needs path (a)"));
       } else {
-        exposure = OptionalLong.of(hardened.get().toSeconds());
+        exposure = hardened;
         paths.add(
             PathResult.ok(
                 launchPath,
-                exposure.getAsLong(),
+                exposure.get(),
                 enforced
                     ? enforcement + "; launched with tokens required and hop limit " + hop
                     : "launched with IMDSv1 and hop limit "
@@ -160,11 +159,11 @@ public final class Canary {
           paths.add(PathResult.fail(TAMPER, tamperCause(id)));
           paths.add(PathResult.skip(CALLER, "needs path (b)"));
         } else {
-          tamper = OptionalLong.of(again.get().toSeconds());
+          tamper = again;
           paths.add(
               PathResult.ok(
                   TAMPER,
-                  tamper.getAsLong(),
+                  tamper.get(),
                   "loosened by you ("
                       + (enforced ? "hop limit " : "IMDSv1, hop limit ")
                       + hop
@@ -181,7 +180,7 @@ public final class Canary {
         paths.add(
             PathResult.ok(
                 CLEANUP,
-                Duration.between(asked, clock.instant()).toSeconds(),
+                Duration.between(asked, clock.instant()),
                 "TerminateInstances " + id.value()));
       }
     }
@@ -304,8 +303,7 @@ public final class Canary {
               .reduce((first, second) -> second);
       named = tamper.flatMap(LoggedDecision::caller);
       if (named.isPresent() && named.get().equals(you)) {
-        return PathResult.ok(
-            CALLER, Duration.between(loosenedAt, clock.instant()).toSeconds(), "named " + you);
+        return PathResult.ok(CALLER, Duration.between(loosenedAt, clock.instant()), "named " + you);
       }
       if (clock.instant().isAfter(deadline)) {
         break;
@@ -333,7 +331,7 @@ public final class Canary {
       if (!found.isEmpty()) {
         return PathResult.ok(
             CENTRAL,
-            Duration.between(since, clock.instant()).toSeconds(),
+            Duration.between(since, clock.instant()),
             found.size() + " decision event(s) in " + group);
       }
       if (clock.instant().isAfter(deadline)) {

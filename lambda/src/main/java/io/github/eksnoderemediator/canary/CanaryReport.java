@@ -1,21 +1,22 @@
 package io.github.eksnoderemediator.canary;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * What one canary run found.
  *
  * @param instance the instance it launched, or empty when the launch itself failed
  * @param paths one row per path, in the order they ran
- * @param exposureSeconds launch to hardened (path a), when it was hardened
- * @param tamperResponseSeconds loosened to hardened again (path b), when it was
+ * @param exposure launch to hardened (path a), when it was hardened
+ * @param tamperResponse loosened to hardened again (path b), when it was
  */
 public record CanaryReport(
     String instance,
     List<PathResult> paths,
-    OptionalLong exposureSeconds,
-    OptionalLong tamperResponseSeconds) {
+    Optional<Duration> exposure,
+    Optional<Duration> tamperResponse) {
   public CanaryReport {
     paths = List.copyOf(paths);
   }
@@ -37,12 +38,7 @@ public record CanaryReport(
     for (PathResult p : paths) {
       out.append(
           String.format(
-              java.util.Locale.ROOT,
-              format,
-              p.path(),
-              p.result(),
-              p.seconds().isPresent() ? Long.toString(p.seconds().getAsLong()) : "-",
-              p.check()));
+              java.util.Locale.ROOT, format, p.path(), p.result(), p.seconds(), p.check()));
     }
     return out.toString();
   }

@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.canary;
 
 import io.github.eksnoderemediator.aws.SdkCanaryCloud;
 import io.github.eksnoderemediator.config.ConfigException;
+import io.github.eksnoderemediator.port.Ec2CallException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,7 +89,8 @@ public final class EndToEnd {
       return BAD_INPUT;
     } catch (RuntimeException e) {
       canary.cleanUp();
-      err.println("error: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+      String why = e instanceof Ec2CallException ec2 ? ec2.summary() : firstLine(e.getMessage());
+      err.println("error: " + e.getClass().getSimpleName() + ": " + why);
       return FAILED;
     } finally {
       if (shutdownHook) {

@@ -160,8 +160,9 @@ class CanaryTest {
         .containsEntry(Canary.CANARY_TAG, "true")
         .doesNotContainKeys("karpenter.sh/nodepool", "eks:eks-cluster-name");
     assertThat(report.failed()).isFalse();
-    assertThat(report.exposureSeconds()).hasValue(6);
-    assertThat(report.tamperResponseSeconds()).hasValue(6);
+    assertThat(report.exposure()).hasValue(Duration.ofSeconds(6));
+    assertThat(report.tamperResponse()).hasValue(Duration.ofSeconds(6));
+    assertThat(path(report, Canary.LAUNCH).seconds()).isEqualTo("6.0");
     assertThat(path(report, Canary.CALLER).result()).isEqualTo(Result.OK);
     assertThat(path(report, Canary.CALLER).check())
         .isEqualTo("named arn:aws:iam::123456789012:user/operator");

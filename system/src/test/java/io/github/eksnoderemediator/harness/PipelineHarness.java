@@ -4,9 +4,12 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkCanaryCloud;
 import io.github.eksnoderemediator.aws.SdkEc2Gateway;
+import io.github.eksnoderemediator.aws.SdkEksGateway;
 import io.github.eksnoderemediator.config.RemediatorConfig;
+import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.handler.ImdsHandler;
 import io.github.eksnoderemediator.infra.AppSettings;
 import io.github.eksnoderemediator.infra.RemediatorApp;
@@ -104,6 +107,7 @@ public final class PipelineHarness implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final ByteArrayOutputStream decisions = new ByteArrayOutputStream();
   private final RequestStreamHandler function;
+  private final RemediatorConfig config;
   private volatile boolean functionFails;
   private int callsSeen;
   private final List<String> delivered = new ArrayList<>();
@@ -151,6 +155,7 @@ public final class PipelineHarness implements AutoCloseable {
               events.putRule(r -> r.name(name).eventPattern(pattern).state(RuleState.ENABLED));
               rules.put(name, pattern);
             });
+    this.config = RemediatorConfig.parse(remediatorJson, "harness");
     Clock clock = Clock.systemUTC();
     PrintStream decisionLog = new PrintStream(decisions, true, StandardCharsets.UTF_8);
     ImdsHandler handler =
@@ -158,7 +163,7 @@ public final class PipelineHarness implements AutoCloseable {
             ImdsServices.of(
                 new SdkEc2Gateway(Ec2Fixtures.client(moto)),
                 null,
-                RemediatorConfig.parse(remediatorJson, "harness"),
+                config,
                 BoundedWait.system(),
                 clock,
                 new JsonLinesDecisionLog(decisionLog, clock),
@@ -196,6 +201,36 @@ public final class PipelineHarness implements AutoCloseable {
         events,
         sqs,
         Region.of(MotoServer.REGION));
+  }
+
+  /**
+   * Runs one scheduled sweep of the IMDS function, on {@code clock} (the sweep terminates canary
+   * instances an hour older than that clock's now).
+   *
+   * @return the instances the sweep terminated as leaked canaries
+   */
+  public List<String> sweep(Clock clock) {
+    var service =
+        ImdsServices.of(
+            new SdkEc2Gateway(Ec2Fixtures.client(moto)),
+            new SdkEksGateway(
+                AwsClients.eksBuilder()
+                    .endpointOverride(moto)
+                    .region(Region.of(MotoServer.REGION))
+                    .credentialsProvider(
+                        StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("testing", "testing")))
+                    .build()),
+            config,
+            BoundedWait.system(),
+            clock,
+            (input, eventId, result) -> {},
+            Metrics.NONE);
+    List<String> before = notTerminated();
+    service.handle(EventParser.parse(SampleEvents.read("scheduled-event.json")), false);
+    List<String> terminated = new ArrayList<>(before);
+    terminated.removeAll(notTerminated());
+    return terminated;
   }
 
   /** A subnet to launch the canary in. */

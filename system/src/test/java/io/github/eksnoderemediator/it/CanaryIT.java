@@ -2,19 +2,11 @@ package io.github.eksnoderemediator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.eksnoderemediator.aws.SdkEc2Gateway;
 import io.github.eksnoderemediator.canary.Canary;
 import io.github.eksnoderemediator.canary.EndToEnd;
-import io.github.eksnoderemediator.config.RemediatorConfig;
-import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.harness.PipelineHarness;
-import io.github.eksnoderemediator.metrics.Metrics;
-import io.github.eksnoderemediator.testing.Ec2Fixtures;
-import io.github.eksnoderemediator.testing.ImdsServices;
 import io.github.eksnoderemediator.testing.LocalCommand;
 import io.github.eksnoderemediator.testing.MotoServer;
-import io.github.eksnoderemediator.testing.SampleEvents;
-import io.github.eksnoderemediator.wait.BoundedWait;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,13 +64,16 @@ class CanaryIT {
                 "--tamper-timeout-seconds",
                 "8"));
     args.addAll(List.of(extra));
-    return EndToEnd.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        harness::canaryCloud,
-        Duration.ofMillis(200),
-        false);
+    int exit =
+        EndToEnd.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            harness::canaryCloud,
+            Duration.ofMillis(200),
+            false);
+    System.out.print(out.toString(StandardCharsets.UTF_8));
+    return exit;
   }
 
   private String row(String path) {
@@ -189,19 +184,10 @@ class CanaryIT {
                 .reservations())
         .hasSize(1);
 
-    // The next sweep, in an hour: the leaked canary is terminated, nothing else.
-    Clock anHourLater = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(61));
-    var sweep =
-        ImdsServices.of(
-            new SdkEc2Gateway(Ec2Fixtures.client(MotoServer.shared().endpoint())),
-            null,
-            RemediatorConfig.parse(CONFIG, "test"),
-            BoundedWait.system(),
-            anHourLater,
-            (input, eventId, result) -> {},
-            Metrics.NONE);
-    sweep.handle(EventParser.parse(SampleEvents.read("scheduled-event.json")), false);
-
+    // A sweep now leaves it alone (a canary may be mid-run); the sweep an hour later ends it.
+    assertThat(harness.sweep(Clock.systemUTC())).isEmpty();
+    assertThat(harness.sweep(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(61))))
+        .containsExactlyElementsOf(leaked);
     assertThat(harness.notTerminated()).isEmpty();
   }
 }
