@@ -59,7 +59,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.event.ruler.Machine;
 
@@ -85,7 +84,7 @@ import software.amazon.event.ruler.Machine;
  */
 public final class PipelineHarness implements AutoCloseable {
   public static final String STACK = "EksNodeRemediator";
-  public static final String LOG_GROUP = "/aws/lambda/" + STACK + "-ImdsFunction";
+  public static final String LOG_GROUP = "/aws/lambda/EksNodeRemediator-ImdsFunction";
   public static final String TRAIL = "management-events";
   public static final String FUNCTION_ROLE =
       "arn:aws:iam::123456789012:role/" + STACK + "-ImdsFunctionRole";
@@ -194,7 +193,6 @@ public final class PipelineHarness implements AutoCloseable {
   public SdkCanaryCloud canaryCloud() {
     return new SdkCanaryCloud(
         Ec2Fixtures.client(proxy.endpoint(), CANARY_KEY),
-        configure(SsmClient.builder()).build(),
         sts,
         logs,
         cloudTrail,
