@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  * @param centralEventBusArn the central view's event bus (docs/central-view.md): the functions
  *     publish their decision events to this account's default bus and a rule forwards them there;
  *     empty for no central view
+ * @param verify the scheduled end-to-end canary ({@link VerifySettings}), or empty for none
  */
 public record DeploymentSettings(
     int logRetentionDays,
@@ -41,7 +42,32 @@ public record DeploymentSettings(
     Architecture architecture,
     Optional<String> alarmEmail,
     boolean checkPermissionsOnDeploy,
-    Optional<String> centralEventBusArn) {
+    Optional<String> centralEventBusArn,
+    Optional<VerifySettings> verify) {
+
+  /** These settings without a scheduled canary. */
+  public DeploymentSettings(
+      int logRetentionDays,
+      int memorySize,
+      int timeoutSeconds,
+      int retryAttempts,
+      int maximumEventAgeSeconds,
+      Architecture architecture,
+      Optional<String> alarmEmail,
+      boolean checkPermissionsOnDeploy,
+      Optional<String> centralEventBusArn) {
+    this(
+        logRetentionDays,
+        memorySize,
+        timeoutSeconds,
+        retryAttempts,
+        maximumEventAgeSeconds,
+        architecture,
+        alarmEmail,
+        checkPermissionsOnDeploy,
+        centralEventBusArn,
+        Optional.empty());
+  }
 
   /** These settings without the deploy-time permissions check, everything else as it is. */
   public DeploymentSettings withoutPermissionsCheckOnDeploy() {
@@ -54,7 +80,8 @@ public record DeploymentSettings(
         architecture,
         alarmEmail,
         false,
-        centralEventBusArn);
+        centralEventBusArn,
+        verify);
   }
 
   /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
@@ -93,7 +120,8 @@ public record DeploymentSettings(
           "architecture",
           "alarmEmail",
           "checkPermissionsOnDeploy",
-          "centralEventBusArn");
+          "centralEventBusArn",
+          "verify");
 
   /** The Lambda instruction set, as {@code cdk.json} spells it. */
   public enum Architecture {
@@ -128,7 +156,8 @@ public record DeploymentSettings(
         || maximumEventAgeSeconds > MAX_EVENT_AGE
         || architecture == null
         || alarmEmail == null
-        || centralEventBusArn == null) {
+        || centralEventBusArn == null
+        || verify == null) {
       throw new IllegalArgumentException(
           "deployment settings out of range: logRetentionDays="
               + logRetentionDays
@@ -173,7 +202,8 @@ public record DeploymentSettings(
         o.text(
             "centralEventBusArn",
             EVENT_BUS_ARN,
-            "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)"));
+            "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)"),
+        o.object("verify").map(VerifySettings::parse));
   }
 
   private static int retention(StrictObject o, JsonNode v) {

@@ -267,6 +267,28 @@ class CanaryTest {
   }
 
   @Test
+  void metrics_areOneDimensionlessEmfLine_withSecondsAndFailedPaths() throws Exception {
+    String line =
+        CanaryMetrics.line(
+            Instant.parse("2026-12-06T04:00:00Z"),
+            Optional.of(Duration.ofMillis(2500)),
+            Optional.empty(),
+            1);
+
+    var json = io.github.eksnoderemediator.json.Json.MAPPER.readTree(line);
+    assertThat(json.at("/_aws/CloudWatchMetrics/0/Namespace").asText())
+        .isEqualTo("EksNodeRemediator");
+    assertThat(json.at("/_aws/CloudWatchMetrics/0/Dimensions/0")).isEmpty();
+    assertThat(json.at("/_aws/CloudWatchMetrics/0/Metrics").toString())
+        .isEqualTo(
+            "[{\"Name\":\"ExposureSeconds\",\"Unit\":\"Seconds\"},"
+                + "{\"Name\":\"PathsFailed\",\"Unit\":\"Count\"}]");
+    assertThat(json.path("ExposureSeconds").asDouble()).isEqualTo(2.5);
+    assertThat(json.has("TamperResponseSeconds")).isFalse();
+    assertThat(json.path("PathsFailed").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void settings_badInput_isOneLineNamingIt() {
     assertThatThrownBy(() -> CanarySettings.parse(List.of("--end-to-end")))
         .isInstanceOf(ConfigException.class)
