@@ -123,9 +123,7 @@ public final class ScheduledCanary extends Construct {
             .treatMissingData(TreatMissingData.NOT_BREACHING)
             .build();
     Dashboard dashboard =
-        Dashboard.Builder.create(this, "Dashboard")
-            .dashboardName(stackName + "-Canary")
-            .build();
+        Dashboard.Builder.create(this, "Dashboard").dashboardName(stackName + "-Canary").build();
     dashboard.addWidgets(
         GraphWidget.Builder.create()
             .title("Exposure window: launch to hardened (s)")
