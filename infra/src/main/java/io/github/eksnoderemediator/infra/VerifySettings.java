@@ -58,6 +58,9 @@ public record VerifySettings(
       types.add(e.value().textValue());
     }
     if (types.isEmpty()) {
+      if (o.has("instanceTypes")) {
+        throw o.fail(o.child("instanceTypes"), "needs at least one instance type");
+      }
       types.add(DEFAULT_INSTANCE_TYPE);
     }
     String cluster =

@@ -23,7 +23,9 @@ class DeploymentSchemaTest {
        "maximumEventAgeSeconds": 3600, "architecture": "x86_64",
        "alarmEmail": "platform-oncall@example.com", "checkPermissionsOnDeploy": true,
        "centralEventBusArn":
-         "arn:aws:events:eu-west-1:111122223333:event-bus/eks-node-remediator-decisions"}
+         "arn:aws:events:eu-west-1:111122223333:event-bus/eks-node-remediator-decisions",
+       "verify": {"schedule": "rate(1 day)", "subnetId": "subnet-0a1b2c3d4e5f60718",
+                  "instanceTypes": ["t4g.nano"], "cluster": "prod"}}
       """;
 
   private static final SchemaAgreement AGREEMENT =
