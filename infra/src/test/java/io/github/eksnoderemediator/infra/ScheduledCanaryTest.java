@@ -130,6 +130,7 @@ class ScheduledCanaryTest {
         .contains("-RemediationPipelineBroken")
         .contains("ExposureSeconds")
         .contains("TamperResponseSeconds");
+    assertThat(stack().findings()).isEmpty();
     assertThat(TestStacks.defaults().template().toString())
         .doesNotContain("CanaryHandler")
         .doesNotContain("RemediationPipelineBroken");

@@ -77,6 +77,7 @@ public final class ScheduledCanary extends Construct {
                         .statements(statements(verify, imdsLogGroup.getLogGroupArn()))
                         .build()))
             .build();
+    NagReasons.canaryRole(role);
     LogGroup logs =
         LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH).build();
     logs.grantWrite(role);
