@@ -29,7 +29,7 @@ class CanaryTest {
   /**
    * A cloud where the remediator hardens the instance {@code readsToHarden} reads after a change.
    */
-  final class ScriptedCloud implements CanaryCloud {
+  static final class ScriptedCloud implements CanaryCloud {
     boolean enforced;
     boolean refuseV1;
     int readsToHarden = 3;
