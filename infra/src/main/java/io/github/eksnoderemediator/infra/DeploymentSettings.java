@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
  *     other function in the account can leave it none; empty for no reservation (the functions then
  *     share the account's unreserved pool). At least the launch queue's {@code maxConcurrency} plus
  *     one ({@link AppSettings} checks it against the queue settings)
+ * @param verify the scheduled end-to-end canary ({@link VerifySettings}), or empty for none
  */
 public record DeploymentSettings(
     int logRetentionDays,
@@ -47,7 +48,8 @@ public record DeploymentSettings(
     Optional<String> alarmEmail,
     boolean checkPermissionsOnDeploy,
     Optional<String> centralEventBusArn,
-    OptionalInt reservedConcurrency) {
+    OptionalInt reservedConcurrency,
+    Optional<VerifySettings> verify) {
 
   /** These settings without the deploy-time permissions check, everything else as it is. */
   public DeploymentSettings withoutPermissionsCheckOnDeploy() {
@@ -61,7 +63,8 @@ public record DeploymentSettings(
         alarmEmail,
         false,
         centralEventBusArn,
-        reservedConcurrency);
+        reservedConcurrency,
+        verify);
   }
 
   /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
@@ -99,7 +102,8 @@ public record DeploymentSettings(
           Optional.empty(),
           true,
           Optional.empty(),
-          OptionalInt.of(DEFAULT_RESERVED_CONCURRENCY));
+          OptionalInt.of(DEFAULT_RESERVED_CONCURRENCY),
+          Optional.empty());
 
   /** Good enough to catch a typo; SNS itself confirms the address by mail. */
   static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -120,7 +124,8 @@ public record DeploymentSettings(
           "alarmEmail",
           "checkPermissionsOnDeploy",
           "centralEventBusArn",
-          "reservedConcurrency");
+          "reservedConcurrency",
+          "verify");
 
   /** The Lambda instruction set, as {@code cdk.json} spells it. */
   public enum Architecture {
@@ -159,7 +164,8 @@ public record DeploymentSettings(
         || reservedConcurrency == null
         || (reservedConcurrency.isPresent()
             && (reservedConcurrency.getAsInt() < 1
-                || reservedConcurrency.getAsInt() > MAX_RESERVED_CONCURRENCY))) {
+                || reservedConcurrency.getAsInt() > MAX_RESERVED_CONCURRENCY))
+        || verify == null) {
       throw new IllegalArgumentException(
           "deployment settings out of range: logRetentionDays="
               + logRetentionDays
@@ -209,7 +215,8 @@ public record DeploymentSettings(
             "an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)"),
         o.node("reservedConcurrency")
             .map(v -> reservedConcurrency(o, v))
-            .orElse(d.reservedConcurrency));
+            .orElse(d.reservedConcurrency),
+        o.object("verify").map(VerifySettings::parse));
   }
 
   /** An integer, or {@code false} for no reservation. */

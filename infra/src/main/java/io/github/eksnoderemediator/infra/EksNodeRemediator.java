@@ -1,5 +1,6 @@
 package io.github.eksnoderemediator.infra;
 
+import io.github.eksnoderemediator.canary.Canary;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.constructs.Alarms;
@@ -14,6 +15,7 @@ import io.github.eksnoderemediator.infra.constructs.ImdsRules;
 import io.github.eksnoderemediator.infra.constructs.LaunchQueue;
 import io.github.eksnoderemediator.infra.constructs.PermissionsCheck;
 import io.github.eksnoderemediator.infra.constructs.RemediatorFunction;
+import io.github.eksnoderemediator.infra.constructs.ScheduledCanary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -130,6 +132,29 @@ public final class EksNodeRemediator extends Construct {
     this.failureQueue = failures.queue();
     Alarms alarms = new Alarms(this, "Alarms", imds.alias(), failures.queue());
     alarms.addDeadLetters("ImdsDeadLetters", imdsQueue.deadLetters(), "the IMDS function");
+    // The scheduled end-to-end canary, only when the deployment asks for it (docs/deploy.md).
+    settings
+        .deployment()
+        .verify()
+        .ifPresent(
+            verify ->
+                alarms.add(
+                    new ScheduledCanary(
+                            this,
+                            "Canary",
+                            props.code(),
+                            settings.deployment(),
+                            verify,
+                            settings
+                                .remediator()
+                                .imds()
+                                .bandFor(
+                                    verify.cluster(),
+                                    Optional.of(Canary.NODE_GROUP),
+                                    Optional.empty())
+                                .band(),
+                            imds.function().getLogGroup())
+                        .alarm()));
 
     CfnOutput.Builder.create(this, "ImdsFunctionName")
         .description("The IMDS function; invoke its live alias by hand with a manual payload")

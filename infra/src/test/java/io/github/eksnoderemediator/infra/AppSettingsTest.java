@@ -125,7 +125,7 @@ class AppSettingsTest {
           {"retryAttempts": 3}               | retryAttempts: must be an integer from 0 to 2, got 3
           {"maximumEventAgeSeconds": 30}     | maximumEventAgeSeconds: must be an integer from 60 to 21600, got 30
           {"architecture": "x86"}            | architecture: must be arm64 or x86_64, got "x86"
-          {"memory": 512}                    | memory: unknown field (expected one of alarmEmail, architecture, centralEventBusArn, checkPermissionsOnDeploy, logRetentionDays, maximumEventAgeSeconds, memorySize, reservedConcurrency, retryAttempts, timeoutSeconds)
+          {"memory": 512}                    | memory: unknown field (expected one of alarmEmail, architecture, centralEventBusArn, checkPermissionsOnDeploy, logRetentionDays, maximumEventAgeSeconds, memorySize, reservedConcurrency, retryAttempts, timeoutSeconds, verify)
           {"centralEventBusArn": "arn:aws:sqs:eu-west-1:111122223333:q"} | centralEventBusArn: must be an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>), got "arn:aws:sqs:eu-west-1:111122223333:q"
           {"centralEventBusArn": "arn:aws:events:eu-west-1:1111:event-bus/x"} | centralEventBusArn: must be an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>), got "arn:aws:events:eu-west-1:1111:event-bus/x"
           """)

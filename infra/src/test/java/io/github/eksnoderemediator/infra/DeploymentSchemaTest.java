@@ -24,7 +24,9 @@ class DeploymentSchemaTest {
        "alarmEmail": "platform-oncall@example.com", "checkPermissionsOnDeploy": true,
        "centralEventBusArn":
          "arn:aws:events:eu-west-1:111122223333:event-bus/eks-node-remediator-decisions",
-       "reservedConcurrency": 5}
+       "reservedConcurrency": 5,
+       "verify": {"schedule": "rate(1 day)", "subnetId": "subnet-0a1b2c3d4e5f60718",
+                  "instanceTypes": ["t4g.nano"], "cluster": "prod"}}
       """;
 
   private static final SchemaAgreement AGREEMENT =

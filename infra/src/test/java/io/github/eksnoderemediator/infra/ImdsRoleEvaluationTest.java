@@ -2,12 +2,17 @@ package io.github.eksnoderemediator.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.eksnoderemediator.canary.Canary;
 import io.github.eksnoderemediator.infra.RoleChecks.Call;
 import io.github.eksnoderemediator.infra.RoleChecks.Expect;
+import io.github.eksnoderemediator.infra.iam.IamRequest;
 import io.github.eksnoderemediator.infra.iam.IamSimulator;
 import io.github.eksnoderemediator.infra.iam.MetadataReading;
 import io.github.eksnoderemediator.infra.iam.RolePolicies;
+import io.github.eksnoderemediator.node.NodeTags;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -91,6 +96,36 @@ class ImdsRoleEvaluationTest {
   @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
   void everyReadTheFunctionMakes_isAllowed_andWritesItNeverMakes_areRefused(String stack) {
     List<Call> calls = ImdsRoleProperties.otherCalls(TestStacks.config(stack));
+
+    assertThat(RoleChecks.violations(role(stack), calls)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"defaults", "clusters", "eni", "eniClusters"})
+  void theSweep_mayTerminateLeakedCanaries_andNoOtherInstance(String stack) {
+    String instance = IamRequest.ec2Arn("instance/i-0c0ffee0c0ffee001");
+    IamRequest terminate =
+        IamRequest.of("ec2:TerminateInstances", instance).with("ec2:Region", IamSimulator.REGION);
+    Map<String, String> canary = Canary.tags("prod");
+    Map<String, String> otherGroup = new LinkedHashMap<>(canary);
+    otherGroup.put(NodeTags.MANAGED_NODE_GROUP, "general");
+    Map<String, String> untagged = new LinkedHashMap<>(canary);
+    untagged.remove(Canary.CANARY_TAG);
+    Map<String, String> notTrue = new LinkedHashMap<>(canary);
+    notTrue.put(Canary.CANARY_TAG, "false");
+    List<Call> calls =
+        List.of(
+            Call.of("a canary instance", Expect.ALLOWED, terminate.withResourceTags(canary)),
+            Call.of(
+                "a canary-tagged node of another node group",
+                Expect.REFUSED,
+                terminate.withResourceTags(otherGroup)),
+            Call.of(
+                "a node of the canary's node group without the canary tag",
+                Expect.REFUSED,
+                terminate.withResourceTags(untagged)),
+            Call.of("canary tag not true", Expect.REFUSED, terminate.withResourceTags(notTrue)),
+            Call.of("an instance without tags", Expect.REFUSED, terminate));
 
     assertThat(RoleChecks.violations(role(stack), calls)).isEmpty();
   }

@@ -64,6 +64,15 @@ public final class SdkEc2Gateway implements Ec2Gateway {
   }
 
   @Override
+  public void terminateInstances(List<InstanceId> ids) {
+    try {
+      ec2.terminateInstances(r -> r.instanceIds(ids.stream().map(InstanceId::value).toList()));
+    } catch (SdkException e) {
+      throw AwsErrors.classify(e);
+    }
+  }
+
+  @Override
   public MetadataOptions modifyMetadataOptions(InstanceId id, MetadataOptions target) {
     return modify(id, target, modifyRequest(id, target, false));
   }

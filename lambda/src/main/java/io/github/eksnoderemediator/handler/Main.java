@@ -3,6 +3,7 @@ package io.github.eksnoderemediator.handler;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.aws.AwsClients;
 import io.github.eksnoderemediator.aws.SdkDeploymentReader;
+import io.github.eksnoderemediator.canary.EndToEnd;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.events.EventParser;
 import io.github.eksnoderemediator.json.Json;
@@ -30,6 +31,7 @@ import java.util.List;
  * java -jar remediator.jar invoke '{"cluster": "prod", "dryRun": true}'       (inline payload)
  * java -jar remediator.jar invoke-eni '{"instanceId": "i-..."}'
  * java -jar remediator.jar verify [--stack-name NAME] [--region R]       (pipeline check)
+ * java -jar remediator.jar verify --end-to-end --subnet subnet-... (the canary: EndToEnd)
  * </pre>
  *
  * Exit codes: 0 the input was processed (ignored and skipped included); 1 some instance failed (for
@@ -46,17 +48,23 @@ public final class Main {
   static final String INVOKE = "invoke";
   static final String INVOKE_ENI = "invoke-eni";
   static final String VERIFY = "verify";
+  static final String END_TO_END = "--end-to-end";
 
   static final String USAGE =
       "usage: java -jar remediator.jar handle|handle-eni <event, payload or SQS batch .json>"
           + " [--dry-run] | invoke|invoke-eni '<event, payload or SQS batch JSON>' [--dry-run]"
-          + " | verify [--stack-name NAME] [--region R]";
+          + " | verify [--stack-name NAME] [--region R]"
+          + " | verify --end-to-end --subnet SUBNET [--instance-type T] [--cluster C]";
 
   private Main() {}
 
   public static void main(String[] args) {
     if (args.length > 0 && VERIFY.equals(args[0])) {
-      System.exit(verify().run(List.of(args).subList(1, args.length), System.out, System.err));
+      List<String> rest = List.of(args).subList(1, args.length);
+      System.exit(
+          rest.contains(END_TO_END)
+              ? EndToEnd.run(rest, System.out, System.err)
+              : verify().run(rest, System.out, System.err));
     }
     System.exit(
         run(

@@ -45,6 +45,14 @@ public interface Ec2Gateway {
   }
 
   /**
+   * Terminates instances: only leaked canary instances, which the IMDS role may terminate and
+   * nothing else (its policy conditions on the canary tag).
+   *
+   * @throws Ec2CallException when EC2 refuses
+   */
+  void terminateInstances(java.util.List<InstanceId> ids);
+
+  /**
    * Sends the same ModifyInstanceMetadataOptions as {@link #modifyMetadataOptions} with {@code
    * DryRun=true}: EC2 checks the role's permissions for exactly these values and changes nothing.
    */

@@ -47,7 +47,9 @@ public final class VerifyCommand {
       String a = args.get(i);
       switch (a) {
         case "--end-to-end" -> {
-          return "verify --end-to-end (the canary) is not part of this build; run verify without it";
+          // Main hands a command line with --end-to-end to the canary (canary.EndToEnd) instead.
+          return "verify --end-to-end is the canary, not the pipeline check; run it through"
+              + " java -jar remediator.jar verify --end-to-end";
         }
         case "--stack-name", "--region" -> {
           if (i + 1 >= args.size()

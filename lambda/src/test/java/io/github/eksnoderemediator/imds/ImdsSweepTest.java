@@ -150,4 +150,35 @@ class ImdsSweepTest {
     assertThat(outcome.results().get(0).reason()).startsWith("dry run, would change");
     verify(ec2, never()).modifyMetadataOptions(any(), any());
   }
+
+  @Test
+  void sweep_terminatesCanaryInstancesOlderThanAnHour_only_andNeverInADryRun() {
+    Map<String, String> canary = io.github.eksnoderemediator.canary.Canary.tags("prod");
+    Map<String, String> taggedNode = new java.util.HashMap<>(canary);
+    taggedNode.put("eks:nodegroup-name", "general");
+    InstanceView old = node(1, canary, imdsV1());
+    InstanceView young =
+        new InstanceView(
+            new InstanceId("i-00000000000000002"),
+            InstanceState.RUNNING,
+            canary,
+            imdsV1(),
+            clock.instant().minus(Duration.ofMinutes(5)),
+            Optional.empty());
+    InstanceView notACanary = node(3, taggedNode, imdsV1());
+    clock.advance(Duration.ofMinutes(1));
+    when(ec2.listNodes(Set.of())).thenReturn(new NodeListing(List.of(old, young, notACanary), 1));
+
+    ImdsSweep.Outcome dry = sweep.sweep(Optional.empty(), true, WritePacer.UNPACED, Instant.MAX);
+    verify(ec2, never()).terminateInstances(any());
+    ImdsSweep.Outcome outcome =
+        sweep.sweep(Optional.empty(), false, WritePacer.UNPACED, Instant.MAX);
+
+    assertThat(dry.canariesTerminated()).containsExactly(old.id());
+    verify(ec2).terminateInstances(List.of(old.id()));
+    assertThat(outcome.canariesTerminated()).containsExactly(old.id());
+    assertThat(outcome.results())
+        .extracting(InstanceResult::instanceId)
+        .containsExactly(young.id().value(), notACanary.id().value());
+  }
 }

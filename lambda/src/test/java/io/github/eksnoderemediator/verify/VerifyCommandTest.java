@@ -115,8 +115,8 @@ class VerifyCommandTest {
         .containsExactly(
             "error: --stack-name needs a value; " + VerifyCommand.USAGE,
             "error: unknown argument --frobnicate; " + VerifyCommand.USAGE,
-            "error: verify --end-to-end (the canary) is not part of this build; run verify"
-                + " without it");
+            "error: verify --end-to-end is the canary, not the pipeline check; run it through"
+                + " java -jar remediator.jar verify --end-to-end");
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.github.eksnoderemediator.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.eksnoderemediator.canary.EndToEnd;
 import io.github.eksnoderemediator.eni.EniTags;
+import io.github.eksnoderemediator.harness.PipelineHarness;
 import io.github.eksnoderemediator.iam.IamEnforcement;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -15,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -95,9 +98,53 @@ public final class Demo {
           refused.isEmpty()
               ? "IAM: the synthesized roles allowed every call the functions made."
               : "IAM REFUSED " + refused.size() + " request(s), first: " + refused.get(0));
-      return ok && refused.isEmpty();
+      ok &= refused.isEmpty();
+      ok &= playCanary(out, moto);
+      return ok;
     } finally {
       moto.stop();
+    }
+  }
+
+  /** What DemoIT looks for when the canary ran every path and left nothing running. */
+  public static final String CANARY_OK =
+      "The canary's instance was hardened through EventBridge, SQS and Lambda, hardened again"
+          + " after you loosened it, and terminated.";
+
+  /**
+   * The end-to-end canary ({@code verify --end-to-end}) through the pipeline harness, which plays
+   * EventBridge, SQS and Lambda for the emulator: the exposure window of a new node, measured.
+   */
+  static boolean playCanary(PrintStream out, MotoServer moto) throws Exception {
+    out.println();
+    out.println(
+        "verify --end-to-end: one tiny node-looking instance with IMDSv1 open, through the"
+            + " synthesized rules, a launch queue and the IMDS function (a harness plays"
+            + " EventBridge, SQS and Lambda for the emulator).");
+    try (PipelineHarness harness = new PipelineHarness(moto, CONFIG)) {
+      int exit =
+          EndToEnd.run(
+              List.of(
+                  "--end-to-end",
+                  "--subnet",
+                  harness.subnet(),
+                  "--cluster",
+                  "prod",
+                  "--log-group",
+                  PipelineHarness.LOG_GROUP,
+                  "--timeout-seconds",
+                  "30",
+                  "--tamper-timeout-seconds",
+                  "30"),
+              out,
+              out,
+              harness::canaryCloud,
+              Duration.ofMillis(100),
+              false);
+      List<String> left = harness.notTerminated();
+      boolean ok = exit == 0 && left.isEmpty();
+      out.println(ok ? CANARY_OK : "WRONG: canary exit " + exit + ", left running " + left);
+      return ok;
     }
   }
 

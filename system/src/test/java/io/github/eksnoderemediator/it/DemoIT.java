@@ -28,6 +28,8 @@ class DemoIT {
         .contains("EC2 calls for the malformed input: none")
         .contains("IAM: the synthesized roles allowed every call the functions made.")
         .contains(Demo.ENI_OK)
+        .contains(Demo.CANARY_OK)
+        .containsPattern("\\(a\\) launch -> hardened +OK +\\d+\\.\\d")
         .containsPattern(
             "node prod/cnf +none +multus-data@1 multus-mgmt@2 +multus-data@1 multus-mgmt@2 +ok")
         .containsPattern("node prod/cnf, terminated +none +multus-data@1 multus-mgmt@2 +none +ok")

@@ -123,6 +123,11 @@ public final class Alarms extends Construct {
             .build());
   }
 
+  /** Adds an alarm built elsewhere (the scheduled canary's), so {@link #notify} covers it. */
+  public void add(Alarm alarm) {
+    alarms.add(alarm);
+  }
+
   /**
    * Sends every alarm added so far to a new SNS topic with {@code email} subscribed: call it after
    * the last alarm is added. The topic is not KMS-encrypted: CloudWatch cannot publish to a topic

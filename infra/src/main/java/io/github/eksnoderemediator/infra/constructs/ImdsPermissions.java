@@ -1,10 +1,12 @@
 package io.github.eksnoderemediator.infra.constructs;
 
+import io.github.eksnoderemediator.canary.Canary;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.config.HopLimitBand;
 import io.github.eksnoderemediator.config.HttpEndpointSetting;
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.AppSettings;
+import io.github.eksnoderemediator.node.NodeTags;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,6 +151,20 @@ public final class ImdsPermissions extends Construct {
               .conditions(new LinkedHashMap<>(scope.condition()))
               .build());
     }
+
+    // The sweep terminates end-to-end canary instances a crashed canary left behind (an hour
+    // old): only instances carrying both the canary tag and the canary's own node group.
+    Map<String, Object> canary = new LinkedHashMap<>();
+    canary.put("aws:ResourceTag/" + Canary.CANARY_TAG, "true");
+    canary.put("aws:ResourceTag/" + NodeTags.MANAGED_NODE_GROUP, Canary.NODE_GROUP);
+    statements.add(
+        PolicyStatement.Builder.create()
+            .sid("TerminateLeakedCanaries")
+            .effect(Effect.ALLOW)
+            .actions(List.of("ec2:TerminateInstances"))
+            .resources(List.of(instances))
+            .conditions(Map.of("StringEquals", canary))
+            .build());
 
     statements.add(
         PolicyStatement.Builder.create()

@@ -61,6 +61,29 @@ final class NagReasons {
             "Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*"));
   }
 
+  static void canaryRole(Construct canary) {
+    String ec2 = "Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:";
+    suppress(
+        canary,
+        "AwsSolutions-IAM5",
+        "Resource * only for read-only calls without resource-level permissions; RunInstances on"
+            + " instance/* and volume/* only with the canary tags as request tags and the"
+            + " configured types, network-interface/* only in the configured subnet, image/* only"
+            + " Amazon's; Modify and Terminate on instance/* only with the canary tags; the"
+            + " stack's own queues and the public AMI parameters read only (docs/deploy.md)",
+        List.of(
+            "Resource::*",
+            INSTANCES,
+            ec2 + "volume/*",
+            ec2 + "network-interface/*",
+            ec2 + "security-group/*",
+            "Resource::arn:<AWS::Partition>:ec2:<AWS::Region>::image/*",
+            "Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:<AWS::StackName>-*",
+            "Resource::arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/"
+                + "ami-amazon-linux-latest/*",
+            "Resource::<ImdsLogsF0E5DA1B.Arn>:*"));
+  }
+
   static void failureQueue(Construct queue) {
     suppress(
         queue,
