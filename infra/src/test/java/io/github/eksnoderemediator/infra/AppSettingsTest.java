@@ -156,7 +156,8 @@ class AppSettingsTest {
                     java.util.Optional.empty(),
                     true,
                     java.util.Optional.empty(),
-                    java.util.OptionalInt.of(5)))
+                    java.util.OptionalInt.of(5),
+                    java.util.Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
