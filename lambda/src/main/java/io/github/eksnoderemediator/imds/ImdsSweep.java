@@ -5,19 +5,24 @@ import io.github.eksnoderemediator.node.NodeSelector;
 import io.github.eksnoderemediator.node.NodeTags;
 import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.Ec2Gateway.NodeListing;
+import io.github.eksnoderemediator.port.InstanceId;
 import io.github.eksnoderemediator.port.InstanceView;
 import io.github.eksnoderemediator.report.InstanceResult;
 import io.github.eksnoderemediator.wait.WritePacer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Remediates every node of every cluster in scope, or of one cluster, node group or node pool: the
  * scheduled sweep and the cluster-level manual request. Nodes are found with one filtered
- * DescribeInstances page per 1,000; only non-compliant ones get a write, and writes are paced.
+ * DescribeInstances page per 1,000; only non-compliant ones get a write, and writes are paced. A
+ * sweep the deadline stops leaves the rest to the next one, which starts elsewhere on the same ring
+ * ({@link #inSweepOrder}), so no node waits for ever behind others.
  */
 public final class ImdsSweep {
   private final Ec2Gateway ec2;
@@ -58,9 +63,11 @@ public final class ImdsSweep {
     NodeListing listing =
         ec2.listNodes(selector.map(s -> java.util.Set.of(s.cluster())).orElse(config.clusters()));
     List<InstanceView> nodes =
-        listing.nodes().stream()
-            .filter(n -> selector.map(s -> selected(s, n)).orElse(true))
-            .toList();
+        inSweepOrder(
+            listing.nodes().stream()
+                .filter(n -> selector.map(s -> selected(s, n)).orElse(true))
+                .toList(),
+            sweepNumber(clock.instant(), config.sweep().rate()));
     // One GetMetricData call per 500 nodes that need an IMDSv1-use check, before any write.
     var imdsV1Use = remediator.checkImdsV1Use(nodes);
     List<InstanceResult> results = new ArrayList<>(nodes.size());
@@ -71,6 +78,47 @@ public final class ImdsSweep {
       results.add(remediator.remediate(nodes.get(i), dryRun, pacer, imdsV1Use));
     }
     return new Outcome(results, listing.pages(), listing.nodes().size(), 0);
+  }
+
+  /**
+   * Which sweep this is: the number of schedule periods since the epoch, rounded to the nearest, so
+   * consecutive scheduled sweeps get consecutive numbers without any state kept between them.
+   */
+  static long sweepNumber(Instant now, Duration rate) {
+    long period = Math.max(1, rate.toMillis());
+    return Math.floorDiv(now.toEpochMilli() + period / 2, period);
+  }
+
+  /**
+   * The order a sweep visits nodes in, so that a sweep the deadline stops hands over to the next
+   * one instead of starting again from the same first nodes. Every node sits on a ring at a point
+   * hashed from its instance id (stable while the node lives, wherever EC2 lists it); sweep {@code
+   * k} starts at the point {@code k}·φ around the ring (φ the golden ratio: in 64-bit fixed point,
+   * a multiplication by {@code 0x9E3779B97F4A7C15}) and goes round once. Consecutive starts spread
+   * evenly (by the three-gap theorem, m consecutive starts leave no gap wider than about 2.6/m of
+   * the ring), so a node is reached within about 2.6/f consecutive sweeps when each sweep reaches a
+   * fraction f of the nodes, however often the nodes before it fail or are loosened again.
+   */
+  static List<InstanceView> inSweepOrder(List<InstanceView> nodes, long sweepNumber) {
+    long start = sweepNumber * 0x9E3779B97F4A7C15L;
+    List<InstanceView> ordered = new ArrayList<>(nodes);
+    ordered.sort(
+        Comparator.<InstanceView, Long>comparing(
+                n -> ringPoint(n.id()) - start, Long::compareUnsigned)
+            .thenComparing(n -> n.id().value()));
+    return ordered;
+  }
+
+  /** Where a node sits on the ring: FNV-1a of its instance id, mixed (SplitMix64's finalizer). */
+  static long ringPoint(InstanceId id) {
+    long h = 0xcbf29ce484222325L;
+    String value = id.value();
+    for (int i = 0; i < value.length(); i++) {
+      h = (h ^ value.charAt(i)) * 0x100000001b3L;
+    }
+    h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+    h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+    return h ^ (h >>> 31);
   }
 
   private static boolean selected(NodeSelector selector, InstanceView node) {
