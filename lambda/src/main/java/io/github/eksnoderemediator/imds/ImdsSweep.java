@@ -30,6 +30,12 @@ public final class ImdsSweep {
   private final RemediatorConfig config;
   private final Clock clock;
 
+  /**
+   * Writes made before they are confirmed together: at the default 2 per second, 50 s of writes, by
+   * when EC2 has applied all but the last few, so one read confirms them.
+   */
+  static final int WRITES_PER_CONFIRMATION = 100;
+
   public ImdsSweep(
       Ec2Gateway ec2, ImdsRemediator remediator, RemediatorConfig config, Clock clock) {
     this.ec2 = ec2;
@@ -71,11 +77,29 @@ public final class ImdsSweep {
     // One GetMetricData call per 500 nodes that need an IMDSv1-use check, before any write.
     var imdsV1Use = remediator.checkImdsV1Use(nodes);
     List<InstanceResult> results = new ArrayList<>(nodes.size());
-    for (int i = 0; i < nodes.size(); i++) {
+    List<ImdsRemediator.Plan.Write> writes = new ArrayList<>();
+    int next = 0;
+    while (next < nodes.size()) {
       if (clock.instant().isAfter(deadline)) {
-        return new Outcome(results, listing.pages(), listing.nodes().size(), nodes.size() - i);
+        return new Outcome(
+            results, listing.pages(), listing.nodes().size(), nodes.size() - next + writes.size());
       }
-      results.add(remediator.remediate(nodes.get(i), dryRun, pacer, imdsV1Use));
+      switch (remediator.plan(nodes.get(next++), dryRun, imdsV1Use)) {
+        case ImdsRemediator.Plan.Done d -> results.add(d.result());
+        case ImdsRemediator.Plan.Write w -> writes.add(w);
+      }
+      if (writes.size() == WRITES_PER_CONFIRMATION || (next == nodes.size() && !writes.isEmpty())) {
+        ImdsRemediator.BatchOutcome done = remediator.writeAndConfirm(writes, pacer, deadline);
+        results.addAll(done.results());
+        writes.clear();
+        if (!done.notReached().isEmpty()) {
+          return new Outcome(
+              results,
+              listing.pages(),
+              listing.nodes().size(),
+              done.notReached().size() + nodes.size() - next);
+        }
+      }
     }
     return new Outcome(results, listing.pages(), listing.nodes().size(), 0);
   }

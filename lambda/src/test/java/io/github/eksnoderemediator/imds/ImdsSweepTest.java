@@ -122,8 +122,9 @@ class ImdsSweepTest {
 
     assertThat(asked).hasValue(3);
     verify(ec2, times(2)).modifyMetadataOptions(any(), any());
-    assertThat(outcome.results().get(2).decision()).isEqualTo(Decision.FAILED);
-    assertThat(outcome.results().get(2).retryable()).isTrue();
+    // The refused node is left for the next sweep, not reported as a failure.
+    assertThat(outcome.results()).hasSize(2).allMatch(r -> r.decision() == Decision.CHANGED);
+    assertThat(outcome.notReached()).isEqualTo(1);
   }
 
   @Test
@@ -154,9 +155,9 @@ class ImdsSweepTest {
 
   /**
    * 200 nodes that all need a write at every sweep (loosened again each time), the first 40 in
-   * EC2's listing failing every time, and a deadline that lets one sweep start 20 writes (one
-   * second each): a tenth of the fleet. Before the ring, every sweep started the same 20 first
-   * nodes and the other 180 were never reached.
+   * EC2's listing failing every time, and a deadline that lets one sweep make 20 writes (one second
+   * each): a tenth of the fleet. Before the ring, every sweep started the same 20 first nodes and
+   * the other 180 were never reached.
    */
   @Test
   void consecutiveDeadlineLimitedSweeps_reachEveryNode_evenBehindNodesThatAlwaysFail() {
@@ -186,7 +187,7 @@ class ImdsSweepTest {
       for (int k = 0; k < 30; k++) {
         ImdsSweep.Outcome outcome =
             sweep.sweep(
-                Optional.empty(), false, WritePacer.UNPACED, clock.instant().plusSeconds(19));
+                Optional.empty(), false, WritePacer.UNPACED, clock.instant().plusSeconds(20));
         assertThat(outcome.results()).hasSize(20);
         assertThat(outcome.notReached()).isEqualTo(180);
         Set<String> these = new java.util.TreeSet<>();
@@ -223,5 +224,51 @@ class ImdsSweepTest {
     long k = ImdsSweep.sweepNumber(at, rate);
     assertThat(ImdsSweep.sweepNumber(at.plusSeconds(90), rate)).isEqualTo(k);
     assertThat(ImdsSweep.sweepNumber(at.plus(rate).plusSeconds(90), rate)).isEqualTo(k + 1);
+  }
+
+  @Test
+  void sweep_confirmsItsWritesTogether_oneReadPerHundredWrites_notOneReadPerWrite() {
+    List<InstanceView> nodes = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      nodes.add(node(i, MANAGED_PROD, imdsV1()));
+    }
+    when(ec2.listNodes(Set.of())).thenReturn(new NodeListing(nodes, 1));
+    when(ec2.modifyMetadataOptions(any(), any()))
+        .thenAnswer(
+            a -> {
+              MetadataOptions t = a.getArgument(1);
+              return new MetadataOptions(
+                  t.httpTokens(),
+                  t.hopLimit(),
+                  t.httpEndpoint(),
+                  MetadataOptions.ApplyState.PENDING);
+            });
+    AtomicInteger reads = new AtomicInteger();
+    when(ec2.describeInstances(any()))
+        .thenAnswer(
+            a -> {
+              reads.incrementAndGet();
+              Map<InstanceId, InstanceView> applied = new java.util.LinkedHashMap<>();
+              for (InstanceId id : a.<java.util.Collection<InstanceId>>getArgument(0)) {
+                applied.put(
+                    id,
+                    new InstanceView(
+                        id,
+                        InstanceState.RUNNING,
+                        MANAGED_PROD,
+                        options(Tokens.REQUIRED, 2),
+                        LAUNCHED,
+                        Optional.empty()));
+              }
+              return applied;
+            });
+
+    ImdsSweep.Outcome outcome =
+        sweep.sweep(Optional.empty(), false, WritePacer.UNPACED, Instant.MAX);
+
+    assertThat(outcome.results()).hasSize(150).allMatch(r -> r.decision() == Decision.CHANGED);
+    assertThat(outcome.results()).allMatch(r -> Boolean.TRUE.equals(r.applied()));
+    assertThat(reads).hasValue(2);
+    verify(ec2, never()).describeInstance(any());
   }
 }
