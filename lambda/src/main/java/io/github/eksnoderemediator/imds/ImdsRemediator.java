@@ -436,6 +436,29 @@ public final class ImdsRemediator {
   }
 
   /**
+   * Makes writes a sweep planned from its listing, in order and paced, a throttled one tried again
+   * later, then confirms them together (one read per 1,000) instead of one read and one backoff per
+   * write: the confirmations no longer stand between the paced writes.
+   *
+   * @return results in the order of {@code writes}; writes the pacer or the deadline did not allow
+   *     are in {@code notReached}
+   */
+  BatchOutcome writeAndConfirm(List<Plan.Write> writes, WritePacer pacer, Instant deadline) {
+    Map<InstanceId, InstanceResult> results = new HashMap<>();
+    Set<InstanceId> notReached = new LinkedHashSet<>();
+    Map<InstanceId, Written> pending = writeAll(writes, pacer, deadline, results, notReached);
+    confirmAll(pending, deadline, results);
+    List<InstanceResult> ordered = new ArrayList<>(writes.size());
+    for (Plan.Write w : writes) {
+      InstanceResult result = results.get(w.instance().id());
+      if (result != null) {
+        ordered.add(result);
+      }
+    }
+    return new BatchOutcome(ordered, notReached);
+  }
+
+  /**
    * The most writes of one batch in flight at once. EC2's bucket lets a burst of writes through at
    * once; made one after the other, 100 writes would take 100 round trips.
    */

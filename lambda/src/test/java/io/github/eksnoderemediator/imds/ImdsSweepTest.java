@@ -15,6 +15,7 @@ import static org.mockito.Mockito.when;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.node.NodeSelector;
+import io.github.eksnoderemediator.port.Ec2CallException;
 import io.github.eksnoderemediator.port.Ec2Gateway;
 import io.github.eksnoderemediator.port.Ec2Gateway.NodeListing;
 import io.github.eksnoderemediator.port.InstanceId;
@@ -121,8 +122,9 @@ class ImdsSweepTest {
 
     assertThat(asked).hasValue(3);
     verify(ec2, times(2)).modifyMetadataOptions(any(), any());
-    assertThat(outcome.results().get(2).decision()).isEqualTo(Decision.FAILED);
-    assertThat(outcome.results().get(2).retryable()).isTrue();
+    // The refused node is left for the next sweep, not reported as a failure.
+    assertThat(outcome.results()).hasSize(2).allMatch(r -> r.decision() == Decision.CHANGED);
+    assertThat(outcome.notReached()).isEqualTo(1);
   }
 
   @Test
@@ -179,6 +181,125 @@ class ImdsSweepTest {
     assertThat(outcome.canariesTerminated()).containsExactly(old.id());
     assertThat(outcome.results())
         .extracting(InstanceResult::instanceId)
-        .containsExactly(young.id().value(), notACanary.id().value());
+        .containsExactlyInAnyOrder(young.id().value(), notACanary.id().value());
+  }
+
+  /**
+   * 200 nodes that all need a write at every sweep (loosened again each time), the first 40 in
+   * EC2's listing failing every time, and a deadline that lets one sweep make 20 writes (one second
+   * each): a tenth of the fleet. Before the ring, every sweep started the same 20 first nodes and
+   * the other 180 were never reached.
+   */
+  @Test
+  void consecutiveDeadlineLimitedSweeps_reachEveryNode_evenBehindNodesThatAlwaysFail() {
+    List<InstanceView> nodes = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      nodes.add(node(i, MANAGED_PROD, imdsV1()));
+    }
+    Set<InstanceId> alwaysFailing = new java.util.HashSet<>();
+    nodes.subList(0, 40).forEach(n -> alwaysFailing.add(n.id()));
+    when(ec2.listNodes(Set.of())).thenReturn(new NodeListing(nodes, 1));
+    when(ec2.modifyMetadataOptions(any(), any()))
+        .thenAnswer(
+            a -> {
+              clock.advance(Duration.ofSeconds(1));
+              if (alwaysFailing.contains(a.<InstanceId>getArgument(0))) {
+                throw new Ec2CallException(
+                    Ec2CallException.Kind.UNAVAILABLE, "InternalError", "always fails", null);
+              }
+              return a.getArgument(1);
+            });
+    Duration rate = RemediatorConfig.DEFAULT.sweep().rate();
+
+    for (int run = 0; run < 3; run++) {
+      Set<String> reached = new java.util.TreeSet<>();
+      List<Set<String>> perSweep = new ArrayList<>();
+      // 3/f consecutive sweeps, f the fraction one sweep reaches (the ring's bound is about 2.6/f).
+      for (int k = 0; k < 30; k++) {
+        ImdsSweep.Outcome outcome =
+            sweep.sweep(
+                Optional.empty(), false, WritePacer.UNPACED, clock.instant().plusSeconds(20));
+        assertThat(outcome.results()).hasSize(20);
+        assertThat(outcome.notReached()).isEqualTo(180);
+        Set<String> these = new java.util.TreeSet<>();
+        outcome.results().forEach(r -> these.add(r.instanceId()));
+        perSweep.add(these);
+        reached.addAll(these);
+        clock.advance(rate.minusSeconds(20));
+      }
+      assertThat(reached).as("nodes reached in 30 consecutive sweeps").hasSize(200);
+      // Consecutive sweeps hand over: the next one does not start with the same nodes.
+      for (int k = 1; k < perSweep.size(); k++) {
+        assertThat(perSweep.get(k)).isNotEqualTo(perSweep.get(k - 1));
+      }
+      // Start the next run at an arbitrary sweep number (runs are days apart).
+      clock.advance(Duration.ofHours(37).plusMinutes(15L * run));
+    }
+  }
+
+  @Test
+  void sweepOrder_isAPermutation_stableForOneSweep_andStartsElsewhereForTheNext() {
+    List<InstanceView> nodes = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      nodes.add(node(i, MANAGED_PROD, imdsV1()));
+    }
+    List<InstanceView> first = ImdsSweep.inSweepOrder(nodes, 1_000);
+    assertThat(first).containsExactlyInAnyOrderElementsOf(nodes);
+    assertThat(ImdsSweep.inSweepOrder(List.copyOf(nodes).reversed(), 1_000))
+        .as("EC2's listing order does not matter")
+        .containsExactlyElementsOf(first);
+    assertThat(ImdsSweep.inSweepOrder(nodes, 1_001).get(0)).isNotEqualTo(first.get(0));
+    // The sweep number counts schedule periods; a late start within half a period is the same one.
+    Duration rate = Duration.ofMinutes(15);
+    Instant at = Instant.parse("2026-12-06T05:00:00Z");
+    long k = ImdsSweep.sweepNumber(at, rate);
+    assertThat(ImdsSweep.sweepNumber(at.plusSeconds(90), rate)).isEqualTo(k);
+    assertThat(ImdsSweep.sweepNumber(at.plus(rate).plusSeconds(90), rate)).isEqualTo(k + 1);
+  }
+
+  @Test
+  void sweep_confirmsItsWritesTogether_oneReadPerHundredWrites_notOneReadPerWrite() {
+    List<InstanceView> nodes = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      nodes.add(node(i, MANAGED_PROD, imdsV1()));
+    }
+    when(ec2.listNodes(Set.of())).thenReturn(new NodeListing(nodes, 1));
+    when(ec2.modifyMetadataOptions(any(), any()))
+        .thenAnswer(
+            a -> {
+              MetadataOptions t = a.getArgument(1);
+              return new MetadataOptions(
+                  t.httpTokens(),
+                  t.hopLimit(),
+                  t.httpEndpoint(),
+                  MetadataOptions.ApplyState.PENDING);
+            });
+    AtomicInteger reads = new AtomicInteger();
+    when(ec2.describeInstances(any()))
+        .thenAnswer(
+            a -> {
+              reads.incrementAndGet();
+              Map<InstanceId, InstanceView> applied = new java.util.LinkedHashMap<>();
+              for (InstanceId id : a.<java.util.Collection<InstanceId>>getArgument(0)) {
+                applied.put(
+                    id,
+                    new InstanceView(
+                        id,
+                        InstanceState.RUNNING,
+                        MANAGED_PROD,
+                        options(Tokens.REQUIRED, 2),
+                        LAUNCHED,
+                        Optional.empty()));
+              }
+              return applied;
+            });
+
+    ImdsSweep.Outcome outcome =
+        sweep.sweep(Optional.empty(), false, WritePacer.UNPACED, Instant.MAX);
+
+    assertThat(outcome.results()).hasSize(150).allMatch(r -> r.decision() == Decision.CHANGED);
+    assertThat(outcome.results()).allMatch(r -> Boolean.TRUE.equals(r.applied()));
+    assertThat(reads).hasValue(2);
+    verify(ec2, never()).describeInstance(any());
   }
 }
