@@ -530,7 +530,18 @@ public final class ImdsRemediator {
         inFlight++;
         writers.execute(
             () -> {
-              Written written = writeNow(w, true);
+              Written written;
+              try {
+                written = writeNow(w, true);
+              } catch (RuntimeException e) {
+                // Every write answers, or this loop would wait for it until the invocation ends.
+                written =
+                    new Written(
+                        w,
+                        w.result().fail(true, "ModifyInstanceMetadataOptions failed: " + e),
+                        null,
+                        null);
+              }
               if (written.error() != null
                   && written.error().kind() == Ec2CallException.Kind.THROTTLED) {
                 pacer.throttled();

@@ -98,5 +98,7 @@ final class DeployScript {
       echo "Next step, verify it: the IMDS function proves its own role with EC2 dry runs."
       echo "  aws lambda invoke --function-name <ImdsAliasArn above> --cli-binary-format raw-in-base64-out --payload '{\\"check\\": \\"permissions\\"}' report.json"
       echo "  (AWS CLI v1: leave out --cli-binary-format raw-in-base64-out)"
+      echo "With Java 21 or newer, check every path (rules, trail, queues, aliases, the sweep, both roles):"
+      echo "  java -jar remediator.jar verify --stack-name $stack"
       """;
 }
