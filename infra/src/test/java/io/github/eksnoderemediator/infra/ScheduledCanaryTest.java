@@ -112,7 +112,7 @@ class ScheduledCanaryTest {
                         "CANARY_SUBNET", SUBNET,
                         "CANARY_INSTANCE_TYPE", "t4g.nano",
                         "CANARY_CLUSTER", "prod",
-                        "CANARY_HOP_LIMIT", "2-2")))));
+                        "CANARY_HOP_LIMIT", "1-2")))));
     t.hasResourceProperties(
         "AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 day)", "State", "ENABLED"));
     t.hasResourceProperties(

@@ -54,6 +54,7 @@ public final class PermissionsCheck extends Construct {
     LogGroup logGroup =
         LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH).build();
     logGroup.grantWrite(role);
+    CheckovSkips.skip(logGroup, CheckovSkips.LOG_GROUP);
     if (Stack.of(this).getSynthesizer() instanceof BootstraplessSynthesizer) {
       asCustomResource(props, handler, role, logGroup, after);
       return;
@@ -81,7 +82,6 @@ public final class PermissionsCheck extends Construct {
         CheckovSkips.DEPLOY_TIME_DLQ,
         CheckovSkips.FUNCTION_VPC,
         CheckovSkips.ENVIRONMENT);
-    CheckovSkips.skip(logGroup, CheckovSkips.LOG_GROUP);
     // aws-cdk-lib's trigger provider (one per stack) has the same redundant DependsOn on its role,
     // and runs at deployment only, as the check does.
     Stack.of(this).getNode().getChildren().stream()
@@ -139,6 +139,12 @@ public final class PermissionsCheck extends Construct {
     String version = check.getCurrentVersion().getVersion();
     NagReasons.lambdaRuntime(check);
     ((CfnFunction) check.getNode().getDefaultChild()).addMetadata("cfn-lint", IGNORE_W3005);
+    CheckovSkips.skip(
+        check,
+        CheckovSkips.DEPLOY_TIME_CONCURRENCY,
+        CheckovSkips.DEPLOY_TIME_DLQ,
+        CheckovSkips.FUNCTION_VPC,
+        CheckovSkips.ENVIRONMENT);
     // The trigger re-runs when the function's published version changes (a new jar or
     // configuration); naming that version here does the same for the custom resource.
     Map<String, Object> properties = new TreeMap<>();
