@@ -229,7 +229,7 @@ class QueueBatchIT {
     List<String> again = SqsBatches.invoke(handler(CONFIG), batch);
 
     assertThat(again).isEmpty();
-    weak.forEach(id -> assertThat(fixtures.options(id)).isEqualTo("required/2/enabled"));
+    weak.forEach(id -> assertThat(fixtures.options(id)).isEqualTo("required/1/enabled"));
     List<RecordingProxy.Call> writes = proxy.calls("ModifyInstanceMetadataOptions");
     long throttled = writes.stream().filter(RecordingProxy.Call::throttled).count();
     assertThat(writes.size() - throttled).isEqualTo(weak.size());

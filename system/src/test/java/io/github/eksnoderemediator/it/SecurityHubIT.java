@@ -290,7 +290,7 @@ class SecurityHubIT {
 
     assertThat(first.results()).allMatch(r -> r.decision() == Decision.CHANGED);
     assertThat(second.results()).allMatch(r -> r.decision() == Decision.CHANGED);
-    assertThat(fixtures.options(later)).isEqualTo("required/2/enabled");
+    assertThat(fixtures.options(later)).isEqualTo("required/1/enabled");
     for (ObjectNode f : List.of(findings.get(0), findings.get(1), laterFinding)) {
       JsonNode now = hub.finding(f.get("Id").asText());
       assertThat(now.at("/Workflow/Status").asText()).isEqualTo("NEW");
