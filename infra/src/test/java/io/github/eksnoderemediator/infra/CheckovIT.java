@@ -104,7 +104,10 @@ class CheckovIT {
       Path file = dir.resolve(t.getKey() + ".template.json");
       Files.writeString(file, TestStacks.JSON.writeValueAsString(t.getValue()));
       files.put(t.getKey(), file);
-      command.add(file.toString());
+      // Relative to the working directory: checkov puts the path it was given into each
+      // function's environment as it scans it (__file__), and CKV_AWS_45's secret detector took a
+      // random temporary directory in an absolute path (a fresh clone's) for a secret.
+      command.add(file.getFileName().toString());
     }
 
     // Offline and quiet: no API key from the caller's environment, no policy metadata download,
