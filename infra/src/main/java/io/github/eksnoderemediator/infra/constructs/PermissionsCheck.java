@@ -2,6 +2,7 @@ package io.github.eksnoderemediator.infra.constructs;
 
 import io.github.eksnoderemediator.config.RemediatorConfig;
 import io.github.eksnoderemediator.infra.DeploymentSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +19,7 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.triggers.TriggerFunction;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * A function's permissions check at the end of {@code cdk deploy}: aws-cdk-lib's triggers invoke a
@@ -76,12 +78,7 @@ public final class PermissionsCheck extends Construct {
             .build();
     NagReasons.lambdaRuntime(check);
     ((CfnFunction) check.getNode().getDefaultChild()).addMetadata("cfn-lint", IGNORE_W3005);
-    CheckovSkips.skip(
-        check,
-        CheckovSkips.DEPLOY_TIME_CONCURRENCY,
-        CheckovSkips.DEPLOY_TIME_DLQ,
-        CheckovSkips.FUNCTION_VPC,
-        CheckovSkips.ENVIRONMENT);
+    skipDeployTimeChecks(check, CheckovSkips.ENVIRONMENT);
     // aws-cdk-lib's trigger provider (one per stack) has the same redundant DependsOn on its role,
     // and runs at deployment only, as the check does.
     Stack.of(this).getNode().getChildren().stream()
@@ -94,12 +91,23 @@ public final class PermissionsCheck extends Construct {
         .forEach(
             c -> {
               ((CfnResource) c).addMetadata("cfn-lint", IGNORE_W3005);
-              CheckovSkips.skip(
-                  c,
-                  CheckovSkips.DEPLOY_TIME_CONCURRENCY,
-                  CheckovSkips.DEPLOY_TIME_DLQ,
-                  CheckovSkips.FUNCTION_VPC);
+              skipDeployTimeChecks(c);
             });
+  }
+
+  /**
+   * A function that runs once per deployment, synchronously: Checkov's reservation, dead-letter and
+   * VPC checks do not apply ({@link CheckovSkips} says why), plus any {@code more}.
+   */
+  private static void skipDeployTimeChecks(IConstruct function, CheckovSkips.Skip... more) {
+    List<CheckovSkips.Skip> skips =
+        new ArrayList<>(
+            List.of(
+                CheckovSkips.DEPLOY_TIME_CONCURRENCY,
+                CheckovSkips.DEPLOY_TIME_DLQ,
+                CheckovSkips.FUNCTION_VPC));
+    skips.addAll(List.of(more));
+    CheckovSkips.skip(function, skips.toArray(CheckovSkips.Skip[]::new));
   }
 
   /** The custom resource handler in the function jar, for {@link #asCustomResource}. */
@@ -139,12 +147,7 @@ public final class PermissionsCheck extends Construct {
     String version = check.getCurrentVersion().getVersion();
     NagReasons.lambdaRuntime(check);
     ((CfnFunction) check.getNode().getDefaultChild()).addMetadata("cfn-lint", IGNORE_W3005);
-    CheckovSkips.skip(
-        check,
-        CheckovSkips.DEPLOY_TIME_CONCURRENCY,
-        CheckovSkips.DEPLOY_TIME_DLQ,
-        CheckovSkips.FUNCTION_VPC,
-        CheckovSkips.ENVIRONMENT);
+    skipDeployTimeChecks(check, CheckovSkips.ENVIRONMENT);
     // The trigger re-runs when the function's published version changes (a new jar or
     // configuration); naming that version here does the same for the custom resource.
     Map<String, Object> properties = new TreeMap<>();

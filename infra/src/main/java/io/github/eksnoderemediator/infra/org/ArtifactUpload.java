@@ -1,6 +1,5 @@
 package io.github.eksnoderemediator.infra.org;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.infra.EksNodeRemediator;
@@ -190,22 +189,10 @@ public final class ArtifactUpload {
 
   /** {@code remediator-organization} from cdk.json; its functionJar is what is being replaced. */
   static OrganizationSettings settings(Path cdkJson) {
-    JsonNode organization;
-    try {
-      organization =
-          Json.parse(Files.readAllBytes(cdkJson), "cdk.json")
-              .path("context")
-              .path(OrganizationSettings.KEY);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (!organization.isObject()) {
-      throw ConfigException.of(
-          OrganizationSettings.WHERE
-              + " is missing: ./dev upload reads regions and"
-              + " artifactBucketPrefix from it (docs/organization.md)");
-    }
-    ObjectNode withoutJar = ((ObjectNode) organization).deepCopy();
+    ObjectNode withoutJar =
+        OrganizationSettings.fromCdkJson(
+                cdkJson, "./dev upload", "regions and artifactBucketPrefix")
+            .deepCopy();
     withoutJar.remove("functionJar");
     return OrganizationSettings.parse(Json.compact(withoutJar));
   }

@@ -1,14 +1,9 @@
 package io.github.eksnoderemediator.infra.org;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.json.Json;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -214,24 +209,10 @@ public final class OrganizationCheck {
 
   /** {@code remediator-organization} from cdk.json, validated as the organization app does. */
   static OrganizationSettings settings(Path cdkJson) {
-    JsonNode organization;
-    try {
-      organization =
-          Json.parse(Files.readAllBytes(cdkJson), "cdk.json")
-              .path("context")
-              .path(OrganizationSettings.KEY);
-    } catch (NoSuchFileException e) {
-      throw ConfigException.of("cdk.json not found; run ./dev org-check in the repository root");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (!organization.isObject()) {
-      throw ConfigException.of(
-          OrganizationSettings.WHERE
-              + " is missing: ./dev org-check reads organizationalUnits and overrides from it"
-              + " (docs/organization.md)");
-    }
-    return OrganizationSettings.parse(Json.compact(organization));
+    return OrganizationSettings.parse(
+        Json.compact(
+            OrganizationSettings.fromCdkJson(
+                cdkJson, "./dev org-check", "organizationalUnits and overrides")));
   }
 
   /** Organizations is a global service: its one endpoint is in us-east-1 (aws partition). */

@@ -6,6 +6,11 @@ import io.github.eksnoderemediator.config.ConfigException;
 import io.github.eksnoderemediator.config.ConfigRoot;
 import io.github.eksnoderemediator.json.Json;
 import io.github.eksnoderemediator.json.StrictObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -152,6 +157,35 @@ public record OrganizationSettings(
   /** The artifact bucket of one Region. */
   public String bucketName(String region) {
     return artifactBucketPrefix + "-" + region;
+  }
+
+  /**
+   * The {@code remediator-organization} object of a {@code cdk.json}, for the commands that read it
+   * outside the CDK app ({@code ./dev upload}, {@code ./dev org-check}).
+   *
+   * @param command how the error lines name the command, e.g. {@code ./dev upload}
+   * @param reads what the command reads from the object, for the line that says it is missing
+   * @throws ConfigException when the file or the object is missing, on one line
+   */
+  public static ObjectNode fromCdkJson(Path cdkJson, String command, String reads) {
+    JsonNode organization;
+    try {
+      organization = Json.parse(Files.readAllBytes(cdkJson), "cdk.json").path("context").path(KEY);
+    } catch (NoSuchFileException e) {
+      throw ConfigException.of("cdk.json not found; run " + command + " in the repository root");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!organization.isObject()) {
+      throw ConfigException.of(
+          WHERE
+              + " is missing: "
+              + command
+              + " reads "
+              + reads
+              + " from it (docs/organization.md)");
+    }
+    return (ObjectNode) organization;
   }
 
   /**
